@@ -1,0 +1,3 @@
+from oress.cli import app
+
+app()

@@ -1,0 +1,170 @@
+"""Project paths and the strict run spec (pipelines/*.toml)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_DIR / "sql"
+REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
+GEO_DIR = REFERENCE_DIR / "geo"
+CACHE_DIR = REFERENCE_DIR / "cache"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+TERRITORY_CODE = re.compile(r"[a-z0-9-]+")
+COMMUNE_CODE = re.compile(r"(\d{5}|2[AB]\d{3})")
+EPCI_CODE = re.compile(r"\d{9}")
+DEPARTEMENT_CODE = re.compile(r"(\d{2}|2[AB]|97\d)")
+REGION_CODE = re.compile(r"\d{2}")
+STANDARD_LEVELS = ("france", "region", "departement", "epci", "commune")
+
+
+class SpecError(ValueError):
+    """A run spec that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Territory:
+    code: str
+    libelle: str
+    niveau: str
+    communes: tuple[str, ...] = ()
+    epci: tuple[str, ...] = ()
+    departements: tuple[str, ...] = ()
+    sauf_communes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SecretRules:
+    frequence_min: int = 3
+    dominance_seuil: float = 0.85
+    dominance_inclusive: bool = True
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    path: Path
+    raw_dir: Path
+    warehouse: Path
+    reports_dir: Path
+    millesimes: tuple[int, ...]
+    region: str
+    territoires: tuple[Territory, ...]
+    secret: SecretRules = field(default_factory=SecretRules)
+    observatoire: str = "Observatoire régional de l'ESS"
+    perimetre: str = "e12b"
+    date_edition: dt.date | None = None
+
+    def reports_for(self, millesime: int) -> Path:
+        return self.reports_dir / str(millesime)
+
+
+def _check_keys(where: str, table: dict, allowed: set[str], required: set[str]) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise SpecError(f"{where}: clé inconnue {unknown[0]!r} (clés admises : {', '.join(sorted(allowed))})")
+    missing = sorted(required - set(table))
+    if missing:
+        raise SpecError(f"{where}: clé obligatoire absente {missing[0]!r}")
+
+
+def _codes(where: str, key: str, values, pattern: re.Pattern) -> tuple[str, ...]:
+    if not isinstance(values, list):
+        raise SpecError(f"{where}: {key!r} doit être une liste de codes")
+    for value in values:
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise SpecError(f"{where}: code mal formé {value!r} dans {key!r} (attendu : {pattern.pattern})")
+    return tuple(values)
+
+
+def _territory(where: str, table: dict) -> Territory:
+    names = {f.name for f in fields(Territory)}
+    _check_keys(where, table, names, {"code", "libelle", "niveau"})
+    code = table["code"]
+    if not isinstance(code, str) or not TERRITORY_CODE.fullmatch(code):
+        raise SpecError(f"{where}: code de territoire mal formé {code!r} (minuscules, chiffres et '-' seulement)")
+    niveau = table["niveau"]
+    if not isinstance(niveau, str) or not TERRITORY_CODE.fullmatch(niveau) or niveau in STANDARD_LEVELS:
+        raise SpecError(f"{where}: niveau {niveau!r} invalide (un niveau personnalisé, distinct de {STANDARD_LEVELS})")
+    parts = {
+        "communes": _codes(where, "communes", table.get("communes", []), COMMUNE_CODE),
+        "epci": _codes(where, "epci", table.get("epci", []), EPCI_CODE),
+        "departements": _codes(where, "departements", table.get("departements", []), DEPARTEMENT_CODE),
+    }
+    if not any(parts.values()):
+        raise SpecError(f"{where}: au moins une des clés communes, epci, departements est requise")
+    sauf = _codes(where, "sauf_communes", table.get("sauf_communes", []), COMMUNE_CODE)
+    return Territory(code=code, libelle=str(table["libelle"]), niveau=niveau, sauf_communes=sauf, **parts)
+
+
+def _secret(where: str, table: dict) -> SecretRules:
+    _check_keys(where, table, {f.name for f in fields(SecretRules)}, set())
+    rules = SecretRules(**table)
+    if rules.frequence_min < 1 or not 0 < rules.dominance_seuil <= 1:
+        raise SpecError(f"{where}: seuils de secret hors bornes ({rules})")
+    return rules
+
+
+def load_spec(path: str | Path) -> RunSpec:
+    """Read a run spec; any unknown key, missing file or malformed code raises SpecError."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise SpecError(f"{path}: fichier de spécification introuvable")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(f"{path}: TOML illisible ({error})") from error
+    required = {"raw_dir", "warehouse", "reports_dir", "millesimes", "region"}
+    optional = {"territoires", "secret", "observatoire", "perimetre", "date_edition"}
+    _check_keys(str(path), data, required | optional, required)
+    if not REGION_CODE.fullmatch(str(data["region"])):
+        raise SpecError(f"{path}: code région mal formé {data['region']!r}")
+    millesimes = data["millesimes"]
+    if not millesimes or not all(isinstance(m, int) and 1990 < m < 2100 for m in millesimes):
+        raise SpecError(f"{path}: 'millesimes' doit être une liste d'années, p. ex. [2017, 2018]")
+    territories = tuple(
+        _territory(f"{path} [[territoires]] n°{i + 1}", t) for i, t in enumerate(data.get("territoires", []))
+    )
+    seen = [t.code for t in territories]
+    duplicated = sorted({c for c in seen if seen.count(c) > 1})
+    if duplicated:
+        raise SpecError(f"{path}: territoire défini deux fois {duplicated[0]!r}")
+    base = path.parent
+    raw_dir = (base / data["raw_dir"]).resolve()
+    perimetre = str(data.get("perimetre", "e12b"))
+    if not (REFERENCE_DIR / f"perimetre_{perimetre}.csv").is_file():
+        raise SpecError(f"{path}: périmètre {perimetre!r} inconnu (aucun data/reference/perimetre_{perimetre}.csv)")
+    return RunSpec(
+        path=path,
+        raw_dir=raw_dir,
+        warehouse=(base / data["warehouse"]).resolve(),
+        reports_dir=(base / data["reports_dir"]).resolve(),
+        millesimes=tuple(sorted(millesimes)),
+        region=str(data["region"]),
+        territoires=territories,
+        secret=_secret(f"{path} [secret]", data.get("secret", {})),
+        observatoire=str(data.get("observatoire", RunSpec.observatoire)),
+        perimetre=perimetre,
+        date_edition=_date(path, data.get("date_edition")),
+    )
+
+
+def _date(path: Path, value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    raise SpecError(f"{path}: 'date_edition' doit être une date TOML, p. ex. 2026-11-22")
+
+
+def require_raw_files(spec: RunSpec) -> None:
+    """Fail early, naming the file, when a millésime has no establishment file."""
+    from oress.ingest import find_input
+
+    for millesime in spec.millesimes:
+        if find_input(spec.raw_dir / str(millesime), "etablissements") is None:
+            raise SpecError(
+                f"{spec.raw_dir / str(millesime)}: aucun fichier etablissements.(csv|csv.gz|parquet) "
+                f"pour le millésime {millesime} (lancer `oress demo` pour les données de démonstration)"
+            )

@@ -1,0 +1,75 @@
+"""Load the versioned reference CSVs (classifications, geography, territories) as ref_* tables."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from oress.config import GEO_DIR, REFERENCE_DIR, RunSpec
+from oress.geography import GEOMETRY_FILE
+
+# table name → CSV file; every column is read as text so codes keep their leading zeros.
+STATIC_TABLES = {
+    "ref_champs": "champs.csv",
+    "ref_champs_agregation": "champs_agregation.csv",
+    "ref_cj_secteur_public": "cj_secteur_public.csv",
+    "ref_naf_secteurs": "naf_secteurs.csv",
+    "ref_secteurs_libelles": "typologies_secteurs_libelles.csv",
+    "ref_tranches_taille": "tranches_taille.csv",
+    "ref_tranches_age": "tranches_age.csv",
+    "ref_csp": "csp.csv",
+    "ref_temps_travail": "temps_travail.csv",
+    "ref_contrats": "contrats.csv",
+    "ref_sirene_tranches": "sirene_tranches.csv",
+    "ref_communes": "geo/communes.csv",
+    "ref_communes_anciennes": "geo/communes_anciennes.csv",
+    "ref_epci": "geo/epci.csv",
+    "ref_departements": "geo/departements.csv",
+    "ref_regions": "geo/regions.csv",
+}
+PERIMETER_TABLES = {
+    "ref_perimetre_cj": "perimetre_{version}.csv",
+    "ref_perimetre_exclusions": "perimetre_{version}_exclusions.csv",
+    "ref_perimetre_forcages": "perimetre_{version}_forcages.csv",
+}
+
+
+def load_csv(connection, table: str, path: Path) -> int:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: table de référence absente (lancer `oress reference --refresh`)")
+    connection.execute(
+        f"create or replace table {table} as select * from read_csv(?, delim=';', header=true, "
+        "all_varchar=true, quote='\"', encoding='utf-8')", [str(path)])
+    (count,) = connection.execute(f"select count(*) from {table}").fetchone()
+    return count
+
+
+def load_reference(connection, spec: RunSpec, reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
+    """Create every ref_* table, including the spec's territories; return row counts."""
+    from oress.territories import load_territories
+
+    tables = dict(STATIC_TABLES)
+    tables.update({name: file.format(version=spec.perimetre) for name, file in PERIMETER_TABLES.items()})
+    counts = {table: load_csv(connection, table, reference_dir / file) for table, file in tables.items()}
+    connection.execute("create or replace table ref_meta as select ? as perimetre, ? as cog",
+                       [spec.perimetre, cog_version()])
+    counts["ref_territoire_commune"] = load_territories(connection, spec)
+    if GEOMETRY_FILE.exists():
+        connection.execute("create or replace table ref_communes_geometrie as select * from read_parquet(?)",
+                           [str(GEOMETRY_FILE)])
+    return counts
+
+
+def cog_version() -> str:
+    from oress.geography import DECOUPAGE_PACKAGE
+
+    return f"COG via {DECOUPAGE_PACKAGE}"
+
+
+def refresh(reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
+    """Re-extract geography and NAF CSVs from the registry packages (cached in data/reference/cache)."""
+    from oress import geography, nomenclatures
+
+    tarball, wheel = geography.fetch_packages()
+    counts = geography.extract_geography(tarball, GEO_DIR)
+    counts["naf"] = nomenclatures.extract_naf(nomenclatures.fetch_naf())
+    counts["geometries"] = geography.extract_geometries(wheel)
+    return counts

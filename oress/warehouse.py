@@ -1,0 +1,94 @@
+"""The DuckDB warehouse: built aside, swapped in atomically; SQL models run in dependency order."""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+from oress.config import SQL_DIR
+
+LAYERS = ("staging", "intermediate", "marts")
+IDENTIFIER = re.compile(r"\b[a-z_][a-z0-9_]*\b")
+
+
+class WarehouseLocked(RuntimeError):
+    """Another oress run holds the warehouse."""
+
+
+@contextlib.contextmanager
+def _lock(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(path.suffix + ".lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise WarehouseLocked(
+                f"{path}: un autre traitement oress utilise cet entrepôt ; attendre sa fin puis relancer"
+            ) from error
+        yield
+
+
+@contextlib.contextmanager
+def building(path: Path):
+    """Yield a connection on a copy of the warehouse; swap it in only if the block succeeds."""
+    import duckdb
+
+    with _lock(path):
+        aside = path.with_name(f".{path.name}.{os.getpid()}.building")
+        aside.unlink(missing_ok=True)
+        if path.exists():
+            shutil.copyfile(path, aside)
+        try:
+            connection = duckdb.connect(str(aside))
+            try:
+                yield connection
+                connection.execute("CHECKPOINT")
+            finally:
+                connection.close()
+            os.replace(aside, path)
+        finally:
+            aside.unlink(missing_ok=True)
+
+
+def reading(path: Path):
+    """A read-only connection on the current warehouse."""
+    import duckdb
+
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: entrepôt absent ; lancer d'abord `oress reference` puis `oress ingest`")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def models(layers: tuple[str, ...] = LAYERS, sql_dir: Path = SQL_DIR) -> dict[str, str]:
+    """Model name → SELECT text, for every file of the given layers."""
+    return {p.stem: p.read_text(encoding="utf-8") for layer in layers for p in sorted((sql_dir / layer).glob("*.sql"))}
+
+
+def run_order(sources: dict[str, str]) -> list[str]:
+    """Models sorted so that each runs after the models its SQL names."""
+    graph = {name: {ref for ref in IDENTIFIER.findall(sql) if ref in sources and ref != name}
+             for name, sql in sources.items()}
+    return list(TopologicalSorter(graph).static_order())
+
+
+def run_models(connection, sources: dict[str, str], on_model=None) -> list[str]:
+    """Materialise every model as a table, in dependency order."""
+    order = run_order(sources)
+    for name in order:
+        if on_model:
+            on_model(name)
+        connection.execute(f"create or replace table {name} as {sources[name]}")
+    return order
+
+
+def run_checks(connection, sql_dir: Path = SQL_DIR) -> dict[str, int]:
+    """Each check returns its offending rows; 0 rows = pass."""
+    results = {}
+    for path in sorted((sql_dir / "checks").glob("chk_*.sql")):
+        (count,) = connection.execute(f"select count(*) from ({path.read_text(encoding='utf-8')})").fetchone()
+        results[path.stem] = count
+    return results
