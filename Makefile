@@ -1,0 +1,80 @@
+# oress — `make` runs the whole demo on a fresh machine; `make test` runs the suite.
+SHELL := /bin/bash
+SPEC ?= pipelines/demo.toml
+PYTHON ?= python3
+VENV := .venv
+OR := $(VENV)/bin/oress
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils
+GEOMETRY := data/reference/cache/communes_geometrie.parquet
+DEMO_DATA := data/raw/demo/.stamp
+
+.DEFAULT_GOAL := all
+.PHONY: all help system install demo reference ingest transform validate protect keyfigures report build test bench clean
+
+all: build ## Everything: system packages, venv, demo data, full pipeline, PDFs
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+system: .stamp-system ## Install the Debian packages (pango, harfbuzz-subset, poppler, npm)
+.stamp-system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
+	  command -v npm >/dev/null || echo npm); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Paquets système manquants. Lancer : sudo apt-get update && sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
+	@touch $@
+
+install: $(VENV)/.stamp ## Create .venv and install oress with its test tools
+$(VENV)/.stamp: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[test]"
+	@touch $@
+
+$(GEOMETRY): | system install
+	$(OR) reference --refresh --spec $(SPEC)
+
+$(DEMO_DATA): | install
+	$(OR) demo --spec $(SPEC)
+	@touch $@
+
+demo: system install ## Write the demo raw extracts into data/raw/demo
+	$(OR) demo --spec $(SPEC)
+
+reference: system install ## Load reference tables and territories (ref_*) into the warehouse
+	$(OR) reference --spec $(SPEC)
+
+ingest: install ## Read raw extracts; every line loaded or rejected with its reason
+	$(OR) ingest --spec $(SPEC)
+
+transform: install ## Classify and aggregate (sql/intermediate, sql/marts)
+	$(OR) transform --spec $(SPEC)
+
+validate: install ## Great Expectations suites and accounting identities
+	$(OR) validate --spec $(SPEC)
+
+protect: install ## Statistical secrecy on the published cells
+	$(OR) protect --spec $(SPEC)
+
+keyfigures: install ## indicateurs.parquet / .csv / chiffres-cles.xlsx
+	$(OR) keyfigures --spec $(SPEC)
+
+report: system install ## Panorama PDF per custom territory
+	$(OR) report --spec $(SPEC)
+
+build: system install $(GEOMETRY) $(DEMO_DATA) ## All steps in order on the demo spec
+	$(OR) build --spec $(SPEC)
+
+test: system install ## Run the test suite
+	$(VENV)/bin/pytest
+
+bench: install ## Benchmarks (figures printed, never part of the tests)
+	$(VENV)/bin/python bench/run.py
+
+clean: ## Remove generated data, warehouse and reports (keeps .venv and the package cache)
+	rm -rf data/raw/demo data/warehouse/*.duckdb* reports/[0-9]*
