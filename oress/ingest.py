@@ -79,7 +79,7 @@ def _check_columns(path: Path, columns: list[str], schema: FileSchema) -> None:
             f"colonnes attendues : {', '.join(schema.required)} (facultatives : {', '.join(schema.optional)})")
 
 
-def _load_csv(connection, path: Path, schema: FileSchema, table: str) -> None:
+def _load_csv(connection, path: Path, schema: FileSchema, table: str, millesime: int) -> None:
     encoding = detect_encoding(path)
     columns, delimiter = read_header(path, encoding)
     _check_columns(path, columns, schema)
@@ -106,7 +106,7 @@ def _load_csv(connection, path: Path, schema: FileSchema, table: str) -> None:
     connection.execute("""
         insert into rejets select ?, ?, line, 'ligne mal formée : ' || error_message, csv_line
         from (select distinct on (line) * from reject_errors order by line)
-    """, [table.removeprefix("raw_"), str(path)])
+    """, [millesime, str(path)])
 
 
 def _load_parquet(connection, path: Path, schema: FileSchema, table: str) -> None:
@@ -128,7 +128,7 @@ def load_file(connection, path: Path, schema: FileSchema, millesime: int) -> Non
     if path.name.endswith(".parquet"):
         _load_parquet(connection, path, schema, f"_{table}")
     else:
-        _load_csv(connection, path, schema, f"_{table}")
+        _load_csv(connection, path, schema, f"_{table}", millesime)
     connection.execute(f"insert into {table} select ?, * from _{table}", [millesime])
 
 

@@ -1,0 +1,130 @@
+"""The thin slice end to end on hand-written fixtures, through the real steps and a real DuckDB file."""
+import duckdb
+import pandas as pd
+import pdfplumber
+import pytest
+
+from oress import pipeline
+from oress.config import load_spec
+from tests.conftest import DATA, place_raw, write_spec
+
+PAYS = """
+[[territoires]]
+code = "centre-test"
+libelle = "Centre Manche d'essai"
+niveau = "pays"
+epci = ["200066389", "200067023"]
+
+[[territoires]]
+code = "coutances-seule"
+libelle = "Coutances seule"
+niveau = "pays"
+epci = ["200066389", "200067023"]
+sauf_communes = ["50502"]
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("slice")
+    place_raw(folder, 2018, DATA / "slice" / "2018" / "etablissements.csv")
+    spec = load_spec(write_spec(folder, PAYS))
+    pipeline.build(spec)
+    return spec
+
+
+def cells(spec, niveau, code):
+    frame = pd.read_parquet(spec.reports_for(2018) / "chiffres-cles" / "indicateurs.parquet")
+    frame = frame[(frame["niveau"] == niveau) & (frame["code"] == code)]
+    return {row.champ: row for row in frame.itertuples()}
+
+
+def values(row):
+    return (row.etablissements, row.postes, row.etp, row.remuneration_brute, row.secret)
+
+
+def test_every_line_is_loaded_or_rejected(built):
+    import json
+
+    report = json.loads((built.reports_for(2018) / "qualite" / "ingestion.json").read_text())
+    assert [(f["lus"], f["charges"], f["rejetes"]) for f in report["fichiers"]] == [(12, 11, 1)]
+    with duckdb.connect(str(built.warehouse), read_only=True) as connection:
+        assert connection.execute("select ligne, motif from rejets").fetchall() == [
+            (13, "siret invalide : 4400000040001 (14 chiffres attendus)")]
+        # the former code 50459 was mapped to Saint-Lô, the dotted APE normalised
+        assert connection.execute("select depcom, apet from int_etablissements "
+                                  "where siret in ('78000000300017', '78000000100012') order by siret").fetchall() == [
+            ("50502", "8891A"), ("50502", "9491Z")]
+
+
+def test_pays_cells_match_hand_computed_totals(built):
+    got = cells(built, "pays", "centre-test")
+    assert values(got["association"]) == (4, 82, 66.5, 1_870_000, "")
+    assert values(got["ess"]) == (6, 137, 119.5, 3_970_000, "")
+    assert values(got["prive_hors_ess"]) == (4, 63, 56.0, 1_590_000, "")
+    assert values(got["hors_ess"]) == (5, 163, 151.0, 4_590_000, "")
+    assert values(got["ensemble"]) == (11, 300, 270.5, 8_560_000, "")
+    assert values(got["fondation"]) == (0, 0, 0.0, 0.0, "")            # a true zero is published
+    for champ in ("cooperative", "mutuelle", "public"):                  # one enterprise each → frequency rule
+        assert got[champ].secret == "A" and pd.isna(got[champ].postes) and pd.isna(got[champ].etablissements)
+
+
+def test_exclusion_and_other_levels(built):
+    coutances = cells(built, "pays", "coutances-seule")
+    assert values(coutances["ess"]) == (3, 65, 61.0, 2_320_000, "")
+    assert values(coutances["ensemble"]) == (4, 67, 62.5, 2_360_000, "")
+    assert coutances["association"].secret == "A" and coutances["prive_hors_ess"].secret == "A"
+    assert values(coutances["public"]) == (0, 0, 0.0, 0.0, "")
+    # the commune, EPCI, département, région and France levels see the same data
+    assert values(cells(built, "epci", "200067023")["ensemble"]) == (4, 67, 62.5, 2_360_000, "")
+    for niveau, code in (("departement", "50"), ("region", "28"), ("france", "FR")):
+        assert values(cells(built, niveau, code)["ensemble"]) == (11, 300, 270.5, 8_560_000, "")
+    assert values(cells(built, "commune", "50502")["ensemble"]) == (7, 233, 208.0, 6_200_000, "")
+
+
+def test_dominance_rule(built):
+    # Saint-Lô Agglo, public: the commune alone → A; ensemble: 7 establishments, the commune holds
+    # 100 of 233 postes (43 %): published. In Coutances the bank holds 30 of 65 ESS postes: published.
+    saint_lo = cells(built, "epci", "200066389")
+    assert saint_lo["public"].secret == "A" and saint_lo["ensemble"].secret == ""
+
+
+def test_csv_and_xlsx_carry_the_same_cells(built):
+    out = built.reports_for(2018) / "chiffres-cles"
+    parquet = pd.read_parquet(out / "indicateurs.parquet")
+    raw = (out / "indicateurs.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    csv = pd.read_csv(out / "indicateurs.csv", sep=";", decimal=",", dtype={"code": str}, keep_default_na=False,
+                      na_values=[""])
+    assert len(csv) == len(parquet) and "270,5" in raw.decode("utf-8-sig")
+    xlsx = pd.read_excel(out / "chiffres-cles.xlsx", sheet_name="Indicateurs", dtype={"code": str})
+    region_ess = xlsx[(xlsx["niveau"] == "region") & (xlsx["champ"] == "ess")]
+    assert region_ess["postes"].tolist() == [137]
+
+
+def test_panorama_pdf_shows_the_published_figures(built):
+    pdf = built.reports_for(2018) / "panoramas" / "panorama_pays_centre-test.pdf"
+    with pdfplumber.open(pdf) as document:
+        text = " ".join(page.extract_text() for page in document.pages)
+    text = " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+    assert "Centre Manche d'essai" in text or "Centre Manche d’essai" in text
+    assert "Économie sociale et solidaire 6 137 120 4,0 M€" in text    # ESS row: 119,5 ETP rounds to 120
+    assert "Ensemble 11 300 271 8,6 M€" in text
+    assert "représente 45,7 % de l’emploi salarié du territoire" in text   # 137 / 300
+    assert "sa part atteint 68,5 %" in text                                # 137 / (137 + 63)
+    assert "Coopératives s s s s" in text
+
+
+def test_secret_share_is_never_the_basis_of_a_sentence(built):
+    pdf = built.reports_for(2018) / "panoramas" / "panorama_pays_coutances-seule.pdf"
+    with pdfplumber.open(pdf) as document:
+        text = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
+    assert "97,0" in text                      # 65 / 67 of total employment is published
+    assert "secteur privé" not in text         # privé hors ESS is secret: no private-share sentence
+
+
+def test_rendering_twice_is_byte_identical(built, tmp_path):
+    pdf = built.reports_for(2018) / "panoramas" / "panorama_pays_centre-test.pdf"
+    first = pdf.read_bytes()
+    pipeline.report(built, territoire="centre-test")
+    assert pdf.read_bytes() == first
