@@ -39,7 +39,7 @@ def comparison_territories(connection, spec: RunSpec, codes: list[str]) -> list[
     return rows + [("region", spec.region)]
 
 
-def sentences(libelle: str, own: dict, region: dict, region_name: str) -> list[str]:
+def sentences(own: dict, region: dict, region_name: str) -> list[str]:
     """French sentences stating the main facts, only from published values."""
     out = []
     if own["part_emploi_total"] is not None:
@@ -81,7 +81,7 @@ def context(connection, spec: RunSpec, millesime: int, territory, edition: dt.da
             {"valeur": fmt.entier(ess["etp"]), "libelle": "équivalents temps plein"},
             {"valeur": fmt.millions_euros(ess["remuneration_brute"]), "libelle": "de rémunérations brutes"},
         ],
-        "phrases": sentences(territory.libelle, own, region_weights, region_name),
+        "phrases": sentences(own, region_weights, region_name),
         "lignes": [{"libelle": cells[c]["champ_libelle"], "classe": cls,
                     "etablissements": fmt.entier(cells[c]["etablissements"]), "postes": fmt.entier(cells[c]["postes"]),
                     "etp": fmt.entier(cells[c]["etp"]), "remuneration": fmt.millions_euros(cells[c]["remuneration_brute"])}
