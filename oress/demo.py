@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from oress.config import GEO_DIR, RunSpec
+from oress.files import write_atomically
 
 # champ → (share of legal units, CJ choices, APE choices, mean postes, gross wage per ETP)
 PROFILES = {
@@ -116,10 +117,9 @@ def realism_traps(frame, rng: np.random.Generator, first_year: bool):
 def write(frame, path: Path) -> None:
     columns = ["siret", "siren", "depcom", "apet", "cj", "postes", "etp", "remuneration_brute", "denomination",
                "ess_sirene"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    aside = path.with_name(f".{path.name}.tmp")
-    frame.sort_values("siret")[columns].to_csv(aside, sep=";", index=False, encoding="utf-8", lineterminator="\n")
-    aside.replace(path)
+    ordered = frame.sort_values("siret")[columns]
+    write_atomically(path, lambda aside: ordered.to_csv(aside, sep=";", index=False, encoding="utf-8",
+                                                        lineterminator="\n"))
 
 
 def run(spec: RunSpec, seed: int = 2018, scale: float = 1.0, on_year=None) -> list[Path]:

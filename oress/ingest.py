@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,10 +152,3 @@ def reconcile(connection) -> list[dict]:
     """).fetchall()
     return [dict(zip(("fichier", "millesime", "lus", "charges", "rejetes"), row)) for row in rows]
 
-
-def write_json(path: Path, payload: dict) -> None:
-    """Write aside then rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    aside = path.with_name(f".{path.name}.tmp")
-    aside.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    aside.replace(path)

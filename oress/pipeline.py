@@ -39,6 +39,7 @@ def _require_tables(connection, spec: RunSpec, *tables: str) -> None:
 
 def ingest(spec: RunSpec) -> None:
     from oress import ingest as reader
+    from oress.files import write_json
 
     require_raw_files(spec)
     with building(spec.warehouse) as connection:
@@ -54,7 +55,7 @@ def ingest(spec: RunSpec) -> None:
         files = reader.reconcile(connection)
     for millesime in spec.millesimes:
         mine = [f for f in files if f["millesime"] == millesime]
-        reader.write_json(spec.reports_for(millesime) / "qualite" / "ingestion.json", {"fichiers": mine})
+        write_json(spec.reports_for(millesime) / "qualite" / "ingestion.json", {"fichiers": mine})
         for f in mine:
             say(f"  {millesime} : {f['lus']} lignes lues = {f['charges']} chargées + {f['rejetes']} rejetées")
 

@@ -106,7 +106,7 @@ def gate(outcomes: list[Outcome]) -> None:
 
 
 def write_report(outcomes: list[Outcome], out_dir: Path, millesime: int) -> None:
-    from oress.ingest import write_json
+    from oress.files import write_atomically, write_json
 
     write_json(out_dir / "validation.json", {"millesime": millesime, "controles": [asdict(o) for o in outcomes]})
     rows = "\n".join(
@@ -118,6 +118,4 @@ def write_report(outcomes: list[Outcome], out_dir: Path, millesime: int) -> None
             ".echec{background:#fde2e1}.erreur{background:#f9c0bd}</style>"
             f"<h1>Contrôles de validation — millésime {millesime}</h1><table><tr><th>Table</th><th>Contrôle</th>"
             f"<th>Sévérité</th><th>Statut</th><th>Détail</th><th>Exemples</th></tr>{rows}</table></html>\n")
-    aside = out_dir / ".validation.html.tmp"
-    aside.write_text(page, encoding="utf-8")
-    aside.replace(out_dir / "validation.html")
+    write_atomically(out_dir / "validation.html", lambda aside: aside.write_text(page, encoding="utf-8"))

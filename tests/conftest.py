@@ -5,8 +5,6 @@ import shutil
 import textwrap
 from pathlib import Path
 
-import pytest
-
 DATA = Path(__file__).parent / "data"
 
 
@@ -29,9 +27,3 @@ def place_raw(folder: Path, millesime: int, source: Path, name: str = "etablisse
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     return target
-
-
-@pytest.fixture
-def tmp_run(tmp_path):
-    """(folder, write_spec, place_raw) bound to a fresh temporary folder."""
-    return tmp_path

@@ -1,4 +1,5 @@
 """Bad files stop the run with a message naming the file and the fix; the previous warehouse is untouched."""
+import duckdb
 import pytest
 
 from oress import pipeline
@@ -40,8 +41,6 @@ def test_latin1_comma_decimals_and_upper_case_header(good_run):
     lines[0] = lines[0].upper()
     replace_raw(good_run, ("\n".join(lines) + "\n").replace("→", "->").encode("latin-1"))
     pipeline.ingest(good_run)
-    import duckdb
-
     with duckdb.connect(str(good_run.warehouse), read_only=True) as connection:
         assert connection.execute("select count(*), sum(etp) from stg_etablissements where motif is null"
                                   ).fetchone() == (11, 270.5)
@@ -55,8 +54,6 @@ def test_malformed_lines_are_rejected_with_their_line_number(good_run):
     content += b"99999999999998;;50502;8810A;9220;x;1;1;;\n"      # line 15: postes not a number
     replace_raw(good_run, content)
     pipeline.ingest(good_run)
-    import duckdb
-
     with duckdb.connect(str(good_run.warehouse), read_only=True) as connection:
         rows = connection.execute("select ligne, motif from rejets order by ligne").fetchall()
         assert [r[0] for r in rows] == [13, 14, 15]

@@ -1,4 +1,6 @@
 """The thin slice end to end on hand-written fixtures, through the real steps and a real DuckDB file."""
+import json
+
 import duckdb
 import pandas as pd
 import pdfplumber
@@ -44,8 +46,6 @@ def values(row):
 
 
 def test_every_line_is_loaded_or_rejected(built):
-    import json
-
     report = json.loads((built.reports_for(2018) / "qualite" / "ingestion.json").read_text())
     assert [(f["lus"], f["charges"], f["rejetes"]) for f in report["fichiers"]] == [(12, 11, 1)]
     with duckdb.connect(str(built.warehouse), read_only=True) as connection:
@@ -123,7 +123,7 @@ def test_secret_share_is_never_the_basis_of_a_sentence(built):
     assert "secteur privé" not in text         # privé hors ESS is secret: no private-share sentence
 
 
-def test_rendering_twice_is_byte_identical(built, tmp_path):
+def test_rendering_twice_is_byte_identical(built):
     pdf = built.reports_for(2018) / "panoramas" / "panorama_pays_centre-test.pdf"
     first = pdf.read_bytes()
     pipeline.report(built, territoire="centre-test")

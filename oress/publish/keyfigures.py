@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from oress.files import write_atomically
+
 COLUMNS = ("millesime", "niveau", "code", "libelle", "champ", "dimension", "modalite",
            "etablissements", "postes", "etp", "remuneration_brute", "secret")
 LEVEL_ORDER = "case niveau when 'france' then 1 when 'region' then 2 when 'departement' then 3 " \
@@ -28,13 +30,6 @@ def published_cells(connection, millesime: int):
     """, [millesime]).df()
 
 
-def _replace_atomically(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    aside = path.with_name(f".{path.name}.tmp")
-    write(aside)
-    aside.replace(path)
-
-
 def write_files(frame, out_dir: Path, metadata: dict[str, str]) -> list[Path]:
     """Write the three files of the contract into out_dir; return their paths."""
     import pyarrow as pa
@@ -43,10 +38,10 @@ def write_files(frame, out_dir: Path, metadata: dict[str, str]) -> list[Path]:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({f"oress.{k}": v for k, v in metadata.items()})
     paths = [out_dir / "indicateurs.parquet", out_dir / "indicateurs.csv", out_dir / "chiffres-cles.xlsx"]
-    _replace_atomically(paths[0], lambda p: pq.write_table(table, p))
-    _replace_atomically(paths[1], lambda p: frame.to_csv(p, sep=";", decimal=",", index=False,
+    write_atomically(paths[0], lambda p: pq.write_table(table, p))
+    write_atomically(paths[1], lambda p: frame.to_csv(p, sep=";", decimal=",", index=False,
                                                          encoding="utf-8-sig", lineterminator="\n"))
-    _replace_atomically(paths[2], lambda p: _write_xlsx(frame, p, metadata))
+    write_atomically(paths[2], lambda p: _write_xlsx(frame, p, metadata))
     return paths
 
 

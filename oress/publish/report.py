@@ -5,6 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 from oress.config import TEMPLATES_DIR, RunSpec
+from oress.files import write_atomically
 from oress.publish import formatting as fmt
 from oress.publish.derived import weights
 
@@ -101,11 +102,9 @@ def render_pdf(html: str, out_file: Path) -> None:
 
     fonts = FontConfiguration()
     css = CSS(filename=str(TEMPLATES_DIR / "panorama.css"), font_config=fonts)
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    aside = out_file.with_name(f".{out_file.name}.tmp")
-    HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(
-        aside, stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
-    aside.replace(out_file)
+    document = HTML(string=html, base_url=str(TEMPLATES_DIR))
+    write_atomically(out_file, lambda aside: document.write_pdf(
+        aside, stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1", uncompressed_pdf=False))
 
 
 def edition_date(spec: RunSpec) -> dt.date:
