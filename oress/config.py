@@ -20,6 +20,15 @@ EPCI_CODE = re.compile(r"\d{9}")
 DEPARTEMENT_CODE = re.compile(r"(\d{2}|2[AB]|97\d)")
 REGION_CODE = re.compile(r"\d{2}")
 STANDARD_LEVELS = ("france", "region", "departement", "epci", "commune")
+BREAKDOWNS = ("secteur", "secteur_b", "taille", "sexe", "age", "csp", "temps_travail", "contrat")
+CUSTOM_LEVELS = "territoires"   # stands for every custom `niveau` of the spec in [publication]
+# Modelled on ESS France's INSEE orders: fine geography × one breakdown (champ), sectors, size and job
+# profiles from EPCI and custom territories up, typologie B at région level.
+DEFAULT_PUBLICATION = {
+    **{b: ("epci", CUSTOM_LEVELS, "departement", "region", "france")
+       for b in ("secteur", "taille", "sexe", "age", "csp", "temps_travail", "contrat")},
+    "secteur_b": ("region", "france"),
+}
 
 
 class SpecError(ValueError):
@@ -45,6 +54,21 @@ class SecretRules:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """Which breakdowns are published at which levels (dimension `ensemble` is published everywhere)."""
+    levels_by_breakdown: tuple[tuple[str, tuple[str, ...]], ...] = tuple(DEFAULT_PUBLICATION.items())
+
+    def pairs(self, custom_levels: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(dimension, niveau) pairs, custom levels expanded, `ensemble` at every level."""
+        every_level = STANDARD_LEVELS + custom_levels
+        pairs = [("ensemble", level) for level in every_level]
+        for breakdown, levels in self.levels_by_breakdown:
+            for level in levels:
+                pairs += [(breakdown, lv) for lv in (custom_levels if level == CUSTOM_LEVELS else (level,))]
+        return sorted(set(pairs))
+
+
+@dataclass(frozen=True)
 class RunSpec:
     path: Path
     raw_dir: Path
@@ -57,6 +81,11 @@ class RunSpec:
     observatoire: str = "Observatoire régional de l'ESS"
     perimetre: str = "e12b"
     date_edition: dt.date | None = None
+    publication: Publication = field(default_factory=Publication)
+
+    @property
+    def custom_levels(self) -> tuple[str, ...]:
+        return tuple(sorted({t.niveau for t in self.territoires}))
 
     def reports_for(self, millesime: int) -> Path:
         return self.reports_dir / str(millesime)
@@ -108,6 +137,16 @@ def _secret(where: str, table: dict) -> SecretRules:
     return rules
 
 
+def _publication(where: str, table: dict, custom_levels: set[str]) -> Publication:
+    _check_keys(where, table, set(BREAKDOWNS), set())
+    allowed = set(STANDARD_LEVELS) | custom_levels | {CUSTOM_LEVELS}
+    for breakdown, levels in table.items():
+        if not isinstance(levels, list) or not all(isinstance(lv, str) and lv in allowed for lv in levels):
+            raise SpecError(f"{where}: {breakdown!r} doit être une liste de niveaux parmi {', '.join(sorted(allowed))}")
+    merged = {**DEFAULT_PUBLICATION, **{k: tuple(v) for k, v in table.items()}}
+    return Publication(tuple((b, merged[b]) for b in BREAKDOWNS))
+
+
 def load_spec(path: str | Path) -> RunSpec:
     """Read a run spec; any unknown key, missing file or malformed code raises SpecError."""
     path = Path(path).resolve()
@@ -118,7 +157,7 @@ def load_spec(path: str | Path) -> RunSpec:
     except tomllib.TOMLDecodeError as error:
         raise SpecError(f"{path}: TOML illisible ({error})") from error
     required = {"raw_dir", "warehouse", "reports_dir", "millesimes", "region"}
-    optional = {"territoires", "secret", "observatoire", "perimetre", "date_edition"}
+    optional = {"territoires", "secret", "observatoire", "perimetre", "date_edition", "publication"}
     _check_keys(str(path), data, required | optional, required)
     if not REGION_CODE.fullmatch(str(data["region"])):
         raise SpecError(f"{path}: code région mal formé {data['region']!r}")
@@ -149,6 +188,8 @@ def load_spec(path: str | Path) -> RunSpec:
         observatoire=str(data.get("observatoire", RunSpec.observatoire)),
         perimetre=perimetre,
         date_edition=_date(path, data.get("date_edition")),
+        publication=_publication(f"{path} [publication]", data.get("publication", {}),
+                                 {t.niveau for t in territories}),
     )
 
 

@@ -70,7 +70,7 @@ def validate(spec: RunSpec) -> None:
     from oress import validate as checks
 
     with reading(spec.warehouse) as connection:
-        _require_tables(connection, spec, "stg_etablissements", "mart_territoire_champ")
+        _require_tables(connection, spec, "stg_etablissements", "mart_cellules")
         sql_outcomes = checks.run_sql_checks(connection)
         outcomes_by_year = {m: checks.run_gx(checks.staging_frame(connection, m)) + sql_outcomes
                             for m in spec.millesimes}
@@ -84,24 +84,30 @@ def validate(spec: RunSpec) -> None:
 
 def protect(spec: RunSpec) -> None:
     from oress.protect import build_published
+    from oress.warehouse import run_checks
 
     with building(spec.warehouse) as connection:
-        _require_tables(connection, spec, "mart_territoire_champ")
+        _require_tables(connection, spec, "mart_cellules")
         say(f"  cellules par statut de secret : {build_published(connection, spec.secret)}")
+        run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
+        failed = {name: n for name, n in run_checks(connection, folder="checks/published").items() if n}
+        if failed:
+            raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
 
 
 def keyfigures(spec: RunSpec) -> None:
-    from oress.publish.keyfigures import published_cells, write_files
+    from oress.publish.keyfigures import derived_indicators, published_cells, write_files
 
     with reading(spec.warehouse) as connection:
-        _require_tables(connection, spec, "pub_indicateurs")
+        _require_tables(connection, spec, "pub_indicateurs", "pub_derives")
         perimetre, cog = connection.execute("select perimetre, cog from ref_meta").fetchone()
         for millesime in spec.millesimes:
-            frame = published_cells(connection, millesime)
+            cells, derived = published_cells(connection, millesime), derived_indicators(connection, millesime)
             out_dir = spec.reports_for(millesime) / "chiffres-cles"
-            write_files(frame, out_dir, {"perimetre": perimetre, "cog": cog, "millesime": str(millesime),
-                                         "secret": "règles primaires (A, B) ; secret secondaire non appliqué"})
-            say(f"  {out_dir}/indicateurs.parquet : {len(frame)} cellules")
+            write_files(cells, derived, out_dir, {
+                "perimetre": perimetre, "cog": cog, "millesime": str(millesime),
+                "secret": "règles primaires (A, B) ; secret secondaire non encore appliqué"})
+            say(f"  {out_dir}/indicateurs.parquet : {len(cells)} cellules, {len(derived)} indicateurs dérivés")
 
 
 def report(spec: RunSpec, territoire: str | None = None) -> None:

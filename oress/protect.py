@@ -28,10 +28,9 @@ def build_published(connection, rules: SecretRules) -> dict[str, int]:
     connection.execute(f"""
         create or replace table pub_indicateurs as
         with statut as (
-            select *, {primary_status_sql(rules)} as secret from mart_territoire_champ
+            select *, {primary_status_sql(rules)} as secret from mart_cellules
         )
-        select millesime, niveau, code, libelle, champ, 'ensemble' as dimension, 'ensemble' as modalite,
-               {masked}, secret
+        select millesime, niveau, code, libelle, champ, dimension, modalite, {masked}, secret
         from statut
     """)
     rows = connection.execute("select secret, count(*) from pub_indicateurs group by 1 order by 1").fetchall()

@@ -18,6 +18,9 @@ STATIC_TABLES = {
     "ref_csp": "csp.csv",
     "ref_temps_travail": "temps_travail.csv",
     "ref_contrats": "contrats.csv",
+    "ref_sexes": "sexes.csv",
+    "ref_references_nationales": "references_nationales.csv",
+    "ref_sources_millesimes": "sources_millesimes.csv",
     "ref_sirene_tranches": "sirene_tranches.csv",
     "ref_communes": "geo/communes.csv",
     "ref_communes_anciennes": "geo/communes_anciennes.csv",
@@ -52,10 +55,19 @@ def load_reference(connection, spec: RunSpec, reference_dir: Path = REFERENCE_DI
     connection.execute("create or replace table ref_meta as select ? as perimetre, ? as cog",
                        [spec.perimetre, cog_version()])
     counts["ref_territoire_commune"] = load_territories(connection, spec)
+    counts["ref_publication"] = load_publication(connection, spec)
     if GEOMETRY_FILE.exists():
         connection.execute("create or replace table ref_communes_geometrie as select * from read_parquet(?)",
                            [str(GEOMETRY_FILE)])
     return counts
+
+
+def load_publication(connection, spec: RunSpec) -> int:
+    """ref_publication: the (dimension, niveau) pairs the spec publishes."""
+    pairs = spec.publication.pairs(spec.custom_levels)
+    connection.execute("create or replace table ref_publication (dimension varchar, niveau varchar)")
+    connection.executemany("insert into ref_publication values (?, ?)", pairs)
+    return len(pairs)
 
 
 def cog_version() -> str:

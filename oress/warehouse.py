@@ -85,10 +85,10 @@ def run_models(connection, sources: dict[str, str], on_model=None) -> list[str]:
     return order
 
 
-def run_checks(connection, sql_dir: Path = SQL_DIR) -> dict[str, int]:
-    """Each check returns its offending rows; 0 rows = pass."""
+def run_checks(connection, sql_dir: Path = SQL_DIR, folder: str = "checks") -> dict[str, int]:
+    """Each check of sql/<folder> returns its offending rows; 0 rows = pass."""
     results = {}
-    for path in sorted((sql_dir / "checks").glob("chk_*.sql")):
+    for path in sorted((sql_dir / folder).glob("chk_*.sql")):
         (count,) = connection.execute(f"select count(*) from ({path.read_text(encoding='utf-8')})").fetchone()
         results[path.stem] = count
     return results

@@ -35,9 +35,10 @@ def built(tmp_path_factory):
     return spec
 
 
-def cells(spec, niveau, code):
+def cells(spec, niveau, code, dimension="ensemble", modalite="ensemble"):
     frame = pd.read_parquet(spec.reports_for(2018) / "chiffres-cles" / "indicateurs.parquet")
-    frame = frame[(frame["niveau"] == niveau) & (frame["code"] == code)]
+    frame = frame[(frame["niveau"] == niveau) & (frame["code"] == code) & (frame["dimension"] == dimension)
+                  & (frame["modalite"] == modalite)]
     return {row.champ: row for row in frame.itertuples()}
 
 
@@ -97,9 +98,13 @@ def test_csv_and_xlsx_carry_the_same_cells(built):
     csv = pd.read_csv(out / "indicateurs.csv", sep=";", decimal=",", dtype={"code": str}, keep_default_na=False,
                       na_values=[""])
     assert len(csv) == len(parquet) and "270,5" in raw.decode("utf-8-sig")
-    xlsx = pd.read_excel(out / "chiffres-cles.xlsx", sheet_name="Indicateurs", dtype={"code": str})
-    region_ess = xlsx[(xlsx["niveau"] == "region") & (xlsx["champ"] == "ess")]
-    assert region_ess["postes"].tolist() == [137]
+    sheets = pd.read_excel(out / "chiffres-cles.xlsx", sheet_name=None, dtype={"Code": str}, engine="openpyxl")
+    themes = [frame for name, frame in sheets.items() if "Code champ" in frame.columns]
+    assert sum(len(frame) for frame in themes) == len(parquet)       # every published row, sheet by theme
+    key = sheets["Chiffres clés"]
+    region_ess = key[(key["Niveau"] == "region") & (key["Code champ"] == "ess")]
+    assert region_ess["Postes au 31/12"].tolist() == [137]
+    assert region_ess["Champ"].tolist() == ["Économie sociale et solidaire"]
 
 
 def test_panorama_pdf_shows_the_published_figures(built):

@@ -9,7 +9,7 @@ def test_run_order_follows_the_names_each_model_mentions():
     assert run_order(sources) == ["stg_x", "int_a", "mart_b"]
     order = run_order(models())
     assert order.index("stg_etablissements") < order.index("int_etablissements") < order.index(
-        "mart_territoire_champ")
+        "mart_cellules")
 
 
 def test_failed_block_leaves_the_previous_warehouse(tmp_path):

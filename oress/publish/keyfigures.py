@@ -1,4 +1,4 @@
-"""The published cells as files: indicateurs.parquet, indicateurs.csv and chiffres-cles.xlsx."""
+"""The published cells as files: indicateurs.parquet / .csv, the derived indicators, and chiffres-cles.xlsx."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,57 +7,116 @@ from oress.files import write_atomically
 
 COLUMNS = ("millesime", "niveau", "code", "libelle", "champ", "dimension", "modalite",
            "etablissements", "postes", "etp", "remuneration_brute", "secret")
+DERIVED_COLUMNS = ("millesime", "niveau", "code", "libelle", "champ", "dimension", "modalite", "indicateur",
+                   "mesure", "valeur", "unite", "reference", "valeur_reference", "rupture")
 LEVEL_ORDER = "case niveau when 'france' then 1 when 'region' then 2 when 'departement' then 3 " \
               "when 'epci' then 5 when 'commune' then 6 else 4 end"
+# dimension → sheet of the xlsx, in reading order
+THEMES = {"ensemble": "Chiffres clés", "secteur": "Secteurs", "secteur_b": "Secteurs (typologie B)",
+          "taille": "Taille", "sexe": "Sexe", "age": "Âge", "csp": "CSP", "temps_travail": "Temps de travail",
+          "contrat": "Contrat"}
+SHEET_HEADERS = {"millesime": "Millésime", "niveau": "Niveau", "code": "Code", "libelle": "Territoire",
+                 "libelle_champ": "Champ", "libelle_modalite": "Modalité", "etablissements": "Établissements",
+                 "postes": "Postes au 31/12", "etp": "ETP", "remuneration_brute": "Rémunérations brutes (€)",
+                 "secret": "Secret", "champ": "Code champ", "modalite": "Code modalité"}
+DERIVED_HEADERS = {"millesime": "Millésime", "niveau": "Niveau", "code": "Code", "libelle": "Territoire",
+                   "libelle_champ": "Champ", "indicateur": "Indicateur", "mesure": "Mesure", "valeur": "Valeur",
+                   "unite": "Unité", "reference": "Comparé à", "valeur_reference": "Valeur de comparaison",
+                   "rupture": "Rupture de série"}
 DEFINITIONS = [
-    ("etablissements", "Établissements employeurs (au moins un poste non annexe dans l'année)"),
-    ("postes", "Postes salariés au 31 décembre"),
-    ("etp", "Équivalents temps plein sur l'année (EQTP)"),
-    ("remuneration_brute", "Rémunérations brutes annuelles, en euros"),
-    ("secret", "'' publié ; A : moins de 3 entreprises ; B : une entreprise détient au moins 85 % "
-               "d'une mesure (règles primaires seulement : secret secondaire non encore appliqué)"),
-    ("champ", "ESS = associations + coopératives + mutuelles + fondations ; hors ESS = public + privé hors ESS"),
+    ("Établissements", "Établissements employeurs (au moins un poste non annexe dans l'année). Sur les "
+                       "attributs des postes (sexe, âge…), un établissement compte dans chaque modalité où il a "
+                       "un poste : ces comptes ne s'additionnent pas."),
+    ("Postes au 31/12", "Postes salariés non annexes présents au 31 décembre, hors intérimaires"),
+    ("ETP", "Équivalents temps plein sur l'année (EQTP)"),
+    ("Rémunérations brutes", "Rémunérations brutes annuelles, en euros"),
+    ("Champ", "ESS = associations + coopératives + mutuelles + fondations ; hors ESS = public + privé hors ESS"),
+    ("Secret", "vide : publié ; A : moins de 3 entreprises ; B : une entreprise détient 85 % ou plus d'une "
+               "mesure ; D : secret secondaire (empêche de retrouver une cellule A ou B par différence)"),
+    ("part_dans_ensemble", "Part du champ dans l'ensemble (ESS + hors ESS) du territoire, en %"),
+    ("part_dans_prive", "Part du champ dans l'emploi privé (ESS + privé hors ESS), en %"),
+    ("part_dans_ess", "Part de la famille dans l'ESS, en %"),
+    ("repartition", "Part de la modalité (secteur, taille, sexe…) dans le total du champ, en %"),
+    ("ecart_…", "Écart en points à la référence (département, région, France)"),
+    ("France", "Référence nationale publiée (INSEE FLORES, tableaux ESS France), jamais calculée "
+               "à partir des données de l'exécution"),
+    ("rang_…", "Rang du territoire parmi ceux de même niveau présents dans la publication (1 = part la plus forte)"),
+    ("evolution_…, tcam", "Évolution depuis le millésime précédent ; non calculée en cas de rupture de source "
+                          "(CLAP → FLORES)"),
 ]
 
 
 def published_cells(connection, millesime: int):
-    """The rows of pub_indicateurs for one millésime, in a stable order, as a pandas frame."""
+    """The rows of pub_indicateurs for one millésime, in a stable order, with French labels."""
     return connection.execute(f"""
-        select p.{', p.'.join(COLUMNS)} from pub_indicateurs p
+        select p.{', p.'.join(COLUMNS)}, c.libelle as libelle_champ, m.libelle as libelle_modalite
+        from pub_indicateurs p
         join ref_champs c using (champ)
+        join int_modalites m using (dimension, modalite)
         where millesime = ?
-        order by {LEVEL_ORDER}, niveau, code, cast(c.ordre as integer), dimension, modalite
+        order by {LEVEL_ORDER}, niveau, code, cast(c.ordre as integer), dimension, m.ordre
     """, [millesime]).df()
 
 
-def write_files(frame, out_dir: Path, metadata: dict[str, str]) -> list[Path]:
-    """Write the three files of the contract into out_dir; return their paths."""
+def derived_indicators(connection, millesime: int):
+    return connection.execute(f"""
+        select d.{', d.'.join(DERIVED_COLUMNS)}, c.libelle as libelle_champ
+        from pub_derives d join ref_champs c using (champ)
+        where millesime = ?
+        order by {LEVEL_ORDER}, niveau, code, cast(c.ordre as integer), dimension, modalite, indicateur, mesure,
+                 reference
+    """, [millesime]).df()
+
+
+def _write_table(frame, stem: Path, metadata: dict[str, str]) -> list[Path]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({f"oress.{k}": v for k, v in metadata.items()})
-    paths = [out_dir / "indicateurs.parquet", out_dir / "indicateurs.csv", out_dir / "chiffres-cles.xlsx"]
-    write_atomically(paths[0], lambda p: pq.write_table(table, p))
-    write_atomically(paths[1], lambda p: frame.to_csv(p, sep=";", decimal=",", index=False,
-                                                         encoding="utf-8-sig", lineterminator="\n"))
-    write_atomically(paths[2], lambda p: _write_xlsx(frame, p, metadata))
-    return paths
+    parquet, csv = stem.with_suffix(".parquet"), stem.with_suffix(".csv")
+    write_atomically(parquet, lambda p: pq.write_table(table, p))
+    write_atomically(csv, lambda p: frame.to_csv(p, sep=";", decimal=",", index=False, encoding="utf-8-sig",
+                                                   lineterminator="\n"))
+    return [parquet, csv]
 
 
-def _write_xlsx(frame, path: Path, metadata: dict[str, str]) -> None:
+def write_files(cells, derived, out_dir: Path, metadata: dict[str, str]) -> list[Path]:
+    """indicateurs.{parquet,csv} (the contract), indicateurs_derives.{parquet,csv} and chiffres-cles.xlsx."""
+    paths = _write_table(cells[list(COLUMNS)], out_dir / "indicateurs", metadata)
+    paths += _write_table(derived[list(DERIVED_COLUMNS)], out_dir / "indicateurs_derives", metadata)
+    xlsx = out_dir / "chiffres-cles.xlsx"
+    write_atomically(xlsx, lambda p: _write_xlsx(cells, derived, p, metadata))
+    return paths + [xlsx]
+
+
+def _sheet(writer, frame, name: str, headers: dict[str, str], formats: dict[str, object]) -> None:
+    shown = frame[[c for c in headers if c in frame.columns]].rename(columns=headers)
+    shown.to_excel(writer, sheet_name=name, index=False)
+    sheet = writer.sheets[name]
+    sheet.freeze_panes(1, 4)
+    sheet.autofilter(0, 0, len(shown), len(shown.columns) - 1)
+    for index, column in enumerate(shown.columns):
+        width = 34 if column in ("Territoire", "Modalité", "Comparé à") else max(11, len(column) + 2)
+        sheet.set_column(index, index, width, formats.get(column))
+
+
+def _write_xlsx(cells, derived, path: Path, metadata: dict[str, str]) -> None:
     import pandas as pd
 
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="Indicateurs", index=False)
-        sheet = writer.sheets["Indicateurs"]
-        sheet.freeze_panes = "A2"
-        for column, width in zip("ABCDEFGHIJKL", (10, 12, 28, 36, 16, 12, 12, 15, 12, 14, 20, 8)):
-            sheet.column_dimensions[column].width = width
-        for row in sheet.iter_rows(min_row=2, min_col=8, max_col=11):
-            for cell in row:
-                cell.number_format = "#,##0" if cell.column != 10 else "#,##0.0"
-        notes = [(k, v) for k, v in DEFINITIONS] + [(k, v) for k, v in metadata.items()]
-        pd.DataFrame(notes, columns=["terme", "définition"]).to_excel(writer, sheet_name="Définitions", index=False)
-        writer.sheets["Définitions"].column_dimensions["A"].width = 22
-        writer.sheets["Définitions"].column_dimensions["B"].width = 110
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        book = writer.book
+        integer, decimal = book.add_format({"num_format": "# ##0"}), book.add_format({"num_format": "# ##0.0"})
+        formats = {"Établissements": integer, "Postes au 31/12": integer, "ETP": decimal,
+                   "Rémunérations brutes (€)": integer, "Valeur": decimal, "Valeur de comparaison": decimal}
+        for dimension, name in THEMES.items():
+            theme = cells[cells["dimension"] == dimension]
+            if len(theme):
+                headers = SHEET_HEADERS if dimension != "ensemble" else \
+                    {k: v for k, v in SHEET_HEADERS.items() if k not in ("libelle_modalite", "modalite")}
+                _sheet(writer, theme, name, headers, formats)
+        _sheet(writer, derived[derived["dimension"] == "ensemble"], "Poids et évolutions", DERIVED_HEADERS, formats)
+        notes = pd.DataFrame(DEFINITIONS + list(metadata.items()), columns=["Terme", "Définition"])
+        notes.to_excel(writer, sheet_name="Définitions et sources", index=False)
+        writer.sheets["Définitions et sources"].set_column(0, 0, 24)
+        writer.sheets["Définitions et sources"].set_column(1, 1, 120)

@@ -1,0 +1,19 @@
+-- Families sum to the ESS, ESS + hors ESS = ensemble, public + privé hors ESS =
+-- hors ESS: for every territory, dimension, modality and measure.
+with cellules as (select * from mart_cellules),
+identites as (
+    select 'ess' as total, unnest(['association', 'cooperative', 'mutuelle', 'fondation']) as partie
+    union all select 'ensemble', unnest(['ess', 'hors_ess'])
+    union all select 'hors_ess', unnest(['public', 'prive_hors_ess'])
+)
+select t.millesime, t.niveau, t.code, t.dimension, t.modalite, i.total,
+       t.postes, sum(p.postes) as postes_parties
+from identites i
+join cellules t on t.champ = i.total
+join cellules p on p.champ = i.partie
+    and (p.millesime, p.niveau, p.code, p.dimension, p.modalite)
+      = (t.millesime, t.niveau, t.code, t.dimension, t.modalite)
+group by all
+having t.etablissements <> sum(p.etablissements) or t.postes <> sum(p.postes)
+    or abs(t.etp - sum(p.etp)) > 0.01 * count(*)
+    or abs(t.remuneration_brute - sum(p.remuneration_brute)) > 0.01 * count(*)
