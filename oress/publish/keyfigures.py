@@ -84,9 +84,11 @@ def _write_table(frame, stem: Path, metadata: dict[str, str]) -> list[Path]:
 def write_files(cells, derived, out_dir: Path, metadata: dict[str, str]) -> list[Path]:
     """indicateurs.{parquet,csv} (the contract), indicateurs_derives.{parquet,csv} and chiffres-cles.xlsx."""
     paths = _write_table(cells[list(COLUMNS)], out_dir / "indicateurs", metadata)
-    paths += _write_table(derived[list(DERIVED_COLUMNS)], out_dir / "indicateurs_derives", metadata)
+    # a derived figure that rests on a secret cell is NULL: the file lists only those that exist
+    computable = derived[derived["valeur"].notna()]
+    paths += _write_table(computable[list(DERIVED_COLUMNS)], out_dir / "indicateurs_derives", metadata)
     xlsx = out_dir / "chiffres-cles.xlsx"
-    write_atomically(xlsx, lambda p: _write_xlsx(cells, derived, p, metadata))
+    write_atomically(xlsx, lambda p: _write_xlsx(cells, computable, p, metadata))
     return paths + [xlsx]
 
 
@@ -115,7 +117,9 @@ def _write_xlsx(cells, derived, path: Path, metadata: dict[str, str]) -> None:
                 headers = SHEET_HEADERS if dimension != "ensemble" else \
                     {k: v for k, v in SHEET_HEADERS.items() if k not in ("libelle_modalite", "modalite")}
                 _sheet(writer, theme, name, headers, formats)
-        _sheet(writer, derived[derived["dimension"] == "ensemble"], "Poids et évolutions", DERIVED_HEADERS, formats)
+        # communes' derived figures stay in indicateurs_derives.csv: a sheet of 10⁵ rows is not readable
+        overview = derived[(derived["dimension"] == "ensemble") & (derived["niveau"] != "commune")]
+        _sheet(writer, overview, "Poids et évolutions", DERIVED_HEADERS, formats)
         notes = pd.DataFrame(DEFINITIONS + list(metadata.items()), columns=["Terme", "Définition"])
         notes.to_excel(writer, sheet_name="Définitions et sources", index=False)
         writer.sheets["Définitions et sources"].set_column(0, 0, 24)

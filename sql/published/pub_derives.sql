@@ -2,6 +2,7 @@
 -- NULL measures for every secret cell, so any ratio, gap, rank or change that
 -- would use one is NULL. Shares are in %, gaps in points. France comparisons use
 -- the national reference input (ref_references_nationales), never the run's data.
+-- Gaps and ranks are on employment (postes), the measure publications compare.
 -- Grain: millesime × territory × champ × dimension × modalite × indicateur × mesure × reference.
 with cellules as (
     select * from pub_indicateurs
@@ -121,12 +122,13 @@ references_territoriales as (
         and (r.millesime, r.champ, r.dimension, r.modalite, r.mesure, r.indicateur)
           = (p.millesime, p.champ, p.dimension, p.modalite, p.mesure, p.indicateur)
     where p.dimension = 'ensemble' and p.indicateur in ('part_dans_ensemble', 'part_dans_prive')
+      and p.mesure = 'postes'
     union all
     select p.millesime, p.niveau, p.code, p.champ, p.mesure, p.indicateur,
            'france (référence nationale FLORES)', f.part
     from parts p
     join parts_france f using (millesime, champ, mesure, indicateur)
-    where p.dimension = 'ensemble'
+    where p.dimension = 'ensemble' and p.mesure = 'postes'
 ),
 
 ecarts as (
@@ -146,7 +148,8 @@ rangs as (
            count(*) over (partition by millesime, niveau, champ, indicateur, mesure) as valeur_reference,
            false as rupture
     from parts
-    where dimension = 'ensemble' and indicateur in ('part_dans_ensemble', 'part_dans_prive') and part is not null
+    where dimension = 'ensemble' and indicateur in ('part_dans_ensemble', 'part_dans_prive') and mesure = 'postes'
+      and part is not null
 ),
 
 sources as (
