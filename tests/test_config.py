@@ -96,3 +96,26 @@ def test_malformed_region_and_unknown_perimeter(tmp_path):
         load_spec(path)
     with pytest.raises(SpecError, match="périmètre 'e99' inconnu"):
         load_spec(write_spec(tmp_path, 'perimetre = "e99"\n'))
+
+
+def test_publication_defaults_expand_custom_levels(tmp_path):
+    pairs = load_spec(write_spec(tmp_path, TERRITORY)).publication.pairs(("pays",))
+    assert ("ensemble", "commune") in pairs and ("secteur", "commune") not in pairs
+    assert {("secteur", "pays"), ("taille", "epci"), ("sexe", "departement"), ("secteur_b", "region")} <= set(pairs)
+    assert ("secteur_b", "epci") not in pairs
+
+
+def test_publication_overrides_one_breakdown(tmp_path):
+    spec = load_spec(write_spec(tmp_path, TERRITORY + '\n[publication]\ntaille = ["region"]\n'))
+    pairs = spec.publication.pairs(spec.custom_levels)
+    assert [level for dimension, level in pairs if dimension == "taille"] == ["region"]
+    assert ("secteur", "pays") in pairs                      # the others keep their default
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[publication]\nsecteurs = ["epci"]\n', "clé inconnue 'secteurs'"),
+    ('[publication]\ntaille = ["canton"]\n', "'taille' doit être une liste de niveaux"),
+])
+def test_publication_errors_are_named(tmp_path, body, message):
+    with pytest.raises(SpecError, match=message):
+        load_spec(write_spec(tmp_path, TERRITORY + body))
