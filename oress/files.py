@@ -1,7 +1,10 @@
 """Output files are written aside then renamed, so a reader never sees half a file."""
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 from pathlib import Path
 
 
@@ -14,6 +17,26 @@ def write_atomically(path: Path, write) -> None:
         aside.replace(path)
     finally:
         aside.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def replacing_directory(target: Path):
+    """Yield an empty sibling folder; on success it replaces `target` as a whole (a set of files that
+    belong together — parquet, csv, xlsx of one millésime — is never half old, half new)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*"):   # left by a run that was killed
+        shutil.rmtree(stale)
+    fresh = target.with_name(f".{target.name}.{os.getpid()}.new")
+    fresh.mkdir()
+    try:
+        yield fresh
+        old = target.with_name(f".{target.name}.{os.getpid()}.old")
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def write_json(path: Path, payload: dict) -> None:

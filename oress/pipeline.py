@@ -40,6 +40,7 @@ def _require_tables(connection, spec: RunSpec, *tables: str) -> None:
 def ingest(spec: RunSpec) -> None:
     from oress import ingest as reader
     from oress.files import write_json
+    from oress.manifest import record_inputs
 
     require_raw_files(spec)
     with building(spec.warehouse) as connection:
@@ -49,6 +50,7 @@ def ingest(spec: RunSpec) -> None:
             path = reader.find_input(spec.raw_dir / str(millesime), "etablissements")
             say(f"  lecture de {path}")
             reader.load_file(connection, path, reader.ETABLISSEMENTS, millesime)
+        record_inputs(connection, spec)
         run_models(connection, models(("staging",)))
         connection.execute("insert into rejets select millesime, fichier, ligne, motif, contenu "
                            "from stg_etablissements where motif is not null")
@@ -96,17 +98,21 @@ def protect(spec: RunSpec) -> None:
 
 
 def keyfigures(spec: RunSpec) -> None:
+    from oress.files import replacing_directory, write_json
+    from oress.manifest import build_manifest
     from oress.publish.keyfigures import derived_indicators, published_cells, write_files
 
     with reading(spec.warehouse) as connection:
-        _require_tables(connection, spec, "pub_indicateurs", "pub_derives")
+        _require_tables(connection, spec, "pub_indicateurs", "pub_derives", "meta_entrees")
         perimetre, cog = connection.execute("select perimetre, cog from ref_meta").fetchone()
         for millesime in spec.millesimes:
             cells, derived = published_cells(connection, millesime), derived_indicators(connection, millesime)
             out_dir = spec.reports_for(millesime) / "chiffres-cles"
-            write_files(cells, derived, out_dir, {
-                "perimetre": perimetre, "cog": cog, "millesime": str(millesime),
-                "secret": "règles primaires (A, B) ; secret secondaire non encore appliqué"})
+            with replacing_directory(out_dir) as fresh:
+                write_files(cells, derived, fresh, {
+                    "perimetre": perimetre, "cog": cog, "millesime": str(millesime),
+                    "secret": "règles primaires (A, B) ; secret secondaire non encore appliqué"})
+                write_json(fresh / "manifeste.json", build_manifest(connection, spec, millesime))
             say(f"  {out_dir}/indicateurs.parquet : {len(cells)} cellules, {len(derived)} indicateurs dérivés")
 
 

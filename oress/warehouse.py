@@ -38,8 +38,9 @@ def building(path: Path):
     import duckdb
 
     with _lock(path):
+        for stale in path.parent.glob(f".{path.name}.*.building*"):   # left by a run that was killed
+            stale.unlink()
         aside = path.with_name(f".{path.name}.{os.getpid()}.building")
-        aside.unlink(missing_ok=True)
         if path.exists():
             shutil.copyfile(path, aside)
         try:

@@ -1,6 +1,7 @@
 """The published cells as files: indicateurs.parquet / .csv, the derived indicators, and chiffres-cles.xlsx."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from oress.files import write_atomically
@@ -108,6 +109,9 @@ def _write_xlsx(cells, derived, path: Path, metadata: dict[str, str]) -> None:
 
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
         book = writer.book
+        # a fixed creation date (1 January after the millésime, the data's date) keeps the file reproducible
+        book.set_properties({"title": "Chiffres clés de l'ESS", "created": dt.datetime(
+            int(metadata.get("millesime", 1999)) + 1, 1, 1)})
         integer, decimal = book.add_format({"num_format": "# ##0"}), book.add_format({"num_format": "# ##0.0"})
         formats = {"Établissements": integer, "Postes au 31/12": integer, "ETP": decimal,
                    "Rémunérations brutes (€)": integer, "Valeur": decimal, "Valeur de comparaison": decimal}
