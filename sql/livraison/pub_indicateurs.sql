@@ -2,7 +2,8 @@
 -- départements, its EPCI and France as delivered; each custom territory as the sum
 -- of its EPCI (or départements) cells, only where every part is delivered; any
 -- secret part makes the custom cell secret (S). A part delivered without a line
--- for a cell holds no establishment there (INSEE omits empty cells): zero.
+-- for a cell holds no establishment there (INSEE omits empty cells): zero, and
+-- a champ missing from a delivered territory's totals is a zero cell.
 -- Nothing is computed by difference. Only the (dimension, niveau) pairs the spec
 -- publishes (ref_publication) are kept.
 -- Grain: millesime × niveau × code × champ × dimension × modalite.
@@ -97,10 +98,27 @@ personnalises as (
     where s.complet
 ),
 
-toutes as (
+livrees as (
     select * from standard
     union all
     select * from personnalises
+),
+
+-- INSEE omits a champ without any establishment: in a delivered territory it is a true zero
+zeros as (
+    select t.millesime, t.niveau, t.code, t.libelle, c.champ, 'ensemble' as dimension, 'ensemble' as modalite,
+           0 as etablissements, 0 as postes, 0.0 as etp, 0.0 as remuneration_brute, '' as secret,
+           false as approximatif
+    from (select distinct millesime, niveau, code, libelle from livrees where dimension = 'ensemble') t
+    cross join ref_champs c
+    where (t.millesime, t.niveau, t.code, c.champ) not in
+          (select (millesime, niveau, code, champ) from livrees where dimension = 'ensemble')
+),
+
+toutes as (
+    select * from livrees
+    union all
+    select * from zeros
 )
 
 select millesime::integer as millesime, niveau, code, libelle, champ, dimension, modalite,
