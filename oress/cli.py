@@ -71,6 +71,12 @@ def protect(spec: SpecOption = DEFAULT_SPEC) -> None:
 
 
 @app.command()
+def livraison(spec: SpecOption = DEFAULT_SPEC) -> None:
+    """Publier à partir des tableaux livrés par l'INSEE (clé livraison_insee) : secret S gardé tel quel."""
+    _run(_pipeline().delivered, spec)
+
+
+@app.command()
 def keyfigures(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Écrire les chiffres clés : indicateurs.parquet, .csv et .xlsx."""
     _run(_pipeline().keyfigures, spec)

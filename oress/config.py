@@ -82,6 +82,7 @@ class RunSpec:
     perimetre: str = "e12b"
     date_edition: dt.date | None = None
     publication: Publication = field(default_factory=Publication)
+    livraison_insee: Path | None = None   # folder of INSEE's delivered tables, one sub-folder per millésime
 
     @property
     def custom_levels(self) -> tuple[str, ...]:
@@ -157,7 +158,8 @@ def load_spec(path: str | Path) -> RunSpec:
     except tomllib.TOMLDecodeError as error:
         raise SpecError(f"{path}: TOML illisible ({error})") from error
     required = {"raw_dir", "warehouse", "reports_dir", "millesimes", "region"}
-    optional = {"territoires", "secret", "observatoire", "perimetre", "date_edition", "publication"}
+    optional = {"territoires", "secret", "observatoire", "perimetre", "date_edition", "publication",
+                "livraison_insee"}
     _check_keys(str(path), data, required | optional, required)
     if not REGION_CODE.fullmatch(str(data["region"])):
         raise SpecError(f"{path}: code région mal formé {data['region']!r}")
@@ -190,7 +192,16 @@ def load_spec(path: str | Path) -> RunSpec:
         date_edition=_date(path, data.get("date_edition")),
         publication=_publication(f"{path} [publication]", data.get("publication", {}),
                                  {t.niveau for t in territories}),
+        livraison_insee=_folder(path, data.get("livraison_insee")),
     )
+
+
+def _folder(path: Path, value) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise SpecError(f"{path}: 'livraison_insee' doit être un chemin de dossier, p. ex. \"../data/raw/insee\"")
+    return (path.parent / value).resolve()
 
 
 def _date(path: Path, value) -> dt.date | None:

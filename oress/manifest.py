@@ -22,11 +22,13 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def record_inputs(connection, spec: RunSpec) -> None:
-    """meta_entrees: every file of each millésime's raw folder with its size and hash, as ingested."""
+def record_inputs(connection, spec: RunSpec, root: Path | None = None) -> None:
+    """meta_entrees: every file of each millésime's input folder (raw extracts, or INSEE's delivered
+    tables) with its size and hash, as read."""
+    root = root or spec.raw_dir
     rows = [(millesime, str(path), path.stat().st_size, sha256(path))
             for millesime in spec.millesimes
-            for path in sorted((spec.raw_dir / str(millesime)).rglob("*"))
+            for path in sorted((root / str(millesime)).rglob("*"))
             if path.is_file() and not path.name.startswith(".")]
     connection.execute("create or replace table meta_entrees "
                        "(millesime integer, fichier varchar, octets bigint, sha256 varchar)")

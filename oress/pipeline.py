@@ -97,6 +97,44 @@ def protect(spec: RunSpec) -> None:
             raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
 
 
+def delivered(spec: RunSpec) -> None:
+    """INSEE's delivered tables (already protected) → pub_indicateurs, then the published models and checks."""
+    from oress import delivered as reader
+    from oress.config import SpecError
+    from oress.files import write_json
+    from oress.manifest import record_inputs
+    from oress.warehouse import run_checks
+
+    if spec.livraison_insee is None:
+        raise SpecError(f"{spec.path}: clé 'livraison_insee' absente (dossier des tableaux livrés par l'INSEE)")
+    with building(spec.warehouse) as connection:
+        _require_tables(connection, spec, "ref_regions", "ref_territoires_membres", "ref_publication")
+        reader.create_tables(connection)
+        record_inputs(connection, spec, spec.livraison_insee)
+        connection.execute("create or replace table liv_parametres as select ? as region", [spec.region])
+        for millesime in spec.millesimes:
+            folder = spec.livraison_insee / str(millesime)
+            say(f"  {millesime} : {', '.join(reader.load_folder(connection, folder, millesime))} ({folder})")
+        run_models(connection, models(("livraison",)), on_model=lambda name: say(f"  modèle {name}"))
+        run_models(connection, {"int_modalites": models(("intermediate",))["int_modalites"]})
+        statuses = connection.execute("select secret, count(*) from pub_indicateurs group by 1 order by 1").fetchall()
+        say(f"  cellules par statut de secret : {dict((s or 'publie', n) for s, n in statuses)}")
+        run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
+        checks = {**run_checks(connection, folder="checks/published"), **run_checks(connection, folder="checks/livraison")}
+        failed = {name: n for name, n in checks.items() if n}
+        if failed:
+            raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
+        reports = {m: reader.quality(connection, m) for m in spec.millesimes}
+    for millesime, report_ in reports.items():
+        path = spec.reports_for(millesime) / "qualite" / "livraison.json"
+        write_json(path, report_)
+        write_json(path.with_name("ingestion.json"), {"fichiers": [
+            {"fichier": f["fichier"], "millesime": millesime, "lus": f["lus"], "charges": f["retenues"],
+             "rejetes": f["ecartees"]} for f in report_["fichiers"]]})
+        say(f"  {millesime} : {len(report_['doublons_discordants'])} doublon(s) discordant(s), "
+            f"{len(report_['valeurs_approximatives'])} valeur(s) approximative(s) → {path}")
+
+
 def keyfigures(spec: RunSpec) -> None:
     from oress.files import replacing_directory, write_json
     from oress.manifest import build_manifest
@@ -108,10 +146,11 @@ def keyfigures(spec: RunSpec) -> None:
         for millesime in spec.millesimes:
             cells, derived = published_cells(connection, millesime), derived_indicators(connection, millesime)
             out_dir = spec.reports_for(millesime) / "chiffres-cles"
+            secret = ("secret appliqué par l'INSEE à la source (S) ; tableaux livrés" if spec.livraison_insee
+                      else "règles primaires (A, B) ; secret secondaire non encore appliqué")
             with replacing_directory(out_dir) as fresh:
                 write_files(cells, derived, fresh, {
-                    "perimetre": perimetre, "cog": cog, "millesime": str(millesime),
-                    "secret": "règles primaires (A, B) ; secret secondaire non encore appliqué"})
+                    "perimetre": perimetre, "cog": cog, "millesime": str(millesime), "secret": secret})
                 write_json(fresh / "manifeste.json", build_manifest(connection, spec, millesime))
             say(f"  {out_dir}/indicateurs.parquet : {len(cells)} cellules, {len(derived)} indicateurs dérivés")
 
@@ -132,11 +171,24 @@ def report(spec: RunSpec, territoire: str | None = None) -> None:
             panorama.run(connection, spec, millesime, on_pdf=lambda path: say(f"  {path}"))
 
 
+def report_delivered(spec: RunSpec) -> None:
+    """Panoramas of the custom territories the delivery could build (the others are listed, not drawn as 0)."""
+    from dataclasses import replace
+
+    with reading(spec.warehouse) as connection:
+        built = {r[0] for r in connection.execute("select distinct code from pub_indicateurs").fetchall()}
+    for territory in spec.territoires:
+        if territory.code not in built:
+            say(f"  {territory.code} : non publié (voir qualite/livraison.json)")
+    report(replace(spec, territoires=tuple(t for t in spec.territoires if t.code in built)))
+
+
 STEPS = (reference, ingest, transform, validate, protect, keyfigures, report)
+DELIVERED_STEPS = (reference, delivered, keyfigures, report_delivered)
 
 
 def build(spec: RunSpec) -> None:
-    """Every step in order, stopping at the first failure."""
-    for step in STEPS:
+    """Every step in order, stopping at the first failure; from INSEE's tables when `livraison_insee` is set."""
+    for step in DELIVERED_STEPS if spec.livraison_insee else STEPS:
         say(f"[bold]{step.__name__}[/bold]")
         step(spec)

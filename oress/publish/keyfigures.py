@@ -19,7 +19,8 @@ THEMES = {"ensemble": "Chiffres clés", "secteur": "Secteurs", "secteur_b": "Sec
 SHEET_HEADERS = {"millesime": "Millésime", "niveau": "Niveau", "code": "Code", "libelle": "Territoire",
                  "libelle_champ": "Champ", "libelle_modalite": "Modalité", "etablissements": "Établissements",
                  "postes": "Postes au 31/12", "etp": "ETP", "remuneration_brute": "Rémunérations brutes (€)",
-                 "secret": "Secret", "champ": "Code champ", "modalite": "Code modalité"}
+                 "secret": "Secret", "approximatif": "Valeur approximative", "champ": "Code champ",
+                 "modalite": "Code modalité"}
 DERIVED_HEADERS = {"millesime": "Millésime", "niveau": "Niveau", "code": "Code", "libelle": "Territoire",
                    "libelle_champ": "Champ", "indicateur": "Indicateur", "mesure": "Mesure", "valeur": "Valeur",
                    "unite": "Unité", "reference": "Comparé à", "valeur_reference": "Valeur de comparaison",
@@ -33,7 +34,10 @@ DEFINITIONS = [
     ("Rémunérations brutes", "Rémunérations brutes annuelles, en euros"),
     ("Champ", "ESS = associations + coopératives + mutuelles + fondations ; hors ESS = public + privé hors ESS"),
     ("Secret", "vide : publié ; A : moins de 3 entreprises ; B : une entreprise détient 85 % ou plus d'une "
-               "mesure ; D : secret secondaire (empêche de retrouver une cellule A ou B par différence)"),
+               "mesure ; D : secret secondaire (empêche de retrouver une cellule A ou B par différence) ; S : secret à la "
+               "source (cellule `s` des tableaux livrés par l'INSEE, A ou B non précisé)"),
+    ("Valeur approximative", "Valeur livrée en notation scientifique (p. ex. 7,62E+11) : précision perdue, "
+                             "ordre de grandeur seulement (tableaux livrés par l'INSEE)"),
     ("part_dans_ensemble", "Part du champ dans l'ensemble (ESS + hors ESS) du territoire, en %"),
     ("part_dans_prive", "Part du champ dans l'emploi privé (ESS + privé hors ESS), en %"),
     ("part_dans_ess", "Part de la famille dans l'ESS, en %"),
@@ -49,14 +53,22 @@ DEFINITIONS = [
 
 def published_cells(connection, millesime: int):
     """The rows of pub_indicateurs for one millésime, in a stable order, with French labels."""
+    columns = COLUMNS + _extensions(connection)
     return connection.execute(f"""
-        select p.{', p.'.join(COLUMNS)}, c.libelle as libelle_champ, m.libelle as libelle_modalite
+        select p.{', p.'.join(columns)}, c.libelle as libelle_champ, m.libelle as libelle_modalite
         from pub_indicateurs p
         join ref_champs c using (champ)
         join int_modalites m using (dimension, modalite)
         where millesime = ?
         order by {LEVEL_ORDER}, niveau, code, cast(c.ordre as integer), dimension, m.ordre
     """, [millesime]).df()
+
+
+def _extensions(connection) -> tuple[str, ...]:
+    """`approximatif` (tables delivered by INSEE) travels with the cells when pub_indicateurs has it."""
+    present = {r[0] for r in connection.execute(
+        "select column_name from information_schema.columns where table_name = 'pub_indicateurs'").fetchall()}
+    return ("approximatif",) if "approximatif" in present else ()
 
 
 def derived_indicators(connection, millesime: int):
@@ -84,7 +96,8 @@ def _write_table(frame, stem: Path, metadata: dict[str, str]) -> list[Path]:
 
 def write_files(cells, derived, out_dir: Path, metadata: dict[str, str]) -> list[Path]:
     """indicateurs.{parquet,csv} (the contract), indicateurs_derives.{parquet,csv} and chiffres-cles.xlsx."""
-    paths = _write_table(cells[list(COLUMNS)], out_dir / "indicateurs", metadata)
+    columns = [c for c in (*COLUMNS, "approximatif") if c in cells.columns]
+    paths = _write_table(cells[columns], out_dir / "indicateurs", metadata)
     # a derived figure that rests on a secret cell is NULL: the file lists only those that exist
     computable = derived[derived["valeur"].notna()]
     paths += _write_table(computable[list(DERIVED_COLUMNS)], out_dir / "indicateurs_derives", metadata)
