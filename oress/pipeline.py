@@ -40,24 +40,27 @@ def _require_tables(connection, spec: RunSpec, *tables: str) -> None:
 def ingest(spec: RunSpec) -> None:
     from oress import ingest as reader
     from oress.files import write_json
+    from oress.sources import load_flavours
 
     require_raw_files(spec)
+    flavours = load_flavours()
     with building(spec.warehouse) as connection:
-        _require_tables(connection, spec, "ref_communes", "ref_naf_secteurs")
-        reader.create_raw_tables(connection)
+        _require_tables(connection, spec, "ref_communes", "ref_naf_secteurs", "ref_contrats", "ref_sirene_tranches")
+        reader.create_raw_tables(connection, flavours)
         for millesime in spec.millesimes:
-            path = reader.find_input(spec.raw_dir / str(millesime), "etablissements")
-            say(f"  lecture de {path}")
-            reader.load_file(connection, path, reader.ETABLISSEMENTS, millesime)
+            for nature, path in reader.inputs(spec.raw_dir / str(millesime), flavours):
+                match = reader.load_file(connection, path, nature, millesime, flavours, spec.warehouse.parent)
+                say(f"  lecture de {path} ({nature}, format {match.flavour.name})")
+        reader.define_macros(connection)
         run_models(connection, models(("staging",)))
-        connection.execute("insert into rejets select millesime, fichier, ligne, motif, contenu "
-                           "from stg_etablissements where motif is not null")
+        reader.collect_rejects(connection)
         files = reader.reconcile(connection)
     for millesime in spec.millesimes:
         mine = [f for f in files if f["millesime"] == millesime]
         write_json(spec.reports_for(millesime) / "qualite" / "ingestion.json", {"fichiers": mine})
         for f in mine:
-            say(f"  {millesime} : {f['lus']} lignes lues = {f['charges']} chargées + {f['rejetes']} rejetées")
+            say(f"  {millesime} {f['nature']} : {f['lus']} lignes lues = {f['charges']} chargées "
+                f"+ {f['rejetes']} rejetées")
 
 
 def transform(spec: RunSpec) -> None:

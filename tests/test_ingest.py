@@ -57,7 +57,7 @@ def test_malformed_lines_are_rejected_with_their_line_number(good_run):
     with duckdb.connect(str(good_run.warehouse), read_only=True) as connection:
         rows = connection.execute("select ligne, motif from rejets order by ligne").fetchall()
         assert [r[0] for r in rows] == [13, 14, 15]
-        assert rows[1][1].startswith("ligne mal formée") and rows[2][1] == "postes non entier ou négatif"
+        assert rows[1][1].startswith("ligne mal formée") and rows[2][1] == "postes non entier ou négatif : x"
         assert connection.execute("select min(ligne), max(ligne) from stg_etablissements").fetchone() == (2, 15)
 
 
