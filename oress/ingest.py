@@ -236,28 +236,32 @@ def _load_csv(connection, path, nature, millesime, flavours, scratch):
     position = {name: f"c{i}" for i, name in reversed(list(enumerate(header)))}
     declared = {f"c{i}": "VARCHAR" for i in range(len(header))}
     connection.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    # Rows go straight into raw_<nature> numbered by rank (line = rank + 1); the numbering is corrected
+    # below when malformed lines, blank lines or quoted line breaks shift it.
     try:
-        connection.execute(
-            f"create or replace temp table _read as select {_select_list(match, position)}, ordinality as rang "
+        (loaded,) = connection.execute(
+            f"insert into raw_{nature} select ?, ?, rang + 1, {', '.join(match.nature.columns)} from ("
+            f"select {_select_list(match, position)}, ordinality as rang "
             "from read_csv(?, delim=?, header=true, columns=?, auto_detect=false, quote='\"', escape='\"', "
-            "encoding='utf-8', store_rejects=true, strict_mode=true) with ordinality",
-            [str(readable), delimiter, declared])
+            "encoding='utf-8', store_rejects=true, strict_mode=true) with ordinality)",
+            [millesime, str(path), str(readable), delimiter, declared]).fetchone()
     except Exception as error:  # duckdb raises several error types for a CSV it cannot parse at all
         raise InputError(f"{path}: CSV illisible ({str(error).splitlines()[0]}) ; vérifier le séparateur et les "
                          "guillemets") from error
     connection.execute("create or replace temp table _rejects as select distinct on (line) line, error_message, "
                        "csv_line from reject_errors order by line")
-    (loaded,) = connection.execute("select count(*) from _read").fetchone()
     (malformed,) = connection.execute("select count(*) from _rejects").fetchone()
     if loaded + malformed == found.lines - 1:
-        _insert_by_shift(connection, nature, millesime, path)
+        _renumber_by_shift(connection, nature, millesime, path)
     else:
-        _insert_by_records(connection, nature, millesime, path, readable, delimiter, loaded + malformed)
+        _renumber_by_records(connection, nature, millesime, path, readable, delimiter, loaded + malformed)
     return match, encoding, delimiter, loaded + malformed, malformed
 
 
-def _insert_by_shift(connection, nature, millesime, path) -> None:
+def _renumber_by_shift(connection, nature, millesime, path) -> None:
     """One record per physical line: the loaded row of rank o sits at line o + 1 + (rejected lines before it)."""
+    connection.execute("insert into rejets select ?, ?, line, 'ligne mal formée : ' || error_message, csv_line "
+                       "from _rejects", [millesime, str(path)])
     connection.execute("""
         create or replace temp table _shifts as
         select t, max(k) as k from (
@@ -265,17 +269,16 @@ def _insert_by_shift(connection, nature, millesime, path) -> None:
             from _rejects)
         group by t
     """)
-    columns = ", ".join(NATURES[nature].columns)
     connection.execute(f"""
-        insert into raw_{nature}
-        select ?, ?, r.rang + 1 + coalesce(s.k, 0), {columns}
-        from _read r asof left join _shifts s on r.rang >= s.t
+        update raw_{nature} set ligne = moved.ligne
+        from (select r.rowid as id, r.ligne + s.k as ligne
+              from (select rowid, ligne from raw_{nature} where millesime = $1 and fichier = $2) r
+              asof join _shifts s on r.ligne - 1 >= s.t) moved
+        where raw_{nature}.rowid = moved.id
     """, [millesime, str(path)])
-    connection.execute("insert into rejets select ?, ?, line, 'ligne mal formée : ' || error_message, csv_line "
-                       "from _rejects", [millesime, str(path)])
 
 
-def _insert_by_records(connection, nature, millesime, path, readable, delimiter, expected) -> None:
+def _renumber_by_records(connection, nature, millesime, path, readable, delimiter, expected) -> None:
     """Blank lines or line breaks inside quotes: number records from a Python reading of the file."""
     import pyarrow as pa
 
@@ -290,16 +293,14 @@ def _insert_by_records(connection, nature, millesime, path, readable, delimiter,
     connection.register("_records_arrow", table)
     connection.execute("create or replace temp table _records as select * from _records_arrow")
     connection.unregister("_records_arrow")
-    columns = ", ".join(NATURES[nature].columns)
-    connection.execute(f"""
-        insert into raw_{nature}
-        select ?, ?, l.physique, {columns}
-        from _read r join (
-            select physique, row_number() over (order by seq) as rang
-            from _records anti join _rejects on _records.duck_line = _rejects.line) l using (rang)
-    """, [millesime, str(path)])
     connection.execute("insert into rejets select ?, ?, r.physique, 'ligne mal formée : ' || j.error_message, "
                        "j.csv_line from _rejects j join _records r on r.duck_line = j.line", [millesime, str(path)])
+    connection.execute(f"""
+        update raw_{nature} set ligne = loaded.physique
+        from (select physique, row_number() over (order by seq) + 1 as rang
+              from _records anti join _rejects on _records.duck_line = _rejects.line) loaded
+        where raw_{nature}.millesime = $1 and raw_{nature}.fichier = $2 and raw_{nature}.ligne = loaded.rang
+    """, [millesime, str(path)])
 
 
 def _load_parquet(connection, path, nature, millesime, flavours):

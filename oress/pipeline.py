@@ -72,15 +72,17 @@ def transform(spec: RunSpec) -> None:
 def validate(spec: RunSpec) -> None:
     from oress import validate as checks
 
+    outcomes_by_year = {}
     with reading(spec.warehouse) as connection:
-        _require_tables(connection, spec, "stg_etablissements", "mart_territoire_champ")
+        _require_tables(connection, spec, "stg_etablissements", "stg_postes", "mart_territoire_champ")
         sql_outcomes = checks.run_sql_checks(connection)
-        outcomes_by_year = {m: checks.run_gx(checks.staging_frame(connection, m)) + sql_outcomes
-                            for m in spec.millesimes}
-    for millesime, outcomes in outcomes_by_year.items():
-        checks.write_report(outcomes, spec.reports_for(millesime) / "qualite", millesime)
-        failed = sum(o.statut != "succes" for o in outcomes)
-        say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart")
+        for millesime in spec.millesimes:
+            out_dir = spec.reports_for(millesime) / "qualite"
+            outcomes = checks.run_millesime(connection, millesime, out_dir) + sql_outcomes
+            checks.write_report(outcomes, out_dir, millesime, checks.rejection_summary(connection, millesime))
+            outcomes_by_year[millesime] = outcomes
+            failed = sum(o.statut in ("echec", "erreur") for o in outcomes)
+            say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart ; {out_dir}/validation.html")
     for outcomes in outcomes_by_year.values():
         checks.gate(outcomes)
 
