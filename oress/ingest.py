@@ -201,17 +201,17 @@ def load_file(connection, path: Path, nature: str, millesime: int, flavours: lis
     """Append one raw file to raw_<nature>, tagging rows with millésime, file and physical line."""
     if path.name.endswith(".parquet"):
         match, lus, malformed = _load_parquet(connection, path, nature, millesime, flavours)
-        layout = ("parquet", "", "", AUTO)
+        # Parquet numbers are typed: their text form uses '.', never a thousands separator.
+        layout = ("parquet", "", "", AUTO, "")
     else:
         with tempfile.TemporaryDirectory(prefix=".oress-", dir=workdir) as scratch:
             match, encoding, delimiter, lus, malformed = _load_csv(
                 connection, path, nature, millesime, flavours, Path(scratch))
-        layout = ("csv", encoding, delimiter, match.flavour.decimal)
+        layout = ("csv", encoding, delimiter, match.flavour.decimal, match.flavour.thousands)
     if lus == 0:
         raise InputError(f"{path}: aucune ligne de données après l'en-tête ; fournir l'extrait complet")
     connection.execute("insert into raw_fichiers values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [millesime, str(path), nature, match.flavour.name, *layout, match.flavour.thousands,
-                        lus, malformed])
+                       [millesime, str(path), nature, match.flavour.name, *layout, lus, malformed])
     return match
 
 

@@ -75,6 +75,22 @@ def test_parquet_with_typed_columns_gives_the_same_rows(tmp_path, reference_ware
     assert rows(spec, "select min(ligne), max(ligne) from stg_etablissements") == [(2, 7)]
 
 
+def test_gzipped_and_parquet_insee_files(tmp_path, reference_warehouse):
+    import gzip
+
+    gz = tmp_path / "etablissements.csv.gz"
+    gz.write_bytes(gzip.compress((FORMATS / "insee" / "etablissements.csv").read_bytes()))
+    parquet = tmp_path / "postes.parquet"
+    with duckdb.connect() as connection:               # EQTP typed as a double: 0.5, never "0,5" nor 5
+        connection.execute(f"""copy (select * replace (cast(replace(EQTP, ',', '.') as double) as EQTP)
+                                     from read_csv('{FORMATS / "insee" / "postes.csv"}', all_varchar=true,
+                                                   encoding='latin-1', delim=';'))
+                               to '{parquet}' (format parquet)""")
+    spec = ingested(tmp_path / "run", reference_warehouse, {"etablissements.csv.gz": gz, "postes.parquet": parquet})
+    assert rows(spec, f"select {ESTABLISHMENT} from stg_etablissements order by siret") == EXPECTED
+    assert rows(spec, "select sum(etp), count(*) from stg_postes where motif is null") == [(10.25, 13)]
+
+
 def test_sirene_stock_is_a_register_of_the_same_establishments(tmp_path, reference_warehouse):
     folder = FORMATS / "sirene" / "sirene"
     spec = ingested(tmp_path, reference_warehouse, {
