@@ -7,6 +7,8 @@ import csv
 import gzip
 import io
 import tempfile
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,10 +158,10 @@ def _encoding(path: Path, match: Match, found: Scan) -> str:
     return declared
 
 
-def _record_lines(path: Path, delimiter: str) -> list[tuple[int, int]]:
-    """(DuckDB line, physical first line) of every record, when blank lines or quoted line breaks make
+def _record_lines(path: Path, delimiter: str) -> tuple[array, array]:
+    """DuckDB line and physical first line of every record, when blank lines or quoted line breaks make
     the two differ. DuckDB counts a blank line as a line and a multi-line record as one."""
-    records, duck_line, physical = [], 1, 1
+    duck_lines, physical_lines, duck_line = array("q"), array("q"), 1
     with _open_bytes(path) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True)
         next(reader, None)
@@ -167,9 +169,10 @@ def _record_lines(path: Path, delimiter: str) -> list[tuple[int, int]]:
         for row in reader:
             duck_line += 1
             if row:
-                records.append((duck_line, physical + 1))
+                duck_lines.append(duck_line)
+                physical_lines.append(physical + 1)
             physical = reader.line_num
-    return records
+    return duck_lines, physical_lines
 
 
 def create_raw_tables(connection, flavours: list[Flavour]) -> None:
@@ -227,6 +230,10 @@ def _load_csv(connection, path, nature, millesime, flavours, scratch):
     if match.flavour.delimiter not in (AUTO, delimiter):
         raise InputError(f"{path}: séparateur {delimiter!r} lu, {match.flavour.delimiter!r} attendu pour le format "
                          f"{match.flavour.name} ; réenregistrer le fichier avec ce séparateur")
+    lowered = [name.lower() for name in header]
+    doubled = sorted({source for source in match.columns.values() if lowered.count(source.lower()) > 1})
+    if doubled:
+        raise InputError(f"{path}: colonne(s) en double dans l'en-tête : {', '.join(doubled)} ; n'en garder qu'une")
     encoding = _encoding(path, match, found)
     readable = path
     if encoding != "utf-8":
@@ -251,6 +258,9 @@ def _load_csv(connection, path, nature, millesime, flavours, scratch):
     connection.execute("create or replace temp table _rejects as select distinct on (line) line, error_message, "
                        "csv_line from reject_errors order by line")
     (malformed,) = connection.execute("select count(*) from _rejects").fetchone()
+    if malformed and not loaded:
+        raise InputError(f"{path}: aucune ligne lisible, toutes ont un nombre de colonnes différent de l'en-tête "
+                         f"({len(header)} colonnes séparées par {delimiter!r}) ; vérifier le séparateur")
     if loaded + malformed == found.lines - 1:
         _renumber_by_shift(connection, nature, millesime, path)
     else:
@@ -260,6 +270,9 @@ def _load_csv(connection, path, nature, millesime, flavours, scratch):
 
 def _renumber_by_shift(connection, nature, millesime, path) -> None:
     """One record per physical line: the loaded row of rank o sits at line o + 1 + (rejected lines before it)."""
+    (malformed,) = connection.execute("select count(*) from _rejects").fetchone()
+    if not malformed:
+        return
     connection.execute("insert into rejets select ?, ?, line, 'ligne mal formée : ' || error_message, csv_line "
                        "from _rejects", [millesime, str(path)])
     connection.execute("""
@@ -282,14 +295,15 @@ def _renumber_by_records(connection, nature, millesime, path, readable, delimite
     """Blank lines or line breaks inside quotes: number records from a Python reading of the file."""
     import pyarrow as pa
 
-    records = _record_lines(readable, delimiter)
-    duck_lines = {line for line, _ in records}
+    duck_lines, physical_lines = _record_lines(readable, delimiter)
     rejected = [row[0] for row in connection.execute("select line from _rejects").fetchall()]
-    if len(records) != expected or not duck_lines.issuperset(rejected):
-        raise InputError(f"{path}: découpage des lignes ambigu (guillemet non refermé ?) : {len(records)} "
+    known = all(i < len(duck_lines) and duck_lines[i] == line  # duck_lines is increasing
+                for line in rejected for i in [bisect_left(duck_lines, line)])
+    if len(duck_lines) != expected or not known:
+        raise InputError(f"{path}: découpage des lignes ambigu (guillemet non refermé ?) : {len(duck_lines)} "
                          f"enregistrements lus contre {expected} ; vérifier les guillemets du fichier")
-    table = pa.table({"seq": range(len(records)), "duck_line": [r[0] for r in records],
-                      "physique": [r[1] for r in records]})
+    table = pa.table({"seq": pa.array(range(len(duck_lines)), pa.int64()), "duck_line": pa.array(duck_lines),
+                      "physique": pa.array(physical_lines)})
     connection.register("_records_arrow", table)
     connection.execute("create or replace temp table _records as select * from _records_arrow")
     connection.unregister("_records_arrow")
@@ -344,7 +358,7 @@ def reconcile(connection) -> list[dict]:
         left join rejetes r using (millesime, fichier)
         order by f.millesime, f.nature, f.fichier
     """).fetchall()
-    files = [dict(zip(("fichier", "millesime", "nature", "format", "lus", "charges", "rejetes"), row))
+    files = [dict(zip(("fichier", "millesime", "nature", "source", "lus", "charges", "rejetes"), row))
              for row in rows]
     for f in files:
         if f["lus"] != f["charges"] + f["rejetes"]:

@@ -328,7 +328,7 @@ def frames(connection, check: Check, millesime: int, chunk_rows: int = CHUNK_ROW
 def run_check(connection, validator: Validator, check: Check, millesime: int,
               chunk_rows: int = CHUNK_ROWS) -> list[Outcome]:
     if check.applies:
-        (count,) = connection.execute(check.applies, [millesime]).fetchone()
+        [(count,)] = connection.execute(check.applies, [millesime]).fetchall()
         if not count:
             return [Outcome(check.table, "suite entière", CRITICAL, "sans_objet",
                             "pas de fichier pour ce millésime : contrôles sans objet", [])]

@@ -43,6 +43,8 @@ UNREADABLE = [
 
 @pytest.mark.parametrize("content, message", UNREADABLE[:3] + [
     (b"siret;siren;depcom;apet;cj;postes;etp;remuneration_brute\n", "aucune ligne de données"),
+    (b"siret;depcom;apet;cj;postes;etp;remuneration_brute\n1\t2\n3\t4\n", "aucune ligne lisible"),
+    (b"siret;depcom;apet;cj;postes;etp;remuneration_brute;SIRET\n1;2;3;4;5;6;7;8\n", "colonne\\(s\\) en double"),
 ] + UNREADABLE[3:])
 def test_unreadable_establishment_file_stops_and_keeps_every_output(good_run, content, message):
     before = outputs(good_run)

@@ -74,3 +74,15 @@ def test_implausible_values_are_loaded_not_rejected(defects):
         assert connection.execute("select ligne, temps_travail, present_3112, remuneration_brute from stg_postes "
                                   "where motif is null order by ligne").fetchall() == [
             (2, "C", 1, 25000.0), (3, "P", 1, 10000.0), (13, "X", 0, 26234.5)]
+
+
+def test_rerunning_the_same_inputs_gives_the_same_content(defects):
+    tables = ("raw_etablissements", "raw_postes", "raw_fichiers", "stg_etablissements", "stg_postes", "rejets")
+
+    def content():
+        with duckdb.connect(str(defects.warehouse), read_only=True) as connection:
+            return {t: connection.execute(f"select * from {t} order by all").fetchall() for t in tables}
+
+    before = content()
+    pipeline.ingest(defects)
+    assert content() == before
