@@ -78,6 +78,7 @@ test: system install ## Run the test suite
 
 bench: install ## Benchmarks (figures printed, never part of the tests)
 	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/bench_ingest.py
 
 clean: ## Remove generated data, warehouse and reports (keeps .venv and the package cache)
 	rm -rf data/raw/demo data/warehouse/*.duckdb* reports/[0-9]*

@@ -41,25 +41,28 @@ def ingest(spec: RunSpec) -> None:
     from oress import ingest as reader
     from oress.files import write_json
     from oress.manifest import record_inputs
+    from oress.sources import load_flavours
 
     require_raw_files(spec)
+    flavours = load_flavours()
     with building(spec.warehouse) as connection:
-        _require_tables(connection, spec, "ref_communes", "ref_naf_secteurs")
-        reader.create_raw_tables(connection)
+        _require_tables(connection, spec, "ref_communes", "ref_naf_secteurs", "ref_contrats", "ref_sirene_tranches")
+        reader.create_raw_tables(connection, flavours)
         for millesime in spec.millesimes:
-            path = reader.find_input(spec.raw_dir / str(millesime), "etablissements")
-            say(f"  lecture de {path}")
-            reader.load_file(connection, path, reader.ETABLISSEMENTS, millesime)
+            for nature, path in reader.inputs(spec.raw_dir / str(millesime), flavours):
+                match = reader.load_file(connection, path, nature, millesime, flavours, spec.warehouse.parent)
+                say(f"  lecture de {path} ({nature}, format {match.flavour.name})")
         record_inputs(connection, spec)
+        reader.define_macros(connection)
         run_models(connection, models(("staging",)))
-        connection.execute("insert into rejets select millesime, fichier, ligne, motif, contenu "
-                           "from stg_etablissements where motif is not null")
+        reader.collect_rejects(connection)
         files = reader.reconcile(connection)
     for millesime in spec.millesimes:
         mine = [f for f in files if f["millesime"] == millesime]
         write_json(spec.reports_for(millesime) / "qualite" / "ingestion.json", {"fichiers": mine})
         for f in mine:
-            say(f"  {millesime} : {f['lus']} lignes lues = {f['charges']} chargées + {f['rejetes']} rejetées")
+            say(f"  {millesime} {f['nature']} : {f['lus']} lignes lues = {f['charges']} chargées "
+                f"+ {f['rejetes']} rejetées")
 
 
 def transform(spec: RunSpec) -> None:
@@ -71,15 +74,17 @@ def transform(spec: RunSpec) -> None:
 def validate(spec: RunSpec) -> None:
     from oress import validate as checks
 
+    outcomes_by_year = {}
     with reading(spec.warehouse) as connection:
-        _require_tables(connection, spec, "stg_etablissements", "mart_cellules")
+        _require_tables(connection, spec, "stg_etablissements", "stg_postes", "mart_cellules")
         sql_outcomes = checks.run_sql_checks(connection)
-        outcomes_by_year = {m: checks.run_gx(checks.staging_frame(connection, m)) + sql_outcomes
-                            for m in spec.millesimes}
-    for millesime, outcomes in outcomes_by_year.items():
-        checks.write_report(outcomes, spec.reports_for(millesime) / "qualite", millesime)
-        failed = sum(o.statut != "succes" for o in outcomes)
-        say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart")
+        for millesime in spec.millesimes:
+            out_dir = spec.reports_for(millesime) / "qualite"
+            outcomes = checks.run_millesime(connection, millesime, out_dir) + sql_outcomes
+            checks.write_report(outcomes, out_dir, millesime, checks.rejection_summary(connection, millesime))
+            outcomes_by_year[millesime] = outcomes
+            failed = sum(o.statut in ("echec", "erreur") for o in outcomes)
+            say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart ; {out_dir}/validation.html")
     for outcomes in outcomes_by_year.values():
         checks.gate(outcomes)
 

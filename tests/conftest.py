@@ -5,6 +5,8 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import pytest
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -27,3 +29,29 @@ def place_raw(folder: Path, millesime: int, source: Path, name: str = "etablisse
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def reference_warehouse(tmp_path_factory) -> Path:
+    """A warehouse holding only the reference tables, built once and copied by each test that ingests."""
+    from oress import pipeline
+    from oress.config import load_spec
+
+    folder = tmp_path_factory.mktemp("reference")
+    spec = load_spec(write_spec(folder))
+    pipeline.reference(spec)
+    return spec.warehouse
+
+
+def prepared_run(folder: Path, reference: Path, files: dict[str, Path], millesime: int = 2018):
+    """A spec under `folder` with a copy of the reference warehouse and the given raw files
+    (name relative to the millésime folder → source file)."""
+    from oress.config import load_spec
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = load_spec(write_spec(folder, millesimes=f"[{millesime}]"))
+    spec.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(reference, spec.warehouse)
+    for name, source in files.items():
+        place_raw(folder, millesime, source, name)
+    return spec

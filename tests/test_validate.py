@@ -1,36 +1,44 @@
-"""Real GX runs: a failing critical expectation stops the run, a crashed one is never read as pass or fail."""
+"""Real GX runs: a failing critical expectation stops the run, a crashed one is never read as pass or fail,
+chunks give the same verdict as one frame, the postes/etablissements identities hold or name the siret."""
+import json
+from dataclasses import replace
+
+import duckdb
 import pandas as pd
 import pytest
 
-from oress import validate
+from oress import pipeline, validate
+from tests.conftest import DATA, prepared_run
 
 GOOD = pd.DataFrame({
     "siret": ["12345678901234", "12345678901235"], "depcom": ["50502", "2A004"], "apet": ["8810A", "9499Z"],
     "cj": ["9220", "5710"], "postes": [3, 0], "etp": [2.5, 0.4], "remuneration_brute": [60000.0, 8000.0],
-    "ess_sirene": ["O", None], "etp_plafond": [5.5, 1.0],
+    "ess_sirene": ["O", None], "etp_plafond": [5.5, 1.0], "salaire_etp": [24000.0, 20000.0],
 })
+FORMATS = DATA / "formats" / "pivot"
 
 
 def test_clean_frame_passes():
     outcomes = validate.run_gx(GOOD)
-    assert outcomes and all(o.statut == "succes" for o in outcomes if o.controle.startswith(
-        ("expect_column_values_to_match_regex", "expect_column_values_to_be_between")))
+    assert len(outcomes) == 12 and all(o.statut == "succes" for o in outcomes)
     validate.gate(outcomes)
 
 
 def test_critical_failure_stops_with_examples():
-    bad = GOOD.assign(postes=[3, -2])
-    outcomes = validate.run_gx(bad)
+    outcomes = validate.run_gx(GOOD.assign(postes=[3, -2]))
     failed = [o for o in outcomes if o.statut == "echec"]
     assert [o.controle for o in failed] == ["expect_column_values_to_be_between (postes)"]
-    assert failed[0].exemples == ["-2"]
-    with pytest.raises(validate.ValidationFailed, match="postes"):
+    assert failed[0].ecarts == 1 and failed[0].exemples == [
+        "siret 12345678901235 : postes=-2, etp=0.4, remuneration_brute=8000"]
+    with pytest.raises(validate.ValidationFailed, match="postes.*12345678901235"):
         validate.gate(outcomes)
 
 
 def test_warning_does_not_stop():
-    outcomes = validate.run_gx(GOOD.assign(etp=[9.0, 0.4]))       # ETP above postes × 1,5 + 1
-    assert [o.severite for o in outcomes if o.statut == "echec"] == ["avertissement"]
+    outcomes = validate.run_gx(GOOD.assign(etp=[9.0, 0.4], salaire_etp=[6666.7, 20000.0]))
+    assert [(o.libelle, o.severite) for o in outcomes if o.statut == "echec"] == [
+        ("ETP au plus postes × 1,5 + 1", "avertissement"),
+        ("rémunération par ETP entre 7 000 et 250 000 €", "avertissement")]
     validate.gate(outcomes)
 
 
@@ -40,3 +48,103 @@ def test_crashed_metric_fails_loudly():
     assert any(o.statut == "erreur" and "cj" in o.detail for o in outcomes)
     with pytest.raises(validate.ValidationFailed, match="en erreur"):
         validate.gate(outcomes)
+
+
+def test_chunks_give_the_verdict_of_one_frame():
+    with duckdb.connect() as connection:
+        connection.execute("""create table stg_etablissements as
+            select format('{:014d}', i % 40) as siret, '50502' as depcom, '8810A' as apet, '9220' as cj,
+                   cast(i % 7 - 1 as bigint) as postes, 1.0 as etp, 30000.0 as remuneration_brute,
+                   null::varchar as ess_sirene, null::varchar as motif, 2018 as millesime
+            from range(50) t(i)""")                # 10 siret twice; i % 7 = 0 (8 rows): postes -1
+        assert len(list(validate.frames(connection, validate.ETABLISSEMENTS, 2018, chunk_rows=7))) == 8
+        validator = validate.Validator()
+        whole = validate.run_check(connection, validator, validate.ETABLISSEMENTS, 2018)
+        chunked = validate.run_check(connection, validator, validate.ETABLISSEMENTS, 2018, chunk_rows=7)
+    strip = [(o.controle, o.statut, o.lignes, o.ecarts) for o in whole]
+    assert strip == [(o.controle, o.statut, o.lignes, o.ecarts) for o in chunked]
+    counts = {o.controle: o.ecarts for o in whole if o.statut == "echec"}
+    assert counts == {"expect_column_values_to_be_unique (siret)": 20,
+                      "expect_column_values_to_be_between (postes)": 8,
+                      "expect_column_pair_values_a_to_be_greater_than_b (etp_plafond / etp)": 8}
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory, reference_warehouse):
+    spec = prepared_run(tmp_path_factory.mktemp("valide"), reference_warehouse,
+                        {"etablissements.csv": FORMATS / "etablissements.csv", "postes.csv": FORMATS / "postes.csv"})
+    pipeline.ingest(spec)
+    pipeline.transform(spec)
+    pipeline.validate(spec)
+    return spec
+
+
+def test_consistent_files_pass_and_the_report_lists_every_expectation(validated):
+    out = validated.reports_for(2018) / "qualite"
+    report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
+    tables = {c["table"] for c in report["controles"]}
+    assert tables == {"stg_etablissements", "stg_postes", "identites_postes_etablissements", "stg_sirene", "marts"}
+    assert all(c["statut"] == "succes" for c in report["controles"] if c["table"] != "stg_sirene")
+    assert [c["statut"] for c in report["controles"] if c["table"] == "stg_sirene"] == ["sans_objet"]
+    identities = [c for c in report["controles"] if c["table"] == "identites_postes_etablissements"]
+    assert [c["lignes"] for c in identities] == [6, 6, 6, 6]
+    page = (out / "validation.html").read_text(encoding="utf-8")
+    for control in report["controles"]:
+        assert control["controle"] in page
+    assert (out / "gx" / "index.html").is_file() and list((out / "gx" / "validations").rglob("*.html"))
+    assert "postes de l&#x27;établissement = postes présents au 31/12" in page
+
+
+def test_broken_identity_fails_the_run_and_names_the_siret(tmp_path, reference_warehouse):
+    broken = tmp_path / "postes.csv"
+    lines = (FORMATS / "postes.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",0.5,", ",0.9,")                  # A: 2.9 ETP in its jobs, 2.5 declared
+    lines[6] = lines[6][:-1] + "0"                                  # B: one post less at 31/12
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spec = prepared_run(tmp_path / "run", reference_warehouse,
+                        {"etablissements.csv": FORMATS / "etablissements.csv", "postes.csv": broken})
+    pipeline.ingest(spec)
+    pipeline.transform(spec)
+    with pytest.raises(validate.ValidationFailed, match="postes présents") as error:
+        pipeline.validate(spec)
+    assert "44000000100014 : postes=2, postes_3112=1" in str(error.value)
+    report = json.loads((spec.reports_for(2018) / "qualite" / "validation.json").read_text(encoding="utf-8"))
+    failed = {c["libelle"]: c["exemples"] for c in report["controles"] if c["statut"] == "echec"}
+    assert len(failed) == 2
+    assert failed["ETP de l'établissement = somme des ETP de ses postes (± arrondis)"][0].startswith(
+        "siret 77567227200011 : tolerance_etp=0.075, postes=3, postes_3112=3, etp=2.5, etp_postes=2.9")
+
+
+def test_rejected_jobs_are_a_warning_and_missing_jobs_fail(tmp_path, reference_warehouse):
+    spec = prepared_run(tmp_path, reference_warehouse, {"etablissements.csv": DATA / "defauts" / "etablissements.csv",
+                                                        "postes.csv": DATA / "defauts" / "postes.csv"})
+    pipeline.ingest(spec)
+    pipeline.transform(spec)
+    with pytest.raises(validate.ValidationFailed):
+        pipeline.validate(spec)
+    report = json.loads((spec.reports_for(2018) / "qualite" / "validation.json").read_text(encoding="utf-8"))
+    failed = {c["libelle"]: (c["severite"], c["ecarts"]) for c in report["controles"] if c["statut"] == "echec"}
+    assert failed["établissements dont des postes ont été rejetés : identités non vérifiées"] == ("avertissement", 1)
+    # Comité and the two implausible establishments declare posts but have no job line
+    assert failed["postes de l'établissement = postes présents au 31/12 du fichier postes"] == ("critique", 3)
+    assert failed["ETP au plus postes × 1,5 + 1"] == ("avertissement", 1)
+    assert failed["rémunération par ETP entre 7 000 et 250 000 €"] == ("avertissement", 1)
+    assert {r["regle"]: r["lignes"] for r in report["rejets"] if r["fichier"].endswith("postes.csv")}[
+        "âge hors de 14 à 80 ans"] == 1
+
+
+def test_a_deliberately_broken_metric_fails_the_run(validated, monkeypatch):
+    broken = replace(validate.ETABLISSEMENTS, query=validate.ETABLISSEMENTS.query.replace("cj,", ""))
+    monkeypatch.setattr(validate, "CHECKS", (broken, *validate.CHECKS[1:]))
+    with pytest.raises(validate.ValidationFailed, match="en erreur.*cj"):
+        pipeline.validate(validated)
+
+
+def test_schema_drift_is_a_critical_failure():
+    with duckdb.connect() as connection:
+        for table, columns in validate.SCHEMAS.items():
+            typed = {**columns, "age": "VARCHAR"} if table == "stg_postes" else columns
+            connection.execute(f"create table {table} ({', '.join(f'{c} {t}' for c, t in typed.items())})")
+        outcomes = validate.schema_outcomes(connection)
+    assert [(o.table, o.statut, o.exemples) for o in outcomes] == [
+        ("stg_etablissements", "succes", []), ("stg_postes", "echec", ["age INTEGER (trouvé : VARCHAR)"])]
