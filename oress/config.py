@@ -82,10 +82,15 @@ class RunSpec:
     perimetre: str = "e12b"
     date_edition: dt.date | None = None
     publication: Publication = field(default_factory=Publication)
+    panoramas: tuple[str, ...] | None = None   # niveaux `oress report` renders; None = every custom niveau
 
     @property
     def custom_levels(self) -> tuple[str, ...]:
         return tuple(sorted({t.niveau for t in self.territoires}))
+
+    @property
+    def panorama_levels(self) -> tuple[str, ...]:
+        return self.custom_levels if self.panoramas is None else self.panoramas
 
     def reports_for(self, millesime: int) -> Path:
         return self.reports_dir / str(millesime)
@@ -157,7 +162,7 @@ def load_spec(path: str | Path) -> RunSpec:
     except tomllib.TOMLDecodeError as error:
         raise SpecError(f"{path}: TOML illisible ({error})") from error
     required = {"raw_dir", "warehouse", "reports_dir", "millesimes", "region"}
-    optional = {"territoires", "secret", "observatoire", "perimetre", "date_edition", "publication"}
+    optional = {"territoires", "secret", "observatoire", "perimetre", "date_edition", "publication", "panoramas"}
     _check_keys(str(path), data, required | optional, required)
     if not REGION_CODE.fullmatch(str(data["region"])):
         raise SpecError(f"{path}: code région mal formé {data['region']!r}")
@@ -190,7 +195,17 @@ def load_spec(path: str | Path) -> RunSpec:
         date_edition=_date(path, data.get("date_edition")),
         publication=_publication(f"{path} [publication]", data.get("publication", {}),
                                  {t.niveau for t in territories}),
+        panoramas=_panoramas(path, data.get("panoramas"), {t.niveau for t in territories}),
     )
+
+
+def _panoramas(path: Path, value, custom_levels: set[str]) -> tuple[str, ...] | None:
+    allowed = custom_levels | {"epci", "departement"}
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(lv, str) and lv in allowed for lv in value):
+        raise SpecError(f"{path}: 'panoramas' doit être une liste de niveaux parmi {', '.join(sorted(allowed))}")
+    return tuple(dict.fromkeys(value))
 
 
 def _date(path: Path, value) -> dt.date | None:

@@ -96,6 +96,7 @@ def protect(spec: RunSpec) -> None:
 
 
 def keyfigures(spec: RunSpec) -> None:
+    from oress.publish import keyfigures_pdf
     from oress.publish.keyfigures import derived_indicators, published_cells, write_files
 
     with reading(spec.warehouse) as connection:
@@ -108,22 +109,18 @@ def keyfigures(spec: RunSpec) -> None:
                 "perimetre": perimetre, "cog": cog, "millesime": str(millesime),
                 "secret": "règles primaires (A, B) ; secret secondaire non encore appliqué"})
             say(f"  {out_dir}/indicateurs.parquet : {len(cells)} cellules, {len(derived)} indicateurs dérivés")
+        keyfigures_pdf.write_all(connection, spec, on_pdf=lambda path: say(f"  {path}"))
 
 
-def report(spec: RunSpec, territoire: str | None = None) -> None:
-    from dataclasses import replace
-
+def report(spec: RunSpec, territoire: str | None = None, workers: int | None = None) -> None:
     from oress.publish import report as panorama
 
-    if territoire:
-        chosen = tuple(t for t in spec.territoires if t.code == territoire)
-        if not chosen:
-            raise ValueError(f"{spec.path}: aucun territoire de code {territoire!r}")
-        spec = replace(spec, territoires=chosen)
     with reading(spec.warehouse) as connection:
-        _require_tables(connection, spec, "pub_indicateurs")
-        for millesime in spec.millesimes:
-            panorama.run(connection, spec, millesime, on_pdf=lambda path: say(f"  {path}"))
+        _require_tables(connection, spec, "pub_indicateurs", "pub_derives")
+        chosen = panorama.jobs(connection, spec, territoire)
+    width = len(str(len(chosen)))
+    panorama.run(spec, chosen, workers, on_pdf=lambda done, total, path, seconds: say(
+        f"  [{done:>{width}}/{total}] {path} ({seconds:.1f} s)"))
 
 
 STEPS = (reference, ingest, transform, validate, protect, keyfigures, report)
