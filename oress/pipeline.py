@@ -119,8 +119,8 @@ def report(spec: RunSpec, territoire: str | None = None, workers: int | None = N
         _require_tables(connection, spec, "pub_indicateurs", "pub_derives")
         chosen = panorama.jobs(connection, spec, territoire)
     width = len(str(len(chosen)))
-    panorama.run(spec, chosen, workers, on_pdf=lambda done, total, path, seconds: say(
-        f"  [{done:>{width}}/{total}] {path} ({seconds:.1f} s)"))
+    panorama.run(spec, chosen, workers, on_pdf=lambda done, total, rendered: say(
+        f"  [{done:>{width}}/{total}] {rendered.describe()}"))
 
 
 STEPS = (reference, ingest, transform, validate, protect, keyfigures, report)

@@ -88,11 +88,15 @@ def grouped_bars(categories: list[str], series: list[Series], formatter, width_m
             continue
         axis.barh([y for y, _ in pairs], [v for _, v in pairs], height=step * 0.88, color=serie.colour,
                   label=serie.label, zorder=2)
-        for y, v in pairs:
-            axis.text(max(v, 0) + top * 0.012, y, formatter(v), va="center", ha="left", fontsize=6.8, color=INK)
+        for y, v in pairs:   # the label at the bar's end, on its outer side
+            axis.text(v + (top * 0.012 if v >= 0 else -top * 0.012), y, formatter(v), va="center",
+                      ha="left" if v >= 0 else "right", fontsize=6.8, color=INK)
     axis.set_yticks(range(n_cat), categories)
     axis.invert_yaxis()
-    axis.set_xlim(min(0, *(known or [0])) * 1.1, top * 1.16)
+    bottom = min(0, *(known or [0]))
+    axis.set_xlim(bottom - (top - bottom) * 0.16 if bottom < 0 else 0, top * 1.16)
+    if bottom < 0:
+        axis.axvline(0, color=GRID, linewidth=0.8, zorder=1)
     axis.xaxis.set_visible(False)
     axis.spines["bottom"].set_visible(False)
     axis.tick_params(axis="y", length=0, pad=4)

@@ -14,7 +14,7 @@ from oress.publish import facts as published
 from oress.publish import formatting as fmt
 from oress.publish.panorama import Table, row
 
-EPCI_CHARS = 34   # characters per line of an EPCI name in the two-column EPCI table
+PAGES = 4
 
 
 def out_file(spec: RunSpec, millesime: int) -> Path:
@@ -34,9 +34,11 @@ def write_all(connection, spec: RunSpec, on_pdf=None) -> list[Path]:
     written = []
     for millesime in spec.millesimes:
         context = KeyFigures(connection, spec, millesime, map_data).context(edition_date(spec))
-        written.append(renderer.pdf("chiffres_cles.html.j2", context, out_file(spec, millesime)))
+        path = out_file(spec, millesime)
+        pages = renderer.pdf("chiffres_cles.html.j2", context, path)
+        written.append(path)
         if on_pdf:
-            on_pdf(written[-1])
+            on_pdf(path if pages == PAGES else f"{path} — attention : {pages} pages au lieu de {PAGES}")
     return written
 
 

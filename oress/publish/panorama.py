@@ -58,15 +58,21 @@ def _secret_note(names: list[str], what: str = "valeurs") -> str | None:
 
 
 # --- page 2: key figures -------------------------------------------------------------------------
-CARDS = (
+CARDS = (   # measure, format, (singular, plural), what the ESS share is a share of ({zone}: du territoire…)
     ("etablissements", fmt.entier, ("établissement employeur", "établissements employeurs"),
-     "des établissements employeurs du territoire"),
+     "des établissements employeurs {zone}"),
     ("postes", fmt.entier, ("poste salarié au 31 décembre", "postes salariés au 31 décembre"),
-     "de l’emploi salarié du territoire"),
+     "de l’emploi salarié {zone}"),
     ("etp", fmt.entier, ("équivalent temps plein", "équivalents temps plein"), "des équivalents temps plein"),
     ("remuneration_brute", fmt.millions_euros, ("de rémunérations brutes", "de rémunérations brutes"),
      "de la masse salariale brute"),
 )
+
+
+def reference_colour(reference: str | None) -> str:
+    """The same grey for the same kind of reference on every chart: département, région, France."""
+    order = {None: 0, "departement": 1, "region": 2, "france": 3}
+    return charts.REFERENCES[order.get(reference.split(" ")[0] if reference else None, 3)]
 
 
 def key_figures_page(facts: Facts, labels: dict[str, str], libelle: str) -> dict:
@@ -76,14 +82,15 @@ def key_figures_page(facts: Facts, labels: dict[str, str], libelle: str) -> dict
         share = facts.get("part_dans_ensemble", "ess", measure)
         noun = nouns[1] if measure == "remuneration_brute" or not value.known else fmt.pluriel(value.value, *nouns)
         cards.append({"valeur": value.shown(formatter), "libelle": noun,
-                      "part": f"{share.shown(fmt.pourcent)} {share_label}" if share.known else ""})
+                      "part": f"{share.shown(fmt.pourcent)} {share_label.format(zone=phrases.zone(facts))}"
+                      if share.known else ""})
     sentences = [s for s in (phrases.overview(facts, facts.millesime), phrases.weight(facts, labels),
                              phrases.gaps(facts), phrases.private_weight(facts, labels), phrases.ranks(facts)) if s]
     rows = [row(libelle, [facts.get("part_dans_ensemble", "ess").shown(fmt.pourcent), "",
                           facts.get("part_dans_prive", "ess").shown(fmt.pourcent), ""], "ess")]
     series = [charts.Series(libelle, (facts.get("part_dans_ensemble", "ess").value,
-                                      facts.get("part_dans_prive", "ess").value), charts.REFERENCES[0])]
-    for i, reference in enumerate(facts.references()):
+                                      facts.get("part_dans_prive", "ess").value), reference_colour(None))]
+    for reference in facts.references():
         total = facts.reference_value("part_dans_ensemble", "ess", reference)
         private = facts.reference_value("part_dans_prive", "ess", reference)
         label = labels.get(reference, reference)
@@ -91,8 +98,7 @@ def key_figures_page(facts: Facts, labels: dict[str, str], libelle: str) -> dict
                                 facts.get("ecart_part_dans_ensemble", "ess", reference=reference).shown(fmt.ecart),
                                 private.shown(fmt.pourcent),
                                 facts.get("ecart_part_dans_prive", "ess", reference=reference).shown(fmt.ecart)]))
-        series.append(charts.Series(label, (total.value, private.value),
-                                    charts.REFERENCES[min(i + 1, len(charts.REFERENCES) - 1)]))
+        series.append(charts.Series(label, (total.value, private.value), reference_colour(reference)))
     chart = charts.grouped_bars(["Part de l’emploi\nsalarié total", "Part de l’emploi\nsalarié privé"], series,
                                 fmt.pourcent, width_mm=170, bar_mm=4.2)
     rank_total, rank_private = facts.rank("part_dans_ensemble"), facts.rank("part_dans_prive")
@@ -136,9 +142,9 @@ def families_page(facts: Facts, labels: dict[str, str]) -> dict:
         series_values.append([own.value] + [r.value for r in refs])
         if own.secret:
             secret.append(FAMILY_LABELS[family])
-    series = [charts.Series(name, tuple(values[i] for values in series_values),
-                            charts.REFERENCES[min(i, len(charts.REFERENCES) - 1)])
-              for i, name in enumerate(["Territoire"] + [labels.get(r, r) for r in references])]
+    series = [charts.Series(labels.get(ref, ref) if ref else facts.libelle,
+                            tuple(values[i] for values in series_values), reference_colour(ref))
+              for i, ref in enumerate([None] + references)]
     chart = charts.grouped_bars([FAMILY_LABELS[f] for f in FAMILIES + ("ess",)], series, fmt.pourcent,
                                 bar_mm=2.9)
     return {"champs": champs, "familles": Table(headers, tuple(rows)), "graphique": chart,
@@ -183,7 +189,7 @@ def sectors_page(facts: Facts, region: Facts | None, modalities: list[dict], dim
     reference = [region.get("part_dans_ensemble", "ess", "postes", dimension, t["modalite"]).value if region else None
                  for t in tops]
     chart = charts.sector_panels([t["libelle"] for t in tops], [p.value for p in postes], [w.value for w in weights],
-                                 reference, region_label, fmt.entier, fmt.pourcent)
+                                 reference, region_label, fmt.entier, fmt.pourcent, own_label=facts.libelle)
     secret = [t["libelle"] for t, p, w in zip(tops, postes, weights) if p.secret or w.secret]
     return {"tableau": Table(("Secteur d’activité", "Établissements de l’ESS", "Postes de l’ESS",
                               "Répartition des postes de l’ESS", "Poids de l’ESS dans le secteur",
@@ -441,9 +447,9 @@ def evolution_page(facts: Facts, previous_facts: Facts | None, sources: dict[int
                                 [charts.Series("Évolution des postes", tuple(f.value for _, f in chart_rows),
                                                charts.ESS)], fmt.evolution_pct, bar_mm=4.0, legend=False)
     return {"precedent": previous, "phrases": phrases.evolution(facts, previous),
-            "tableau": Table(("Champ", f"Établissements {previous}", f"Établissements {facts.millesime}",
-                              "Évolution", f"Postes {previous}", f"Postes {facts.millesime}", "Évolution (nombre)",
-                              "Évolution (%)"), tuple(rows)),
+            "tableau": Table(("Champ", str(previous), str(facts.millesime), "Évolution", str(previous),
+                              str(facts.millesime), "Évolution", "Évolution (%)"), tuple(rows),
+                             groups=(("", 1), ("Établissements employeurs", 3), ("Postes salariés au 31/12", 4))),
             "poids": Table(("Part dans l’emploi salarié total", str(previous), str(facts.millesime)),
                            tuple(weights)),
             "graphique": chart, "note": _secret_note(secret),

@@ -31,10 +31,12 @@ class Renderer:
     def html(self, template: str, context: dict) -> str:
         return self.environment.get_template(template).render(**context)
 
-    def pdf(self, template: str, context: dict, out_file: Path) -> Path:
+    def pdf(self, template: str, context: dict, out_file: Path) -> int:
+        """Write the PDF; return its number of pages (callers check the layout held)."""
         from weasyprint import HTML
 
-        document = HTML(string=self.html(template, context), base_url=str(TEMPLATES_DIR))
-        write_atomically(out_file, lambda aside: document.write_pdf(
-            aside, stylesheets=[self.css], font_config=self.fonts, pdf_variant="pdf/ua-1", uncompressed_pdf=False))
-        return out_file
+        options = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+        document = HTML(string=self.html(template, context), base_url=str(TEMPLATES_DIR)).render(
+            stylesheets=[self.css], font_config=self.fonts, **options)
+        write_atomically(out_file, lambda aside: document.write_pdf(aside, **options))
+        return len(document.pages)

@@ -18,6 +18,7 @@ from oress.publish import formatting as fmt
 from oress.publish import panorama
 
 EXTRA_LEVELS = ("epci", "departement")   # standard levels a spec may ask panoramas for
+PAGES = 10                               # a panorama's pages: one per section and the cover
 LEVEL_NAMES = {"epci": "Intercommunalité (EPCI)", "departement": "Département", "pays": "Pays"}
 
 
@@ -93,7 +94,7 @@ class Session:
         return self.cached(("region", millesime), lambda: published.load_facts(
             self.connection, millesime, "region", [self.spec.region]).get(self.spec.region))
 
-    def render(self, job: Job) -> Path:
+    def render(self, job: Job) -> int:
         return self.renderer.pdf("panorama.html.j2", self.context(job), job.out_file)
 
     def context(self, job: Job) -> dict:
@@ -212,10 +213,24 @@ def _start_worker(spec: RunSpec, edition: dt.date) -> None:
     _session = Session(spec, edition)
 
 
-def _render(job: Job) -> tuple[Path, float]:
+@dataclass(frozen=True)
+class Rendered:
+    path: Path
+    seconds: float
+    pages: int
+
+    def describe(self) -> str:
+        """`path (2.1 s)`, with a warning when a section overflowed onto an extra page."""
+        text = f"{self.path} ({self.seconds:.1f} s)"
+        if self.pages != PAGES:
+            text += f" — attention : {self.pages} pages au lieu de {PAGES}, une section déborde"
+        return text
+
+
+def _render(job: Job) -> Rendered:
     start = time.perf_counter()
-    _session.render(job)
-    return job.out_file, time.perf_counter() - start
+    pages = _session.render(job)
+    return Rendered(job.out_file, time.perf_counter() - start, pages)
 
 
 def default_workers(count: int) -> int:
@@ -223,7 +238,7 @@ def default_workers(count: int) -> int:
 
 
 def run(spec: RunSpec, chosen: list[Job], workers: int | None = None, on_pdf=None) -> list[Path]:
-    """Render every job; `on_pdf(done, total, path, seconds)` after each.
+    """Render every job; `on_pdf(done, total, rendered)` after each.
 
     A worker pays ~1.5 s of imports and geometry loading before its first PDF: the pool is used only when
     each worker gets at least two PDFs (or when `workers` is given), otherwise this process renders them."""
@@ -236,10 +251,10 @@ def run(spec: RunSpec, chosen: list[Job], workers: int | None = None, on_pdf=Non
         _start_worker(spec, edition)
         try:
             for job in chosen:
-                path, seconds = _render(job)
-                done.append(path)
+                rendered = _render(job)
+                done.append(rendered.path)
                 if on_pdf:
-                    on_pdf(len(done), len(chosen), path, seconds)
+                    on_pdf(len(done), len(chosen), rendered)
         finally:
             _session.connection.close()
         return done
@@ -254,8 +269,8 @@ def run(spec: RunSpec, chosen: list[Job], workers: int | None = None, on_pdf=Non
                              initargs=(spec, edition)) as pool:
         futures = [pool.submit(_render, job) for job in chosen]
         for future in as_completed(futures):
-            path, seconds = future.result()
-            done.append(path)
+            rendered = future.result()
+            done.append(rendered.path)
             if on_pdf:
-                on_pdf(len(done), len(chosen), path, seconds)
+                on_pdf(len(done), len(chosen), rendered)
     return done
