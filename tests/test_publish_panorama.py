@@ -269,6 +269,7 @@ def test_profile_page_with_job_data(built, tmp_path):
         run_models(connection, models(("published",)))
     spec = replace(built, warehouse=warehouse, reports_dir=tmp_path / "reports", millesimes=(2018,))
     pipeline.report(spec)
+    assert len(pypdf.PdfReader(pdf_path(spec)).pages) == 10
     text = section(pdf_path(spec), "5 Profil des salariés")
     assert "sans le fichier des postes" not in text
     assert "Les femmes occupent 73,0 % des postes de l’ESS, contre 36,5 % dans le privé hors ESS." in text
@@ -278,6 +279,7 @@ def test_profile_page_with_job_data(built, tmp_path):
     assert "dont 55 ans ou plus 18,2 % 15,9 % s" in text
     assert "Contrats à durée déterminée (CDD) 14,6 % 15,9 % s" in text
     assert "Le temps partiel concerne 34,3 % des postes de l’ESS, contre 20,6 % dans le privé hors ESS." in text
+    assert "Non représentés sur le graphique : Privé hors ESS (« 50 ans ou plus ») et Public." in text
 
 
 def test_rendering_again_in_process_is_byte_identical_to_the_pool(built):

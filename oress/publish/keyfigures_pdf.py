@@ -83,7 +83,7 @@ class KeyFigures:
         champ_rows = []
         for champ, classe in panorama.CHAMP_ROWS:
             change = region.evolution("evolution_pct", champ)
-            champ_rows.append(row(panorama._champ_label(champ), [
+            champ_rows.append(row(panorama.champ_label(champ), [
                 region.cell(champ, "etablissements").shown(fmt.entier), region.cell(champ, "postes").shown(fmt.entier),
                 region.cell(champ, "etp").shown(fmt.entier),
                 region.cell(champ, "remuneration_brute").shown(fmt.millions_euros),
@@ -134,7 +134,7 @@ class KeyFigures:
                                                                dimension),
                 "alt": "Graphique en deux volets : postes salariés de l’ESS par secteur d’activité, et poids de "
                        "l’ESS dans l’emploi salarié de chaque secteur.",
-                "note": panorama._secret_note(secret), "tailles": sizes["tableau"]}
+                "note": panorama.secret_note(secret), "tailles": sizes["tableau"]}
 
     # --- page 3 ---------------------------------------------------------------------------------
     def departements(self) -> dict:

@@ -50,7 +50,7 @@ def row(label: str, cells: list[str], classe: str = "") -> dict:
     return {"libelle": label, "cellules": cells, "classe": classe}
 
 
-def _secret_note(names: list[str], what: str = "valeurs") -> str | None:
+def secret_note(names: list[str], what: str = "valeurs") -> str | None:
     if not names:
         return None
     return (f"{fmt.guillemets('s')} : secret statistique. Non représenté{'s' if len(names) > 1 else ''} "
@@ -120,7 +120,7 @@ def key_figures_page(facts: Facts, labels: dict[str, str], libelle: str) -> dict
 def families_page(facts: Facts, labels: dict[str, str]) -> dict:
     champs = Table(("Champ", "Établissements", "Postes au 31/12", "ETP", "Rémunérations brutes",
                     "Part de l’emploi"),
-                   tuple(row(_champ_label(champ), [
+                   tuple(row(champ_label(champ), [
                        facts.cell(champ, "etablissements").shown(fmt.entier),
                        facts.cell(champ, "postes").shown(fmt.entier),
                        facts.cell(champ, "etp").shown(fmt.entier),
@@ -150,10 +150,10 @@ def families_page(facts: Facts, labels: dict[str, str]) -> dict:
     return {"champs": champs, "familles": Table(headers, tuple(rows)), "graphique": chart,
             "alt": "Graphique en barres : part de chaque famille de l’ESS dans l’emploi salarié total, "
                    "territoire et territoires de comparaison.",
-            "phrases": phrases.families(facts), "note": _secret_note(secret)}
+            "phrases": phrases.families(facts), "note": secret_note(secret)}
 
 
-def _champ_label(champ: str) -> str:
+def champ_label(champ: str) -> str:
     return {"ess": "Économie sociale et solidaire", "association": "Associations", "cooperative": "Coopératives",
             "mutuelle": "Mutuelles", "fondation": "Fondations", "public": "Public",
             "prive_hors_ess": "Privé hors ESS", "ensemble": "Ensemble"}[champ]
@@ -198,7 +198,7 @@ def sectors_page(facts: Facts, region: Facts | None, modalities: list[dict], dim
                                                            dimension),
             "alt": "Graphique en deux volets : postes salariés de l’ESS par secteur d’activité, et poids de l’ESS "
                    "dans l’emploi salarié de chaque secteur comparé à la région.",
-            "note": _secret_note(secret)}
+            "note": secret_note(secret)}
 
 
 # --- page 5: size of establishments ------------------------------------------------------------
@@ -223,7 +223,7 @@ def sizes_page(facts: Facts) -> dict:
                               "Privé hors ESS", "Public", "Poids de l’ESS dans l’emploi"), tuple(rows),
                              groups=(("", 1), ("ESS", 2), ("Répartition des établissements", 1),
                                      ("Répartition des postes", 3), ("", 1))),
-            "graphique": chart, "phrases": phrases.sizes(facts), "note": _secret_note(secret),
+            "graphique": chart, "phrases": phrases.sizes(facts), "note": secret_note(secret),
             "alt": "Graphique en barres : répartition des postes salariés par taille d’établissement, "
                    "ESS, privé hors ESS et public."}
 
@@ -258,15 +258,18 @@ WAGE_ROWS = (("ess", "ess"), ("association", "famille"), ("cooperative", "famill
 
 def wages_table(facts: Facts) -> Table:
     return Table(("Champ", "ETP", "Rémunérations brutes", "Salaire brut annuel moyen par ETP"), tuple(
-        row(_champ_label(champ), [facts.cell(champ, "etp").shown(fmt.entier),
+        row(champ_label(champ), [facts.cell(champ, "etp").shown(fmt.entier),
                                   facts.cell(champ, "remuneration_brute").shown(fmt.millions_euros),
                                   facts.get("salaire_moyen_etp", champ, "remuneration_brute").shown(fmt.euros)], classe)
         for champ, classe in WAGE_ROWS))
 
 
 def profile_page(facts: Facts, has_jobs: bool, millesime: int) -> dict:
-    page = {"phrases": phrases.profile(facts, has_jobs), "emplois": has_jobs, "salaires": wages_table(facts)}
+    """With job data: shares of posts by sex, age, working time, contract, CSP and the wage per ETP, for the
+    ESS, the privé hors ESS and the public sector. Without: why, and the wages (establishment file)."""
+    page = {"phrases": phrases.profile(facts, has_jobs), "emplois": has_jobs}
     if not has_jobs:
+        page["salaires"] = wages_table(facts)
         champs = [champ for champ, _ in WAGE_ROWS]
         wages = [facts.get("salaire_moyen_etp", champ, "remuneration_brute") for champ in champs]
         page["message"] = (f"Le millésime {millesime} a été traité sans le fichier des postes (un enregistrement par "
@@ -274,26 +277,33 @@ def profile_page(facts: Facts, has_jobs: bool, millesime: int) -> dict:
                            "et le contrat des salariés ne sont pas connus. Seuls les salaires moyens, tirés du "
                            "fichier des établissements, sont présentés.")
         page["graphique"] = charts.grouped_bars(
-            [_champ_label(c) for c in champs], [charts.Series("Salaire brut annuel moyen par ETP", tuple(
+            [champ_label(c) for c in champs], [charts.Series("Salaire brut annuel moyen par ETP", tuple(
                 w.value for w in wages), charts.ESS)], fmt.euros, bar_mm=4.0, legend=False)
         page["alt"] = "Graphique en barres : salaire brut annuel moyen par équivalent temps plein, par champ."
-        page["note"] = _secret_note([_champ_label(c) for c, w in zip(champs, wages) if w.secret])
+        page["note"] = secret_note([champ_label(c) for c, w in zip(champs, wages) if w.secret])
         return page
-    rows, values, secret = [], {}, []
+    rows, values = [], {}
     for label, dimension, modalities, classe in PROFILE_ROWS:
         figures = [_summed(facts, champ, dimension, modalities) for champ, _ in COMPARED]
         rows.append(row(label, [f.shown(fmt.pourcent) for f in figures], classe))
         values[label] = figures
-        secret += [f"{label.lower()} ({name})" for f, (_, name) in zip(figures, COMPARED)
-                   if f.secret and label in PROFILE_CHART]
+    rows.append(row("Salaire brut annuel moyen par ETP", [
+        facts.get("salaire_moyen_etp", champ, "remuneration_brute").shown(fmt.euros) for champ, _ in COMPARED],
+        "total"))
+    secret = []   # per champ: every charted indicator, or the list of those that are secret
+    for i, (_, name) in enumerate(COMPARED):
+        hidden = [label for label in PROFILE_CHART if values[label][i].secret]
+        if hidden:
+            secret.append(name if len(hidden) == len(PROFILE_CHART) else
+                          f"{name} ({', '.join(fmt.guillemets(h) for h in hidden)})")
     series = [charts.Series(name, tuple(values[label][i].value for label in PROFILE_CHART),
                             charts.CHAMP_COLOURS[champ]) for i, (champ, name) in enumerate(COMPARED)]
     page.update({
         "tableau": Table(("Part des postes salariés",) + tuple(label for _, label in COMPARED), tuple(rows)),
-        "graphique": charts.grouped_bars(list(PROFILE_CHART), series, fmt.pourcent, bar_mm=2.8),
+        "graphique": charts.grouped_bars(list(PROFILE_CHART), series, fmt.pourcent, bar_mm=2.4),
         "alt": "Graphique en barres : part des femmes, des 50 ans ou plus, du temps partiel, des CDD et des "
                "cadres dans les postes de l’ESS, du privé hors ESS et du public.",
-        "note": _secret_note(secret)})
+        "note": secret_note(secret)})
     return page
 
 
@@ -432,9 +442,9 @@ def evolution_page(facts: Facts, previous_facts: Facts | None, sources: dict[int
             if mesure == "postes":
                 cells.append(absolute[0].shown(fmt.entier_signe) if absolute else fmt.NOT_APPLICABLE)
             cells.append(change[0].shown(fmt.evolution_pct) if change else fmt.NOT_APPLICABLE)
-        rows.append(row(_champ_label(champ), cells, classe))
+        rows.append(row(champ_label(champ), cells, classe))
         change = facts.evolution("evolution_pct", champ)
-        series.append((_champ_label(champ), change[0] if change else Figure(None)))
+        series.append((champ_label(champ), change[0] if change else Figure(None)))
     weights = []
     for champ in ("ess",) + FAMILIES:
         before = previous_facts.get("part_dans_ensemble", champ) if previous_facts else Figure(None)
@@ -452,7 +462,7 @@ def evolution_page(facts: Facts, previous_facts: Facts | None, sources: dict[int
                              groups=(("", 1), ("Établissements employeurs", 3), ("Postes salariés au 31/12", 4))),
             "poids": Table(("Part dans l’emploi salarié total", str(previous), str(facts.millesime)),
                            tuple(weights)),
-            "graphique": chart, "note": _secret_note(secret),
+            "graphique": chart, "note": secret_note(secret),
             "alt": f"Graphique en barres : évolution du nombre de postes salariés entre {previous} et "
                    f"{facts.millesime}, par champ."}
 
