@@ -84,9 +84,11 @@ def keyfigures(spec: SpecOption = DEFAULT_SPEC) -> None:
 
 @app.command()
 def report(spec: SpecOption = DEFAULT_SPEC,
-           territoire: Annotated[Optional[str], typer.Option(help="Code d'un seul territoire.")] = None) -> None:
+           territoire: Annotated[Optional[str], typer.Option(help="Code d'un seul territoire.")] = None,
+           workers: Annotated[Optional[int], typer.Option(help="Processus de rendu (défaut : un par cœur).")] = None
+           ) -> None:
     """Produire le panorama PDF de chaque territoire de la spécification."""
-    _run(_pipeline().report, spec, territoire=territoire)
+    _run(_pipeline().report, spec, territoire=territoire, workers=workers)
 
 
 @app.command()

@@ -83,10 +83,15 @@ class RunSpec:
     date_edition: dt.date | None = None
     publication: Publication = field(default_factory=Publication)
     livraison_insee: Path | None = None   # folder of INSEE's delivered tables, one sub-folder per millésime
+    panoramas: tuple[str, ...] | None = None   # niveaux `oress report` renders; None = every custom niveau
 
     @property
     def custom_levels(self) -> tuple[str, ...]:
         return tuple(sorted({t.niveau for t in self.territoires}))
+
+    @property
+    def panorama_levels(self) -> tuple[str, ...]:
+        return self.custom_levels if self.panoramas is None else self.panoramas
 
     def reports_for(self, millesime: int) -> Path:
         return self.reports_dir / str(millesime)
@@ -159,7 +164,7 @@ def load_spec(path: str | Path) -> RunSpec:
         raise SpecError(f"{path}: TOML illisible ({error})") from error
     required = {"raw_dir", "warehouse", "reports_dir", "millesimes", "region"}
     optional = {"territoires", "secret", "observatoire", "perimetre", "date_edition", "publication",
-                "livraison_insee"}
+                "livraison_insee", "panoramas"}
     _check_keys(str(path), data, required | optional, required)
     if not REGION_CODE.fullmatch(str(data["region"])):
         raise SpecError(f"{path}: code région mal formé {data['region']!r}")
@@ -193,6 +198,7 @@ def load_spec(path: str | Path) -> RunSpec:
         publication=_publication(f"{path} [publication]", data.get("publication", {}),
                                  {t.niveau for t in territories}),
         livraison_insee=_folder(path, data.get("livraison_insee")),
+        panoramas=_panoramas(path, data.get("panoramas"), {t.niveau for t in territories}),
     )
 
 
@@ -202,6 +208,15 @@ def _folder(path: Path, value) -> Path | None:
     if not isinstance(value, str) or not value:
         raise SpecError(f"{path}: 'livraison_insee' doit être un chemin de dossier, p. ex. \"../data/raw/insee\"")
     return (path.parent / value).resolve()
+
+
+def _panoramas(path: Path, value, custom_levels: set[str]) -> tuple[str, ...] | None:
+    allowed = custom_levels | {"epci", "departement"}
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(lv, str) and lv in allowed for lv in value):
+        raise SpecError(f"{path}: 'panoramas' doit être une liste de niveaux parmi {', '.join(sorted(allowed))}")
+    return tuple(dict.fromkeys(value))
 
 
 def _date(path: Path, value) -> dt.date | None:

@@ -143,6 +143,7 @@ def delivered(spec: RunSpec) -> None:
 def keyfigures(spec: RunSpec) -> None:
     from oress.files import replacing_directory, write_json
     from oress.manifest import build_manifest
+    from oress.publish import keyfigures_pdf
     from oress.publish.keyfigures import derived_indicators, published_cells, write_files
 
     with reading(spec.warehouse) as connection:
@@ -158,22 +159,18 @@ def keyfigures(spec: RunSpec) -> None:
                     "perimetre": perimetre, "cog": cog, "millesime": str(millesime), "secret": secret})
                 write_json(fresh / "manifeste.json", build_manifest(connection, spec, millesime))
             say(f"  {out_dir}/indicateurs.parquet : {len(cells)} cellules, {len(derived)} indicateurs dérivés")
+        keyfigures_pdf.write_all(connection, spec, on_pdf=lambda path: say(f"  {path}"))
 
 
-def report(spec: RunSpec, territoire: str | None = None) -> None:
-    from dataclasses import replace
-
+def report(spec: RunSpec, territoire: str | None = None, workers: int | None = None) -> None:
     from oress.publish import report as panorama
 
-    if territoire:
-        chosen = tuple(t for t in spec.territoires if t.code == territoire)
-        if not chosen:
-            raise ValueError(f"{spec.path}: aucun territoire de code {territoire!r}")
-        spec = replace(spec, territoires=chosen)
     with reading(spec.warehouse) as connection:
-        _require_tables(connection, spec, "pub_indicateurs")
-        for millesime in spec.millesimes:
-            panorama.run(connection, spec, millesime, on_pdf=lambda path: say(f"  {path}"))
+        _require_tables(connection, spec, "pub_indicateurs", "pub_derives")
+        chosen = panorama.jobs(connection, spec, territoire)
+    width = len(str(len(chosen)))
+    panorama.run(spec, chosen, workers, on_pdf=lambda done, total, rendered: say(
+        f"  [{done:>{width}}/{total}] {rendered.describe()}"))
 
 
 def report_delivered(spec: RunSpec) -> None:

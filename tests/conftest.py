@@ -55,3 +55,31 @@ def prepared_run(folder: Path, reference: Path, files: dict[str, Path], millesim
     for name, source in files.items():
         place_raw(folder, millesime, source, name)
     return spec
+
+
+PUBLISH_SPEC = """
+observatoire = "Observatoire d'essai de l'ESS"
+
+[[territoires]]
+code = "centre-test"
+libelle = "Centre Manche d'essai"
+niveau = "pays"
+epci = ["200066389", "200067023"]
+"""
+
+
+@pytest.fixture(scope="session")
+def publish_run(tmp_path_factory):
+    """The slice's 2018 and tests/data/publish's 2017 through every step but validation, panoramas rendered
+    by a pool of two workers: the run the publication tests read (tests/test_publish_*.py)."""
+    from oress import pipeline
+    from oress.config import load_spec
+
+    folder = tmp_path_factory.mktemp("publish")
+    place_raw(folder, 2017, DATA / "publish" / "2017" / "etablissements.csv")
+    place_raw(folder, 2018, DATA / "slice" / "2018" / "etablissements.csv")
+    spec = load_spec(write_spec(folder, PUBLISH_SPEC, millesimes="[2017, 2018]"))
+    for step in (pipeline.reference, pipeline.ingest, pipeline.transform, pipeline.protect, pipeline.keyfigures):
+        step(spec)
+    pipeline.report(spec, workers=2)
+    return spec

@@ -51,3 +51,83 @@ def points(difference, digits: int = 1) -> str:
         return SECRET
     sign = "+" if difference > 0 else ("−" if difference < 0 else "")
     return f"{sign}{decimal(abs(difference) * 100, digits)}{NBSP}pt"
+
+
+NOT_APPLICABLE = "–"   # a ratio whose denominator is a published zero: nothing is hidden, there is nothing to show
+MINUS = "\u2212"
+
+
+def pourcent(value, digits: int = 1) -> str:
+    """A value already in % (pub_derives shares) as `14,3 %`."""
+    if is_missing(value):
+        return SECRET
+    return f"{decimal(value, digits)}{NBSP}%"
+
+
+def signe(text: str, value) -> str:
+    """Prefix a formatted absolute value with + or the typographic minus, judged on the rounded text."""
+    if value > 0 and text.strip("0,\u202f") != "":
+        return "+" + text
+    if value < 0 and text.strip("0,\u202f") != "":
+        return MINUS + text
+    return text
+
+
+def ecart(value, digits: int = 1) -> str:
+    """A gap already in points, for tables: `+1,8 pt`."""
+    if is_missing(value):
+        return SECRET
+    return f"{signe(decimal(abs(value), digits), value)}{NBSP}pt"
+
+
+def evolution_pct(value, digits: int = 1) -> str:
+    """A change already in %, signed: `+2,0 %`."""
+    if is_missing(value):
+        return SECRET
+    return f"{signe(decimal(abs(value), digits), value)}{NBSP}%"
+
+
+def entier_signe(value) -> str:
+    if is_missing(value):
+        return SECRET
+    return signe(entier(abs(value)), value)
+
+
+def euros(value) -> str:
+    """Whole euros: `31 250 €`."""
+    if is_missing(value):
+        return SECRET
+    return f"{entier(value)}{NBSP}€"
+
+
+def pluriel(value, singulier: str, pluriel_: str) -> str:
+    """French agreement: plural from 2 on (0, 1 and 1,5 take the singular), judged on the printed value."""
+    if is_missing(value):
+        return pluriel_
+    return pluriel_ if abs(float(rounded(value, 1))) >= 2 else singulier
+
+
+def points_texte(value, digits: int = 1) -> str:
+    """A gap in points for prose, unsigned and agreed: `1,8 point`, `4,3 points`."""
+    shown = rounded(abs(value), digits)
+    return f"{decimal(abs(value), digits)}{NBSP}{'points' if shown >= 2 else 'point'}"
+
+
+def guillemets(text: str) -> str:
+    """« text » with narrow no-break spaces inside the quotes."""
+    return f"«{NNBSP}{text}{NNBSP}»"
+
+
+def ordinal(rank: int) -> tuple[str, str]:
+    """(number, superscript suffix): (1, 'er'), (4, 'e')."""
+    return str(rank), "er" if rank == 1 else "e"
+
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre")
+
+
+def date_longue(day) -> str:
+    """`1er novembre 2026`, `23 novembre 2026`."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MOIS[day.month - 1]} {day.year}"

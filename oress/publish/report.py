@@ -1,110 +1,34 @@
-"""Panorama PDFs, one per custom territory: published cells → jinja2 → HTML → WeasyPrint."""
+"""Panorama PDFs: one per territory and millésime, rendered by a pool of worker processes.
+
+Each worker opens the warehouse read-only once, keeps its fonts, templates, commune geometries and
+level-wide figures (communes, EPCI, région) in memory, and renders many PDFs: imports and geometry
+decoding are paid once per worker, not once per PDF.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from oress.config import TEMPLATES_DIR, RunSpec
-from oress.files import write_atomically
+from oress.config import RunSpec
+from oress.publish import facts as published
 from oress.publish import formatting as fmt
-from oress.publish.derived import weights
+from oress.publish import panorama
 
-CHAMP_ROWS = (  # (champ, css class) in the order of the table
-    ("ess", "ess"), ("association", "famille"), ("cooperative", "famille"), ("mutuelle", "famille"),
-    ("fondation", "famille"), ("public", ""), ("prive_hors_ess", ""), ("ensemble", "total"),
-)
-SOURCE = "extraits d’établissements employeurs (démonstration ou Insee), traitement oress"
+EXTRA_LEVELS = ("epci", "departement")   # standard levels a spec may ask panoramas for
+PAGES = 10                               # a panorama's pages: one per section and the cover
+LEVEL_NAMES = {"epci": "Intercommunalité (EPCI)", "departement": "Département", "pays": "Pays"}
 
 
-def territory_cells(connection, millesime: int, niveau: str, code: str) -> dict[str, dict]:
-    """Published ensemble cells of one territory, keyed by champ."""
-    frame = connection.execute("""
-        select p.champ, c.libelle as champ_libelle, p.etablissements, p.postes, p.etp, p.remuneration_brute, p.secret
-        from pub_indicateurs p join ref_champs c using (champ)
-        where millesime = ? and niveau = ? and code = ? and dimension = 'ensemble'
-    """, [millesime, niveau, code]).df()
-    cells = {row["champ"]: row for row in frame.to_dict("records")}
-    if cells:
-        return cells
-    # A territory without any employer in the data: its cells are true zeros, not secrets.
-    labels = connection.execute("select champ, libelle from ref_champs").fetchall()
-    return {champ: {"champ": champ, "champ_libelle": label, "etablissements": 0, "postes": 0, "etp": 0.0,
-                    "remuneration_brute": 0.0, "secret": ""} for champ, label in labels}
-
-
-def comparison_territories(connection, spec: RunSpec, codes: list[str]) -> list[tuple[str, str]]:
-    """(niveau, code) of the départements touched by the territory, then the région."""
-    rows = connection.execute("""
-        select distinct 'departement', c.dep from ref_communes c where c.depcom in (select unnest(?)) order by 2
-    """, [codes]).fetchall()
-    return rows + [("region", spec.region)]
-
-
-def sentences(own: dict, region: dict, region_name: str) -> list[str]:
-    """French sentences stating the main facts, only from published values."""
-    out = []
-    if own["part_emploi_total"] is not None:
-        text = (f"L’économie sociale et solidaire représente {fmt.pourcentage(own['part_emploi_total'])} "
-                f"de l’emploi salarié du territoire")
-        if region["part_emploi_total"] is not None:
-            text += f", contre {fmt.pourcentage(region['part_emploi_total'])} en moyenne régionale ({region_name})"
-        out.append(text + ".")
-    if own["part_emploi_prive"] is not None:
-        out.append(f"Dans le seul secteur privé, sa part atteint {fmt.pourcentage(own['part_emploi_prive'])}.")
-    return out
-
-
-def context(connection, spec: RunSpec, millesime: int, territory, edition: dt.date) -> dict:
-    cells = territory_cells(connection, millesime, territory.niveau, territory.code)
-    codes = [r[0] for r in connection.execute(
-        "select depcom from ref_territoire_commune where niveau = ? and code = ?",
-        [territory.niveau, territory.code]).fetchall()]
-    ess = cells["ess"]
-    own = weights(cells)
-    references = [{"libelle": territory.libelle, **{k: fmt.pourcentage(v) for k, v in own.items()}}]
-    region_weights, region_name = {"part_emploi_total": None}, ""
-    for niveau, code in comparison_territories(connection, spec, codes):
-        other = territory_cells(connection, millesime, niveau, code)
-        label = connection.execute("select any_value(libelle) from ref_territoire_commune where niveau = ? and code = ?",
-                                   [niveau, code]).fetchone()[0]
-        values = weights(other)
-        references.append({"libelle": label, **{k: fmt.pourcentage(v) for k, v in values.items()}})
-        if niveau == "region":
-            region_weights, region_name = values, label
-    meta = connection.execute("select perimetre, cog from ref_meta").fetchone()
-    return {
-        "titre": f"L’ESS dans le territoire {territory.libelle} — {millesime}",
-        "observatoire": spec.observatoire, "territoire": territory, "millesime": millesime,
-        "date_edition": edition.strftime("%d/%m/%Y"), "date_edition_iso": edition.isoformat(),
-        "cartes": [
-            {"valeur": fmt.entier(ess["etablissements"]), "libelle": "établissements employeurs de l’ESS"},
-            {"valeur": fmt.entier(ess["postes"]), "libelle": "postes salariés au 31 décembre"},
-            {"valeur": fmt.entier(ess["etp"]), "libelle": "équivalents temps plein"},
-            {"valeur": fmt.millions_euros(ess["remuneration_brute"]), "libelle": "de rémunérations brutes"},
-        ],
-        "phrases": sentences(own, region_weights, region_name),
-        "lignes": [{"libelle": cells[c]["champ_libelle"], "classe": cls,
-                    "etablissements": fmt.entier(cells[c]["etablissements"]), "postes": fmt.entier(cells[c]["postes"]),
-                    "etp": fmt.entier(cells[c]["etp"]), "remuneration": fmt.millions_euros(cells[c]["remuneration_brute"])}
-                   for c, cls in CHAMP_ROWS],
-        "references": references,
-        "source": SOURCE, "perimetre": f"{meta[0].upper()} (ESS France / Insee)", "cog": meta[1],
-        "nb_communes": fmt.entier(len(codes)),
-        "seuil_dominance": fmt.pourcentage(spec.secret.dominance_seuil, 0),
-        "avertissement_secret": "Secret secondaire non encore appliqué : règles primaires seulement.",
-    }
-
-
-def render_pdf(html: str, out_file: Path) -> None:
-    """Render with the shipped fonts; write aside then rename."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    css = CSS(filename=str(TEMPLATES_DIR / "panorama.css"), font_config=fonts)
-    document = HTML(string=html, base_url=str(TEMPLATES_DIR))
-    write_atomically(out_file, lambda aside: document.write_pdf(
-        aside, stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1", uncompressed_pdf=False))
+@dataclass(frozen=True)
+class Job:
+    millesime: int
+    niveau: str
+    code: str
+    libelle: str
+    out_file: Path
 
 
 def edition_date(spec: RunSpec) -> dt.date:
@@ -112,17 +36,241 @@ def edition_date(spec: RunSpec) -> dt.date:
     return spec.date_edition or dt.date.today()
 
 
-def run(connection, spec: RunSpec, millesime: int, on_pdf=None) -> list[Path]:
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+def out_file(spec: RunSpec, millesime: int, niveau: str, code: str) -> Path:
+    return spec.reports_for(millesime) / "panoramas" / f"panorama_{niveau}_{code}.pdf"
 
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["j2", "html"]))
-    template = env.get_template("panorama.html.j2")
+
+def jobs(connection, spec: RunSpec, territoire: str | None = None) -> list[Job]:
+    """Every panorama the spec asks for, or the one of code `territoire`."""
+    territories = [(t.niveau, t.code, t.libelle) for t in spec.territoires if t.niveau in spec.panorama_levels]
+    for niveau in (lv for lv in EXTRA_LEVELS if lv in spec.panorama_levels):
+        territories += connection.execute("""
+            select distinct t.niveau, t.code, t.libelle from ref_territoire_commune t join ref_communes c using (depcom)
+            where t.niveau = ? and c.reg = ? order by t.code""", [niveau, spec.region]).fetchall()
+    if territoire is not None:
+        territories = [t for t in territories if t[1] == territoire]
+        if not territories:
+            custom = [t for t in spec.territoires if t.code == territoire]
+            hint = (f" (son niveau {custom[0].niveau!r} n'est pas dans 'panoramas')" if custom else "")
+            raise ValueError(f"{spec.path}: aucun panorama pour le territoire {territoire!r}{hint}")
+    return [Job(m, niveau, code, libelle, out_file(spec, m, niveau, code))
+            for m in spec.millesimes for niveau, code, libelle in territories]
+
+
+class Session:
+    """What one process needs to render panoramas: connection, renderer, caches."""
+
+    def __init__(self, spec: RunSpec, edition: dt.date):
+        from oress.publish.pdf import Renderer
+        from oress.warehouse import reading
+
+        self.spec, self.edition = spec, edition
+        self.connection = reading(spec.warehouse)
+        self.renderer = Renderer()
+        self._cache: dict = {}
+
+    def cached(self, key, build):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def query(self, sql: str, params=()) -> list[tuple]:
+        return self.connection.execute(sql, list(params)).fetchall()
+
+    @property
+    def map_data(self):
+        def build():
+            from oress.publish.maps import MapData
+
+            present = self.query("select count(*) from information_schema.tables "
+                                 "where table_name = 'ref_communes_geometrie'")[0][0]
+            return MapData(self.connection, self.spec.region) if present else None
+        return self.cached("map_data", build)
+
+    def level(self, millesime: int, niveau: str) -> dict[str, published.Facts]:
+        return self.cached((niveau, millesime), lambda: panorama.load_level(self.connection, millesime, niveau))
+
+    def region(self, millesime: int) -> published.Facts | None:
+        return self.cached(("region", millesime), lambda: published.load_facts(
+            self.connection, millesime, "region", [self.spec.region]).get(self.spec.region))
+
+    def render(self, job: Job) -> int:
+        return self.renderer.pdf("panorama.html.j2", self.context(job), job.out_file)
+
+    def context(self, job: Job) -> dict:
+        from oress.publish import maps
+
+        spec, m = self.spec, job.millesime
+        facts = published.territory_facts(self.connection, m, job.niveau, job.code, job.libelle)
+        labels = {ref: published.reference_label(self.connection, ref) for ref in facts.references()}
+        communes = self.query("""
+            select t.depcom, c.libelle, coalesce(try_cast(c.population as bigint), 0), coalesce(c.epci, '')
+            from ref_territoire_commune t join ref_communes c using (depcom)
+            where t.niveau = ? and t.code = ? order by t.depcom""", [job.niveau, job.code])
+        codes = [c[0] for c in communes]
+        epci = self.query("""
+            select c.epci, any_value(e.libelle),
+                   count(*) filter (where c.depcom not in (select unnest(?))) > 0
+            from ref_communes c join ref_epci e using (epci)
+            where c.epci in (select distinct epci from ref_communes where depcom in (select unnest(?)))
+            group by c.epci order by 2""", [codes, codes])
+        previous = facts.previous_millesime()
+        previous_facts = (published.load_facts(self.connection, previous, job.niveau, [job.code],
+                                               dimensions=("ensemble",)).get(job.code)
+                          if previous else None)
+        has_jobs = self.cached(("jobs", m), lambda: published.has_job_data(self.connection, m))
+        modalities = self.cached("secteurs", lambda: [
+            {"modalite": r[0], "libelle": r[1], "parent": r[2]} for r in self.query(
+                "select modalite, libelle, parent from int_modalites where dimension = 'secteur' order by ordre")])
+        statuses = self.cached(("statuts", m), lambda: panorama.map_statuses(self.level(m, "commune")))
+        region = self.region(m)
+        region_label = published.reference_label(self.connection, f"region {spec.region}")
+        source = self.source_line(m)
+        map_data = self.map_data
+        titre = f"L’économie sociale et solidaire — {job.libelle} — {m}"
+        context = {
+            "titre": titre, "observatoire": spec.observatoire, "libelle": job.libelle, "millesime": m,
+            "niveau": LEVEL_NAMES.get(job.niveau, job.niveau.capitalize()),
+            "date_edition": fmt.date_longue(self.edition), "date_edition_iso": self.edition.isoformat(),
+            "locator": maps.locator_map(map_data, codes) if map_data is not None else None,
+            "chiffres": panorama.key_figures_page(facts, labels, job.libelle),
+            "familles": panorama.families_page(facts, labels),
+            "secteurs": panorama.sectors_page(facts, region, modalities, region_label=region_label),
+            "tailles": panorama.sizes_page(facts),
+            "profil": panorama.profile_page(facts, has_jobs, m),
+            "carte": panorama.map_page(map_data, codes, statuses, source),
+            "composition": panorama.composition_page(job.niveau, communes, self.level(m, "commune"),
+                                                     [(e[0], e[1], bool(e[2])) for e in epci],
+                                                     self.level(m, "epci")),
+            "evolution": panorama.evolution_page(facts, previous_facts, self.sources()),
+            "methode": self.method(job, facts, labels),
+            "source": source,
+        }
+        return {key: panorama.page(**value) if key in panorama.PAGES else value for key, value in context.items()}
+
+    def sources(self) -> dict[int, str]:
+        def build():
+            rows = self.query("select millesime_min, millesime_max, source from ref_sources_millesimes")
+            return {m: source for m in range(1990, 2100) for lo, hi, source in rows if int(lo) <= m <= int(hi)}
+        return self.cached("sources", build)
+
+    def source_line(self, millesime: int) -> str:
+        series = self.sources().get(millesime, "")
+        return (f"Source : extraits d’établissements employeurs, série {series}, millésime {millesime} "
+                f"(situation au 31 décembre {millesime}) ; traitement : {self.spec.observatoire}.")
+
+    def method(self, job: Job, facts: published.Facts, labels: dict[str, str]) -> dict:
+        spec, m = self.spec, job.millesime
+        perimetre, cog = self.query("select perimetre, cog from ref_meta")[0]
+        notes = self.query("select source, note from ref_sources_millesimes where ? between "
+                           "cast(millesime_min as integer) and cast(millesime_max as integer)", [m])
+        national = self.query("select distinct source from ref_references_nationales where cast(millesime as "
+                              "integer) = ?", [m])
+        has_secondary = self.query("select count(*) from pub_indicateurs where millesime = ? and secret = 'D'",
+                                   [m])[0][0] > 0
+        rules = spec.secret
+        dominance = ("au moins" if rules.dominance_inclusive else "plus de") + " " + fmt.pourcentage(
+            rules.dominance_seuil, 0)
+        return {
+            "source_donnees": (f"{notes[0][0]} — {notes[0][1]}" if notes else "non renseignée"),
+            "reference_nationale": national[0][0] if national else "aucune référence nationale pour ce millésime",
+            "perimetre": perimetre.upper(), "cog": cog, "composition": self.composition(job),
+            "references": [labels[r] + (" (département regroupant la plus grande part de la population du "
+                                        "territoire)" if r.startswith("departement") else "")
+                           for r in facts.references()],
+            "frequence": rules.frequence_min, "dominance": dominance, "secondaire": has_secondary,
+        }
+
+    def composition(self, job: Job) -> str:
+        territory = next((t for t in self.spec.territoires if (t.niveau, t.code) == (job.niveau, job.code)), None)
+        if territory is None:
+            return f"{LEVEL_NAMES.get(job.niveau, job.niveau)} {job.libelle} (code {job.code}), dans ses limites " \
+                   "du code officiel géographique."
+
+        def names(table: str, column: str, codes) -> str:
+            rows = self.query(f"select libelle from {table} where {column} in (select unnest(?)) order by libelle",
+                              [list(codes)])
+            return ", ".join(r[0] for r in rows)
+        parts = []
+        if territory.epci:
+            parts.append("EPCI : " + names("ref_epci", "epci", territory.epci))
+        if territory.communes:
+            parts.append("communes : " + names("ref_communes", "depcom", territory.communes))
+        if territory.departements:
+            parts.append("départements : " + names("ref_departements", "dep", territory.departements))
+        text = " ; ".join(parts)
+        if territory.sauf_communes:
+            text += " ; sauf les communes : " + names("ref_communes", "depcom", territory.sauf_communes)
+        return text + "."
+
+
+# --- the pool ------------------------------------------------------------------------------------
+_session: Session | None = None
+
+
+def _start_worker(spec: RunSpec, edition: dt.date) -> None:
+    global _session
+    _session = Session(spec, edition)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: Path
+    seconds: float
+    pages: int
+
+    def describe(self) -> str:
+        """`path (2.1 s)`, with a warning when a section overflowed onto an extra page."""
+        text = f"{self.path} ({self.seconds:.1f} s)"
+        if self.pages != PAGES:
+            text += f" — attention : {self.pages} pages au lieu de {PAGES}, une section déborde"
+        return text
+
+
+def _render(job: Job) -> Rendered:
+    start = time.perf_counter()
+    pages = _session.render(job)
+    return Rendered(job.out_file, time.perf_counter() - start, pages)
+
+
+def default_workers(count: int) -> int:
+    return max(1, min(count, os.cpu_count() or 1))
+
+
+def run(spec: RunSpec, chosen: list[Job], workers: int | None = None, on_pdf=None) -> list[Path]:
+    """Render every job; `on_pdf(done, total, rendered)` after each.
+
+    A worker pays ~1.5 s of imports and geometry loading before its first PDF: the pool is used only when
+    each worker gets at least two PDFs (or when `workers` is given), otherwise this process renders them."""
     edition = edition_date(spec)
-    written = []
-    for territory in spec.territoires:
-        out_file = spec.reports_for(millesime) / "panoramas" / f"panorama_{territory.niveau}_{territory.code}.pdf"
-        render_pdf(template.render(**context(connection, spec, millesime, territory, edition)), out_file)
-        written.append(out_file)
-        if on_pdf:
-            on_pdf(out_file)
-    return written
+    if workers is None:
+        workers = default_workers(len(chosen) // 2)
+    workers = max(1, min(workers, len(chosen)))
+    done: list[Path] = []
+    if workers == 1:
+        _start_worker(spec, edition)
+        try:
+            for job in chosen:
+                rendered = _render(job)
+                done.append(rendered.path)
+                if on_pdf:
+                    on_pdf(len(done), len(chosen), rendered)
+        finally:
+            _session.connection.close()
+        return done
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # forkserver: workers fork from a clean server process (no inherited DuckDB threads); the server imports
+    # the rendering stack once, so workers start warm
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["oress.publish.report", "oress.publish.pdf", "weasyprint", "matplotlib.pyplot"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                             initargs=(spec, edition)) as pool:
+        futures = [pool.submit(_render, job) for job in chosen]
+        for future in as_completed(futures):
+            rendered = future.result()
+            done.append(rendered.path)
+            if on_pdf:
+                on_pdf(len(done), len(chosen), rendered)
+    return done
