@@ -378,9 +378,10 @@ def _swap_dir(new: Path, target: Path) -> None:
 
 
 def run_sql_checks(connection) -> list[Outcome]:
-    from oress.warehouse import run_checks
+    from oress.warehouse import check_description, check_examples, run_checks
 
-    return [Outcome("marts", name, CRITICAL, "succes" if count == 0 else "echec", f"{count} ligne(s) en écart", [])
+    return [Outcome("marts", name, CRITICAL, "succes" if count == 0 else "echec", f"{count} ligne(s) en écart",
+                    check_examples(connection, name) if count else [], libelle=check_description(name), ecarts=count)
             for name, count in run_checks(connection).items()]
 
 

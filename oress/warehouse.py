@@ -86,6 +86,19 @@ def run_models(connection, sources: dict[str, str], on_model=None) -> list[str]:
     return order
 
 
+def check_description(name: str, sql_dir: Path = SQL_DIR, folder: str = "checks") -> str:
+    """The French label a check's SQL file gives on its first line (`-- libellé : …`), for the reports."""
+    first = (sql_dir / folder / f"{name}.sql").read_text(encoding="utf-8").partition("\n")[0]
+    return first.partition("libellé :")[2].strip() or name
+
+
+def check_examples(connection, name: str, limit: int = 5, sql_dir: Path = SQL_DIR, folder: str = "checks") -> list[str]:
+    """The first offending rows of a check, as `column=value` strings."""
+    query = (sql_dir / folder / f"{name}.sql").read_text(encoding="utf-8")
+    frame = connection.execute(f"select * from ({query}) limit {int(limit)}").df()
+    return [", ".join(f"{column}={value}" for column, value in row.items()) for row in frame.to_dict("records")]
+
+
 def run_checks(connection, sql_dir: Path = SQL_DIR, folder: str = "checks") -> dict[str, int]:
     """Each check of sql/<folder> returns its offending rows; 0 rows = pass."""
     results = {}

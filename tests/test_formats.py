@@ -115,6 +115,27 @@ def test_sirene_stock_is_a_register_of_the_same_establishments(tmp_path, referen
                      "sirene_unites_legales": (8, 8, 0)}
 
 
+def test_sirene_register_counts_active_establishments_by_territory_champ_and_size(tmp_path, reference_warehouse):
+    folder = FORMATS / "sirene" / "sirene"
+    spec = ingested(tmp_path, reference_warehouse, {
+        "etablissements.csv": FORMATS / "pivot" / "etablissements.csv",
+        "sirene/StockEtablissement_utf8.csv": folder / "StockEtablissement_utf8.csv",
+        "sirene/StockUniteLegale_utf8.csv": folder / "StockUniteLegale_utf8.csv"})
+    pipeline.transform(spec)
+    register = "select champ, taille, etablissements, etablissements_ess_sirene from mart_sirene_registre "
+    # Saint-Lô: the home-help association (tranche 02) and the works council (01), both flagged ESS by SIRENE;
+    # the dissolved association of Saint-Thomas (closed) and the Belgian one (rejected) are not counted
+    assert rows(spec, register + "where niveau = 'commune' and code = '50502' and champ in ('ess', 'ensemble') "
+                                 "order by champ, taille") == [
+        ("ensemble", "0-9", 2, 2), ("ensemble", "ensemble", 2, 2), ("ess", "0-9", 2, 2), ("ess", "ensemble", 2, 2)]
+    # France: 6 active establishments — 3 associations (Saint-Lô ×2, Paris), the cooperative bank of Ajaccio
+    # (ESS through its SIREN override although SIRENE does not flag it), a commune (public), the superette
+    assert rows(spec, register + "where niveau = 'france' and taille = 'ensemble' and champ in "
+                                 "('ensemble', 'ess', 'public', 'prive_hors_ess') order by champ") == [
+        ("ensemble", "ensemble", 6, 3), ("ess", "ensemble", 4, 3), ("prive_hors_ess", "ensemble", 1, 0),
+        ("public", "ensemble", 1, 0)]
+
+
 def test_incomplete_sirene_stock_is_refused(tmp_path, reference_warehouse):
     spec = prepared_run(tmp_path, reference_warehouse, {
         "etablissements.csv": FORMATS / "pivot" / "etablissements.csv",

@@ -1,3 +1,4 @@
+-- libellé : familles = ESS, ESS + hors ESS = ensemble, public + privé hors ESS = hors ESS
 -- Families sum to the ESS, ESS + hors ESS = ensemble, public + privé hors ESS =
 -- hors ESS: for every territory, dimension, modality and measure.
 with cellules as (select * from mart_cellules),

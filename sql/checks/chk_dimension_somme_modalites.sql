@@ -1,3 +1,4 @@
+-- libellé : les modalités de chaque dimension s'additionnent au total de la cellule
 -- The modalities of each dimension sum to the cell's total (dimension ensemble),
 -- and detailed sectors sum to their parent sector. Establishment counts are
 -- checked only over establishment dimensions (not additive over job attributes).

@@ -1,3 +1,4 @@
+-- libellé : chaque territoire = somme de ses communes (ou de ses parties)
 -- Every territory equals the sum of its communes (dimension ensemble, where
 -- communes are published), every région the sum of its départements and France
 -- the sum of its régions (every dimension published at both levels).

@@ -1,32 +1,13 @@
--- Loaded establishments, classified into the ESS perimeter (rules as reference
--- data: SIREN overrides, excluded activities, CJ list, public CJ prefixes) and
--- given their sector and size band. Grain: millesime × siret.
+-- Loaded establishments, classified into the ESS perimeter (int_classification)
+-- and given their sector and size band. Grain: millesime × siret.
 with etablissements as (
     select * from stg_etablissements where motif is null
 ),
 
 classified as (
-    select
-        e.*,
-        case
-            when f.famille is not null then f.famille
-            when p.famille is not null and x.champ is not null then x.champ
-            when p.famille is not null then p.famille
-            when s.champ is not null then s.champ
-            else 'prive_hors_ess'
-        end as champ_detail,
-        case
-            when f.famille is not null then 'forcage_siren'
-            when p.famille is not null and x.champ is not null then 'activite_exclue'
-            when p.famille is not null then 'categorie_juridique'
-            when s.champ is not null then 'droit_public'
-            else 'defaut'
-        end as regle
+    select e.*, k.champ_detail, k.regle
     from etablissements e
-    left join ref_perimetre_forcages f on f.siren = e.siren
-    left join ref_perimetre_cj p on p.cj = e.cj
-    left join ref_perimetre_exclusions x on e.apet like x.apet_motif
-    left join ref_cj_secteur_public s on left(e.cj, 1) = s.cj_prefixe
+    join int_classification k using (siren, cj, apet)
 ),
 
 final as (

@@ -7,6 +7,8 @@
 -- attributes an establishment counts in every modality where it has a job.
 with contributions as (
     select * from int_contributions_etablissements
+    union all
+    select * from int_contributions_postes
 ),
 
 par_unite as (

@@ -1,3 +1,4 @@
+-- libellé : le secret de l'INSEE ne devient jamais un nombre
 -- INSEE's secret never becomes a number: every delivered secret line is a secret
 -- published cell (or not published at all), and no secret cell carries a measure.
 select 'mesure sur cellule secrète' as motif, p.niveau, p.code, p.champ, p.dimension, p.modalite

@@ -1,3 +1,4 @@
+-- libellé : aucun indicateur dérivé ne repose sur une cellule secrète
 -- No derived figure may rest on a secret cell: every non-NULL share, gap, rank or
 -- change must have its own cell and the cells of its denominator published.
 with derives as (select * from pub_derives where valeur is not null),
