@@ -1,6 +1,7 @@
 """The oress command line: one verb per step; heavy libraries are imported inside the steps."""
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -16,12 +17,33 @@ SpecOption = Annotated[Path, typer.Option("--spec", help="Spécification du trai
 def _run(step, spec_path: Path, **options) -> None:
     """Load the spec, run one step, and turn any failure into a readable message and exit code 1."""
     from oress.config import load_spec
+    from oress.files import ensure_writable
 
     try:
-        step(load_spec(spec_path), **options)
+        spec = load_spec(spec_path)
+        for folder in (spec.warehouse.parent, spec.reports_dir):   # fail before anything is changed
+            ensure_writable(folder)
+        step(spec, **options)
     except Exception as error:  # every failure is reported the same way: message, non-zero exit
-        typer.secho(f"erreur : {error}", fg=typer.colors.RED, err=True)
+        typer.secho(f"erreur : {describe(error)}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from error
+
+
+NO_SPACE = "No space left on device"
+UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR}
+
+
+def describe(error: Exception) -> str:
+    """The message for the analyst: system errors say what happened to which file and what to do; nothing
+    was published, since every step writes aside and swaps only on success."""
+    untouched = "rien n'a été publié, l'entrepôt et les rapports précédents sont intacts"
+    if (isinstance(error, OSError) and error.errno == errno.ENOSPC) or NO_SPACE in str(error):
+        where = f" en écrivant {error.filename}" if getattr(error, "filename", None) else ""
+        return f"disque plein{where} : libérer de la place puis relancer ; {untouched}"
+    if isinstance(error, OSError) and error.errno in UNWRITABLE:
+        return (f"impossible d'écrire {error.filename} ({error.strerror}) : vérifier que le dossier existe et est "
+                f"accessible en écriture (reports_dir et warehouse de la spécification) ; {untouched}")
+    return str(error)
 
 
 def _pipeline():

@@ -42,3 +42,11 @@ def replacing_directory(target: Path):
 def write_json(path: Path, payload: dict) -> None:
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     write_atomically(path, lambda aside: aside.write_text(text, encoding="utf-8"))
+
+
+def ensure_writable(folder: Path) -> None:
+    """Create `folder` and prove a file can be written there, before a step changes anything."""
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f".oress-ecriture.{os.getpid()}"
+    probe.write_bytes(b"")
+    probe.unlink()
