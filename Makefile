@@ -73,7 +73,7 @@ report: system install ## Panorama PDF per custom territory
 build: system install $(GEOMETRY) $(DEMO_DATA) ## All steps in order on the demo spec
 	$(OR) build --spec $(SPEC)
 
-test: system install ## Run the test suite
+test: system install $(GEOMETRY) ## Run the test suite (the map tests need the commune geometries)
 	$(VENV)/bin/pytest
 
 bench: install ## Benchmarks (figures printed, never part of the tests)
