@@ -9,7 +9,7 @@ GEOMETRY := data/reference/cache/communes_geometrie.parquet
 DEMO_DATA := data/raw/demo/.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all help system install demo reference ingest transform validate protect livraison keyfigures report build test bench clean
+.PHONY: all help system install demo reference ingest transform validate protect conjoncture livraison keyfigures report build test bench clean
 
 all: build ## Everything: system packages, venv, demo data, full pipeline, PDFs
 
@@ -60,6 +60,9 @@ validate: install ## Great Expectations suites and accounting identities
 
 protect: install ## Statistical secrecy on the published cells
 	$(OR) protect --spec $(SPEC)
+
+conjoncture: system install ## Quarterly URSSAF-like data: secrecy, changes, notes de conjoncture PDF
+	$(OR) conjoncture --spec $(SPEC)
 
 livraison: install ## Tables INSEE delivers (spec key livraison_insee) → pub_indicateurs, secret S kept
 	$(OR) livraison --spec $(SPEC)

@@ -93,6 +93,12 @@ def protect(spec: SpecOption = DEFAULT_SPEC) -> None:
 
 
 @app.command()
+def conjoncture(spec: SpecOption = DEFAULT_SPEC) -> None:
+    """Données trimestrielles (type URSSAF) : secret, évolutions, notes de conjoncture PDF."""
+    _run(_pipeline().conjoncture, spec)
+
+
+@app.command()
 def livraison(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Publier à partir des tableaux livrés par l'INSEE (clé livraison_insee) : secret S gardé tel quel."""
     _run(_pipeline().delivered, spec)

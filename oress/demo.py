@@ -136,5 +136,6 @@ def run(spec: RunSpec, seed: int = 2018, scale: float = 1.0, on_year=None) -> li
         written.append(path)
         if on_year:
             on_year(path)
-    return written
+    from oress import demo_trimestres  # quarterly URSSAF-like extracts, read back from the annual files
+    return written + demo_trimestres.run(spec, seed)
 

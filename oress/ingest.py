@@ -22,7 +22,8 @@ EXTENSIONS = (".csv", ".csv.gz", ".parquet")
 CHUNK = 1 << 24
 # Staging model holding the typed rows (and `motif`) of each nature.
 STAGING = {"etablissements": "stg_etablissements", "postes": "stg_postes",
-           "sirene_unites_legales": "stg_sirene_unites_legales", "sirene_etablissements": "stg_sirene"}
+           "sirene_unites_legales": "stg_sirene_unites_legales", "sirene_etablissements": "stg_sirene",
+           "trimestres": "stg_trimestres", "trimestres_communes": "stg_trimestres_communes"}
 SIGNATURES = {b"PK\x03\x04": "une archive zip : la décompresser",
               b"PAR1": "un fichier Parquet : lui donner l'extension .parquet",
               b"\x1f\x8b": "un fichier gzip : lui donner l'extension .csv.gz",

@@ -52,6 +52,9 @@ def ingest(spec: RunSpec) -> None:
             for nature, path in reader.inputs(spec.raw_dir / str(millesime), flavours):
                 match = reader.load_file(connection, path, nature, millesime, flavours, spec.warehouse.parent)
                 say(f"  lecture de {path} ({nature}, format {match.flavour.name})")
+                if nature == "trimestres_communes":
+                    say("  fichier URSSAF agrégé commune × APE reconnu : sans siret ni catégorie juridique, l'ESS "
+                        "n'y est pas repérable ; il sert seulement de dénominateur (emploi privé total)")
         record_inputs(connection, spec)
         reader.define_macros(connection)
         run_models(connection, models(("staging",)))
@@ -100,6 +103,29 @@ def protect(spec: RunSpec) -> None:
         failed = {name: n for name, n in run_checks(connection, folder="checks/published").items() if n}
         if failed:
             raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
+
+
+def conjoncture(spec: RunSpec) -> None:
+    """Quarterly (URSSAF-like) cells: secrecy, derived changes, files and notes de conjoncture; skipped
+    when the run has no quarterly extract."""
+    from oress import trimestres
+    from oress.publish import conjoncture as notes
+    from oress.warehouse import run_checks
+
+    with building(spec.warehouse) as connection:
+        _require_tables(connection, spec, "mart_trimestres")
+        if not connection.execute("select count(*) from mart_trimestres").fetchone()[0]:
+            say("  aucun extrait trimestriel (trimestres.csv) : pas de note de conjoncture")
+            return
+        say(f"  cellules trimestrielles par statut de secret : {trimestres.build_published(connection, spec.secret)}")
+        run_models(connection, models(("conjoncture",)), on_model=lambda name: say(f"  modèle {name}"))
+        failed = {name: n for name, n in run_checks(connection, folder="checks/conjoncture").items() if n}
+        if failed:
+            raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret trimestriel en échec, rien n'est publié : "
+                               f"{failed}")
+    with reading(spec.warehouse) as connection:
+        for path in notes.write_all(connection, spec):
+            say(f"  {path}")
 
 
 def delivered(spec: RunSpec) -> None:
@@ -185,7 +211,7 @@ def report_delivered(spec: RunSpec) -> None:
     report(replace(spec, territoires=tuple(t for t in spec.territoires if t.code in built)))
 
 
-STEPS = (reference, ingest, transform, validate, protect, keyfigures, report)
+STEPS = (reference, ingest, transform, validate, protect, conjoncture, keyfigures, report)
 DELIVERED_STEPS = (reference, delivered, keyfigures, report_delivered)
 
 

@@ -10,6 +10,7 @@ from oress.geography import GEOMETRY_FILE
 STATIC_TABLES = {
     "ref_champs": "champs.csv",
     "ref_champs_agregation": "champs_agregation.csv",
+    "ref_champs_trimestres": "champs_trimestres.csv",   # private champs of the quarterly (URSSAF) series
     "ref_cj_secteur_public": "cj_secteur_public.csv",
     "ref_naf_secteurs": "naf_secteurs.csv",
     "ref_secteurs_libelles": "typologies_secteurs_libelles.csv",

@@ -40,6 +40,10 @@ NATURES = {nature.name: nature for nature in (
     Nature("sirene_etablissements", ("siret", "depcom", "apet", "tranche_effectifs", "etat_administratif"),
            ("siren", "nomenclature_apet", "caractere_employeur", "denomination")),
     Nature("sirene_unites_legales", ("siren", "cj", "ess_sirene"), ("etat_administratif", "denomination")),
+    # URSSAF-like quarterly extracts: private employers' establishments × quarter (no CJ: taken from the
+    # establishment file or SIRENE), and URSSAF's public commune × APE aggregate (private-sector denominator).
+    Nature("trimestres", ("siret", "trimestre", "effectif", "masse_salariale"), ("apet", "depcom", "cj")),
+    Nature("trimestres_communes", ("depcom", "apet", "trimestre", "effectif"), ("masse_salariale", "etablissements")),
 )}
 ENCODINGS = (AUTO, "utf-8", "windows-1252")
 DELIMITERS = (AUTO, ";", ",", "\t", "|")

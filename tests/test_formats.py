@@ -164,7 +164,7 @@ def test_unknown_header_lists_the_columns_of_every_flavour(tmp_path, reference_w
 
 
 def test_flavour_definitions_are_strict(tmp_path):
-    assert [f.name for f in load_flavours()] == ["insee", "pivot", "sirene"]
+    assert [f.name for f in load_flavours()] == ["insee", "pivot", "sirene", "urssaf"]
     bad = tmp_path / "bad.toml"
     bad.write_text('nom = "x"\nseparateur = ";"\n[etablissements.colonnes]\nsiret = "SIRET"\n', encoding="utf-8")
     with pytest.raises(SourceError, match="colonne pivot obligatoire sans correspondance : depcom"):

@@ -192,7 +192,8 @@ def test_identities_hold(built):
 
     with duckdb.connect(str(built.warehouse), read_only=True) as connection:
         assert run_checks(connection) == {"chk_champ_identites": 0, "chk_dimension_somme_modalites": 0,
-                                          "chk_territoire_somme_parties": 0}
+                                          "chk_territoire_somme_parties": 0,
+                                          "chk_trimestres_identites": 0}
 
 
 def test_xlsx_region_ess_equals_the_parquet(built, published):

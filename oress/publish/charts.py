@@ -148,3 +148,35 @@ def sector_panels(categories: list[str], postes: list[float | None], poids: list
     left.set_yticks(range(n), categories)
     left.invert_yaxis()
     return svg_uri(figure)
+
+
+def index_lines(periods: list[str], series: list[Series], width_mm: float = 170, height_mm: float = 68,
+                base_label: str = "") -> str:
+    """Index curves (base 100) over quarters, one line per series; gaps where a value is not published, the
+    last known value written at the line's end."""
+    setup()
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(width_mm * MM, height_mm * MM))
+    axis.axhline(100, color=GRID, linewidth=0.8, zorder=1)
+    for serie in series:
+        values = [float("nan") if v is None else v for v in serie.values]
+        axis.plot(range(len(periods)), values, color=serie.colour, linewidth=1.6, marker="o", markersize=2.6,
+                  label=serie.label, zorder=2)
+        known = [(i, v) for i, v in enumerate(serie.values) if v is not None]
+        if known:
+            i, v = known[-1]
+            axis.annotate(f"{v:.1f}".replace(".", ","), (i, v), xytext=(4, 0), textcoords="offset points",
+                          va="center", fontsize=6.8, color=serie.colour)
+    step = max(1, len(periods) // 12)
+    axis.set_xticks(range(0, len(periods), step), [periods[i] for i in range(0, len(periods), step)], fontsize=6.8)
+    axis.set_xlim(-0.3, len(periods) - 0.4)
+    axis.tick_params(axis="y", labelsize=6.8)
+    axis.yaxis.set_major_formatter(lambda v, _: f"{v:.1f}".replace(".", ","))   # decimal comma
+    axis.grid(axis="y", color=GRID, linewidth=0.4)
+    if base_label:
+        axis.set_ylabel(base_label, fontsize=6.8, color=MUTED)
+    axis.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(series), 4), fontsize=7, handlelength=1.6,
+                columnspacing=1.4, borderaxespad=0.2)
+    figure.tight_layout(pad=0.4)
+    return svg_uri(figure)

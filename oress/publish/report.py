@@ -15,7 +15,7 @@ from pathlib import Path
 from oress.config import RunSpec
 from oress.publish import facts as published
 from oress.publish import formatting as fmt
-from oress.publish import panorama
+from oress.publish import conjoncture, panorama
 
 EXTRA_LEVELS = ("epci", "departement")   # standard levels a spec may ask panoramas for
 PAGES = 10                               # a panorama's pages: one per section and the cover
@@ -94,8 +94,10 @@ class Session:
         return self.cached(("region", millesime), lambda: published.load_facts(
             self.connection, millesime, "region", [self.spec.region]).get(self.spec.region))
 
-    def render(self, job: Job) -> int:
-        return self.renderer.pdf("panorama.html.j2", self.context(job), job.out_file)
+    def render(self, job: Job) -> tuple[int, int]:
+        """(pages written, pages expected: one more with the conjoncture section)."""
+        context = self.context(job)
+        return self.renderer.pdf("panorama.html.j2", context, job.out_file), PAGES + bool(context["conjoncture"])
 
     def context(self, job: Job) -> dict:
         from oress.publish import maps
@@ -145,6 +147,8 @@ class Session:
             "evolution": panorama.evolution_page(facts, previous_facts, self.sources()),
             "methode": self.method(job, facts, labels),
             "source": source,
+            "conjoncture": self.cached(("conjoncture", job.niveau, job.code), lambda: conjoncture.panorama_section(
+                self.connection, job.niveau, job.code)),
         }
         return {key: panorama.page(**value) if key in panorama.PAGES else value for key, value in context.items()}
 
@@ -218,19 +222,20 @@ class Rendered:
     path: Path
     seconds: float
     pages: int
+    expected: int = PAGES
 
     def describe(self) -> str:
         """`path (2.1 s)`, with a warning when a section overflowed onto an extra page."""
         text = f"{self.path} ({self.seconds:.1f} s)"
-        if self.pages != PAGES:
-            text += f" — attention : {self.pages} pages au lieu de {PAGES}, une section déborde"
+        if self.pages != self.expected:
+            text += f" — attention : {self.pages} pages au lieu de {self.expected}, une section déborde"
         return text
 
 
 def _render(job: Job) -> Rendered:
     start = time.perf_counter()
-    pages = _session.render(job)
-    return Rendered(job.out_file, time.perf_counter() - start, pages)
+    pages, expected = _session.render(job)
+    return Rendered(job.out_file, time.perf_counter() - start, pages, expected)
 
 
 def default_workers(count: int) -> int:

@@ -1,11 +1,13 @@
 -- The ESS perimeter as one classification of each (siren, cj, apet) met in the
--- establishment extract or in the active SIRENE register, so that both are
+-- establishment extract, the active SIRENE register or the quarterly extract, so that all are
 -- classified by the same rules (reference data: SIREN overrides, excluded
 -- activities, CJ list, public CJ prefixes). Grain: siren × cj × apet.
 with cles as (
     select distinct siren, cj, apet from stg_etablissements where motif is null
     union
     select distinct siren, cj, apet from stg_sirene where motif is null and actif
+    union
+    select distinct siren, cj, apet from stg_trimestres where motif is null
 ),
 
 final as (
