@@ -71,6 +71,12 @@ def protect(spec: SpecOption = DEFAULT_SPEC) -> None:
 
 
 @app.command()
+def audit(spec: SpecOption = DEFAULT_SPEC) -> None:
+    """Rejouer l'audit de l'attaquant sur les indicateurs.parquet écrits (échec si un secret est trop étroit)."""
+    _run(_pipeline().audit, spec)
+
+
+@app.command()
 def livraison(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Publier à partir des tableaux livrés par l'INSEE (clé livraison_insee) : secret S gardé tel quel."""
     _run(_pipeline().delivered, spec)

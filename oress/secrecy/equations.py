@@ -144,10 +144,49 @@ def _geography_pairs(ids: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFram
     totals = ids.merge(relation, on=[*by, "niveau", "code"])
     # only a level published for the dimension decomposes it (its absent territories are then empty)
     published = ids[["millesime", "niveau", "dimension"]].drop_duplicates().rename(columns={"niveau": "niveau_part"})
-    totals = totals.merge(published, on=["millesime", "niveau_part", "dimension"])
+    size = membership.astype({"niveau": str, "code": str}).groupby(["niveau", "code"])["depcom"].nunique()
+    decompositions = _direct(relation.merge(published, on=[*by, "niveau_part"]), ids,
+                             size.rename("taille").reset_index())
+    totals = totals.merge(decompositions, on=["millesime", "dimension", "niveau", "code", "niveau_part", "code_part"])
     parts = ids.rename(columns={"niveau": "niveau_part", "code": "code_part", "cell": "part"})
     pairs = totals.merge(parts, on=["millesime", "champ", "dimension", "modalite", "niveau_part", "code_part"])
     return pairs.assign(kind="geographie", detail=pairs["niveau_part"], **{m: True for m in MEASURES})
+
+
+def _direct(relation: pd.DataFrame, ids: pd.DataFrame, size: pd.DataFrame) -> pd.DataFrame:
+    """Drop a decomposition P = Σ L that follows from P = Σ M and, for each M of P, M = Σ L (commune →
+    EPCI → département makes département = Σ communes redundant): the attacker's equations keep the
+    same span, the suppression model gets much smaller. Territories absent from the cells are empty.
+
+    No cycles: each M of P must be a strictly smaller territory (size = number of communes), and at
+    P the levels are ordered by (number of present children, name): L is dropped through an M before
+    it only. By induction on (size of P, rank of L at P) every dropped equation stays in the span.
+    """
+    key = ["millesime", "dimension", "niveau", "code", "niveau_part"]
+    relation = relation[["millesime", "dimension", "niveau", "code", "niveau_part", "code_part"]].drop_duplicates()
+    present = ids[["millesime", "dimension", "niveau", "code"]].drop_duplicates()
+    children = relation.merge(present.rename(columns={"niveau": "niveau_part", "code": "code_part"}),
+                              on=["millesime", "dimension", "niveau_part", "code_part"])
+    count = children.groupby(key).size().rename("enfants").reset_index()
+    exact = relation[key].drop_duplicates().merge(count, on=key, how="left").fillna({"enfants": 0})
+    sized = children.merge(size, on=["niveau", "code"]).merge(
+        size.rename(columns={"niveau": "niveau_part", "code": "code_part", "taille": "taille_part"}),
+        on=["niveau_part", "code_part"])
+    smaller = sized[sized["taille_part"] < sized["taille"]]
+    # (P, M, c) × (c, L): for how many of P's present M-children is c = Σ L a decomposition
+    chain = smaller.merge(exact[key].rename(columns={"niveau": "niveau_part", "code": "code_part",
+                                                     "niveau_part": "niveau_fin"}),
+                          on=["millesime", "dimension", "niveau_part", "code_part"])
+    covered = chain.groupby([*key, "niveau_fin"]).size().rename("couverts").reset_index().merge(count, on=key)
+    through = covered[covered["couverts"] == covered["enfants"]]
+    through = through.merge(exact.rename(columns={"niveau_part": "niveau_fin", "enfants": "enfants_fin"}),
+                            on=["millesime", "dimension", "niveau", "code", "niveau_fin"])
+    before = (through["enfants"] < through["enfants_fin"]) | (
+        (through["enfants"] == through["enfants_fin"]) & (through["niveau_part"] < through["niveau_fin"]))
+    implied = through[before][["millesime", "dimension", "niveau", "code", "niveau_fin"]].drop_duplicates()
+    implied = implied.rename(columns={"niveau_fin": "niveau_part"}).assign(implied=True)
+    kept = relation.merge(implied, on=key, how="left")
+    return kept[kept["implied"].isna()].drop(columns="implied")
 
 
 def _assemble(pairs: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
