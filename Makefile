@@ -9,7 +9,7 @@ GEOMETRY := data/reference/cache/communes_geometrie.parquet
 DEMO_DATA := data/raw/demo/.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all help system install demo reference ingest transform validate protect conjoncture livraison keyfigures report build test bench clean
+.PHONY: all help system install demo reference ingest transform validate protect audit conjoncture livraison keyfigures report build test bench clean
 
 all: build ## Everything: system packages, venv, demo data, full pipeline, PDFs
 
@@ -58,8 +58,11 @@ transform: install ## Classify and aggregate (sql/intermediate, sql/marts)
 validate: install ## Great Expectations suites and accounting identities
 	$(OR) validate --spec $(SPEC)
 
-protect: install ## Statistical secrecy on the published cells
+protect: install ## Statistical secrecy on the published cells (A, B, D) and its attacker audit
 	$(OR) protect --spec $(SPEC)
+
+audit: install ## Re-run the attacker audit on the written indicateurs.parquet
+	$(OR) audit --spec $(SPEC)
 
 conjoncture: system install ## Quarterly URSSAF-like data: secrecy, changes, notes de conjoncture PDF
 	$(OR) conjoncture --spec $(SPEC)

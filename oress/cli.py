@@ -93,6 +93,12 @@ def protect(spec: SpecOption = DEFAULT_SPEC) -> None:
 
 
 @app.command()
+def audit(spec: SpecOption = DEFAULT_SPEC) -> None:
+    """Rejouer l'audit de l'attaquant sur les indicateurs.parquet écrits (échec si un secret est trop étroit)."""
+    _run(_pipeline().audit, spec)
+
+
+@app.command()
 def conjoncture(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Données trimestrielles (type URSSAF) : secret, évolutions, notes de conjoncture PDF."""
     _run(_pipeline().conjoncture, spec)

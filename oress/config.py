@@ -51,6 +51,12 @@ class SecretRules:
     frequence_min: int = 3
     dominance_seuil: float = 0.85
     dominance_inclusive: bool = True
+    # protection interval an attacker must not narrow: ± max(relative × value, absolute minimum)
+    intervalle_protection: float = 0.10
+    minimum_effectifs: float = 1.0          # établissements and postes
+    minimum_etp: float = 1.0
+    minimum_remuneration: float = 1000.0    # euros
+    regle_singletons: bool = True           # two one-unit cells may not protect each other alone
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,9 @@ def _territory(where: str, table: dict) -> Territory:
 def _secret(where: str, table: dict) -> SecretRules:
     _check_keys(where, table, {f.name for f in fields(SecretRules)}, set())
     rules = SecretRules(**table)
-    if rules.frequence_min < 1 or not 0 < rules.dominance_seuil <= 1:
+    minima = (rules.minimum_effectifs, rules.minimum_etp, rules.minimum_remuneration)
+    if (rules.frequence_min < 1 or not 0 < rules.dominance_seuil <= 1
+            or not 0 <= rules.intervalle_protection < 1 or min(minima) < 0):
         raise SpecError(f"{where}: seuils de secret hors bornes ({rules})")
     return rules
 

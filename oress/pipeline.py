@@ -93,16 +93,45 @@ def validate(spec: RunSpec) -> None:
 
 
 def protect(spec: RunSpec) -> None:
-    from oress.protect import build_published
+    from oress.protect import build_published, status_counts
+    from oress.secrecy import MEASURES, write_audit_report
     from oress.warehouse import run_checks
 
     with building(spec.warehouse) as connection:
-        _require_tables(connection, spec, "mart_cellules")
-        say(f"  cellules par statut de secret : {build_published(connection, spec.secret)}")
+        _require_tables(connection, spec, "mart_cellules", "int_modalites", "ref_territoire_commune")
+        protections = build_published(connection, spec.secret)
+        say(f"  cellules par statut de secret : {status_counts(protections)}")
         run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
         failed = {name: n for name, n in run_checks(connection, folder="checks/published").items() if n}
         if failed:
             raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
+    for millesime, protection in protections.items():
+        for r in protection.rounds.itertuples():
+            audit_seconds = sum(getattr(r, f"audit_{m}_seconds") for m in MEASURES)
+            say(f"  {millesime} tour {r.round} : {r.primaries} primaires, {r.secondaries} secondaires, "
+                f"{r.failures} intervalles trop étroits ; MILP {r.milp_seconds:.1f} s, audit {audit_seconds:.1f} s")
+        paths = write_audit_report(protection.audit, spec.reports_for(millesime) / "qualite")
+        say(f"  {millesime} : audit du secret réussi ({len(protection.audit.intervals)} intervalles) → {paths[-1]}")
+
+
+def audit(spec: RunSpec) -> None:
+    """Re-run the attacker audit on every written indicateurs.parquet; fail if any primary can be narrowed."""
+    from oress.protect import audit_publication
+    from oress.secrecy import SecrecyError, write_audit_report
+
+    failures = []
+    with reading(spec.warehouse) as connection:
+        _require_tables(connection, spec, "mart_cellules", "int_modalites", "ref_territoire_commune")
+        for millesime in spec.millesimes:
+            parquet = spec.reports_for(millesime) / "chiffres-cles" / "indicateurs.parquet"
+            result = audit_publication(connection, parquet, millesime, spec.secret)
+            paths = write_audit_report(result, spec.reports_for(millesime) / "qualite")
+            failing = int((~result.intervals["ok"]).sum())
+            say(f"  {millesime} : {len(result.intervals)} intervalles, {failing} trop étroits → {paths[-1]}")
+            if failing:
+                failures.append(f"{millesime} ({failing} intervalles)")
+    if failures:
+        raise SecrecyError(f"audit du secret en échec : {', '.join(failures)} ; voir qualite/audit_secret.html")
 
 
 def conjoncture(spec: RunSpec) -> None:
@@ -179,7 +208,7 @@ def keyfigures(spec: RunSpec) -> None:
             cells, derived = published_cells(connection, millesime), derived_indicators(connection, millesime)
             out_dir = spec.reports_for(millesime) / "chiffres-cles"
             secret = ("secret appliqué par l'INSEE à la source (S) ; tableaux livrés" if spec.livraison_insee
-                      else "règles primaires (A, B) ; secret secondaire non encore appliqué")
+                      else "règles primaires (A, B) et secret secondaire (D) ; audit de l'attaquant réussi")
             with replacing_directory(out_dir) as fresh:
                 write_files(cells, derived, fresh, {
                     "perimetre": perimetre, "cog": cog, "millesime": str(millesime), "secret": secret})

@@ -1,37 +1,88 @@
-"""Statistical secrecy on the published cells: primary rules (frequency A, dominance B) → pub_indicateurs.
+"""Statistical secrecy on the published cells: mart_cellules → pub_indicateurs through the engine.
 
-Secondary suppression (D) and the attacker audit are not implemented yet: until
-they are, a secret cell may still be derivable by difference from published
-ones, which is why every output says "règles primaires seulement".
+One publication per millésime: primary rules (A, B), then one global suppression model over every
+cell of that millésime (D), proved by the attacker audit (oress.secrecy). The warehouse holds the
+true cells, the territory membership and the modality tree the equations are built from.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from oress.config import SecretRules
+from oress.secrecy import KEY, MEASURES, AuditResult, Protection, SecrecyError, audit, build_equations, suppress
 
-MEASURES = ("etablissements", "postes", "etp", "remuneration_brute")
-DOMINANCE_SHARES = ("part_max_postes", "part_max_etp", "part_max_remuneration")
-
-
-def primary_status_sql(rules: SecretRules) -> str:
-    """SQL CASE giving '' (published), 'A' (frequency) or 'B' (dominance) for a mart row."""
-    comparison = ">=" if rules.dominance_inclusive else ">"
-    dominated = " or ".join(f"coalesce({share}, 0) {comparison} {rules.dominance_seuil!r}"
-                            for share in DOMINANCE_SHARES)
-    return (f"case when etablissements = 0 then '' "
-            f"when nb_unites < {int(rules.frequence_min)} then 'A' "
-            f"when {dominated} then 'B' else '' end")
+CELL_COLUMNS = (*KEY, "libelle", *MEASURES)
+PRIMARY_COLUMNS = ("nb_unites", "part_max_etablissements", "part_max_postes", "part_max_etp",
+                   "part_max_remuneration")
 
 
-def build_published(connection, rules: SecretRules) -> dict[str, int]:
-    """Create pub_indicateurs: the mart's cells with secret measures set to NULL; return status counts."""
-    masked = ", ".join(f"case when secret = '' then {m} end as {m}" for m in MEASURES)
-    connection.execute(f"""
+def true_cells(connection, millesime: int) -> pd.DataFrame:
+    """The millésime's cells before secrecy, in mart order."""
+    return connection.execute(f"select {', '.join((*CELL_COLUMNS, *PRIMARY_COLUMNS))} from mart_cellules "
+                              "where millesime = ?", [millesime]).df()
+
+
+def membership(connection) -> pd.DataFrame:
+    """Every territory (commune itself included) → its communes: the geography of the equations."""
+    return connection.execute("select niveau, code, depcom from ref_territoire_commune").df()
+
+
+def modalities(connection) -> pd.DataFrame:
+    return connection.execute("select dimension, modalite, parent from int_modalites").df()
+
+
+def protect_millesime(connection, millesime: int, rules: SecretRules) -> tuple[pd.DataFrame, Protection]:
+    cells = true_cells(connection, millesime)
+    equations = build_equations(cells, membership(connection), modalities(connection))
+    return cells, suppress(cells, equations, rules)
+
+
+def build_published(connection, rules: SecretRules) -> dict[int, Protection]:
+    """Create pub_indicateurs (mart order; measures NULL where secret) and return each millésime's protection."""
+    millesimes = [r[0] for r in connection.execute(
+        "select distinct millesime from mart_cellules order by 1").fetchall()]
+    frames, protections = [], {}
+    for millesime in millesimes:
+        cells, protection = protect_millesime(connection, millesime, rules)
+        statuses = protection.cells[list(KEY) + ["secret"]]
+        keyed = cells.astype({c: str for c in KEY if c != "millesime"}).merge(statuses, on=list(KEY), how="left")
+        for measure in MEASURES:
+            keyed[measure] = keyed[measure].where(keyed["secret"] == "")
+        frames.append(keyed[[*KEY[:3], "libelle", *KEY[3:], *MEASURES, "secret"]])
+        protections[millesime] = protection
+    published = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=[*KEY[:3], "libelle", *KEY[3:], *MEASURES, "secret"])
+    connection.register("protected_cells", published)
+    connection.execute("""
         create or replace table pub_indicateurs as
-        with statut as (
-            select *, {primary_status_sql(rules)} as secret from mart_cellules
-        )
-        select millesime, niveau, code, libelle, champ, dimension, modalite, {masked}, secret
-        from statut
+        select cast(millesime as integer) as millesime, niveau, code, libelle, champ, dimension, modalite,
+               cast(etablissements as bigint) as etablissements, cast(postes as bigint) as postes,
+               cast(etp as double) as etp, cast(remuneration_brute as double) as remuneration_brute, secret
+        from protected_cells
     """)
-    rows = connection.execute("select secret, count(*) from pub_indicateurs group by 1 order by 1").fetchall()
-    return {status or "publie": count for status, count in rows}
+    connection.unregister("protected_cells")
+    return protections
+
+
+def status_counts(protections: dict[int, Protection]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for protection in protections.values():
+        for status, count in protection.cells["secret"].value_counts().items():
+            counts[status or "publie"] = counts.get(status or "publie", 0) + int(count)
+    return dict(sorted(counts.items()))
+
+
+def audit_publication(connection, indicateurs: Path, millesime: int, rules: SecretRules) -> AuditResult:
+    """Re-run the attacker audit on a written indicateurs.parquet against the warehouse's true cells."""
+    if not indicateurs.exists():
+        raise SecrecyError(f"{indicateurs} absent : lancer `oress keyfigures` (ou `oress build`) d'abord")
+    published = pd.read_parquet(indicateurs)
+    published = published[published["millesime"] == millesime]
+    cells = true_cells(connection, millesime)
+    if len(published) != len(cells):
+        raise SecrecyError(f"{indicateurs} : {len(published)} cellules publiées pour {millesime}, "
+                           f"{len(cells)} dans mart_cellules : la publication ne correspond pas à l'entrepôt")
+    equations = build_equations(cells, membership(connection), modalities(connection))
+    return audit(published, cells, equations, rules)

@@ -1,0 +1,51 @@
+"""Statistical secrecy engine: primary rules, additivity equations, global suppression MILP, attacker audit.
+
+Pure functions over pandas frames (no warehouse, no files except `write_audit_report`).
+
+Cells (one row per published cell) carry the contract key
+``millesime, niveau, code, champ, dimension, modalite`` (KEY), the true measures
+``etablissements, postes, etp, remuneration_brute`` (MEASURES, ≥ 0), ``nb_unites`` (enterprises,
+SIREN) and the largest enterprise's share of each measure ``part_max_postes, part_max_etp,
+part_max_remuneration`` (and optionally ``part_max_etablissements``). Every function sorts cells by
+KEY; cell ids are positions in that order (``canonical``).
+
+- ``primary_status(cells, rules) -> Series`` of '' / 'A' (1 ≤ nb_unites < frequence_min) /
+  'B' (a share ≥ dominance_seuil, or > when dominance_inclusive is false); empty cells are ''.
+- ``build_equations(cells, membership) -> Equations``: every equation total − Σ parts = 0 among
+  the present cells (a missing part counts as empty): champ (ensemble = ess + hors_ess, ess = four
+  families, hors_ess = public + prive_hors_ess), dimension (secteur A01…A11 and A07 = AQB01…05,
+  taille, and the job attributes sexe, age (and 50+ = 50-54 + 55+), csp, temps_travail, contrat
+  which hold for postes, etp, remuneration_brute but not etablissements) and geography (a parent
+  that is exactly the disjoint union of territories of another level, from ``membership``:
+  niveau, code, depcom [, millesime], every territory including communes). Equations.keys (the
+  canonical KEY frame), .terms (equation, cell, coef ±1), .table (equation, kind, total, detail,
+  one bool per measure: the equation holds for it). ``check_equations(equations, values)``
+  refuses equations the true values contradict (beyond rounding).
+- ``suppress(cells, equations, rules, must_publish=None, mip_rel_gap=1e-4, max_rounds=50, log=None)
+  -> Protection``: one HiGHS MILP for the whole publication (pair rule, capacity, singleton
+  rule, cost = 1 + value in postes-equivalents), then the exact attacker audit; failing
+  intervals become cuts and the MILP is solved again until the audit passes, else SecrecyError.
+  Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');
+  Protection.rounds = round, suppressed, primaries, secondaries, failures, cuts, milp_seconds,
+  lps, audit_<measure>_seconds; Protection.audit = AuditResult. ``masked(protection.cells)``
+  sets the four measures to NULL where secret ≠ ''.
+- ``audit(published, true_values, equations, rules) -> AuditResult`` for any written
+  publication: ``published`` = KEY + ``secret`` + measures (NULL when hidden), ``true_values`` =
+  KEY + true measures (+ nb_unites, part_max_* to re-apply the primary rules). AuditResult.intervals
+  = KEY, secret, measure, value, lower, upper, required_lower, required_upper, ok (one row per
+  primary cell × measure; required = value ∓ max(intervalle_protection × value, minimum), lower
+  clipped at 0; ok when lower ≤ required_lower and upper ≥ required_upper); .summary = per niveau
+  and 'ensemble': cellules, vides, publiees, A, B, D, part_masquee_<measure>; .passed.
+- ``write_audit_report(result, folder) -> [paths]``: audit_secret.parquet,
+  audit_secret_resume.csv, audit_secret.html, each written aside then renamed.
+
+Rules come from ``oress.config.SecretRules`` (the spec's [secret] table).
+"""
+from oress.secrecy.audit import AuditResult, audit, write_audit_report
+from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical
+from oress.secrecy.equations import Equations, build_equations, check_equations
+from oress.secrecy.primary import primary_status
+from oress.secrecy.suppress import Protection, masked, suppress
+
+__all__ = ["KEY", "MEASURES", "AuditResult", "Equations", "Protection", "SecrecyError", "audit", "build_equations",
+           "canonical", "check_equations", "masked", "primary_status", "suppress", "write_audit_report"]

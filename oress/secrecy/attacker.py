@@ -1,0 +1,157 @@
+"""The attacker: for a hidden cell, the least and greatest value compatible with what is published.
+
+Published cells are constants, hidden cells are variables ≥ 0, and every equation that holds for
+the measure links them. Hidden cells fall into independent groups (connected through equations
+with hidden cells), so each group is a small LP solved with HiGHS, warm-started from one target
+to the next. A failing bound yields a cut (see `_cut`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+DUAL_EPSILON = 1e-9
+
+
+@dataclass
+class Attack:
+    """Bounds reached on each target (NaN when a witness already proved enough room) and cuts:
+    each cut (cells, coefficients) reads Σ coefficient × suppressed(cell) ≥ 1 for any safe mask."""
+    lower: np.ndarray
+    upper: np.ndarray
+    ok: np.ndarray
+    cuts: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    lp_count: int = 0
+
+
+class _GroupLP:
+    """min c·x subject to M x = rhs, x ≥ 0, for one group of hidden cells; the objective changes."""
+
+    def __init__(self, matrix: sp.csc_matrix, rhs: np.ndarray):
+        self.size = matrix.shape[1]
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+        lp.col_cost_ = np.zeros(self.size)
+        lp.col_lower_ = np.zeros(self.size)
+        lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
+        lp.row_lower_ = lp.row_upper_ = rhs
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+        self.highs = highspy.Highs()
+        self.highs.silent()
+        for option, value in (("presolve", "off"), ("threads", 1), ("random_seed", 0)):
+            self.highs.setOptionValue(option, value)
+        self.highs.passModel(lp)
+        self.columns = np.arange(self.size, dtype=np.int32)
+
+    def solve(self, column: int, sign: float):
+        """Optimum of sign × x[column] (None when unbounded), the point reached and the row duals."""
+        cost = np.zeros(self.size)
+        cost[column] = sign
+        self.highs.changeColsCost(self.size, self.columns, cost)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+                return None, None, None
+            raise RuntimeError(f"LP de l'attaquant : statut HiGHS inattendu {self.highs.modelStatusToString(status)}")
+        solution = self.highs.getSolution()
+        return (self.highs.getInfo().objective_function_value, np.asarray(solution.col_value),
+                np.asarray(solution.row_dual))
+
+
+def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
+           need_down: np.ndarray, need_up: np.ndarray, exact: bool) -> Attack:
+    """Bounds of each target (hidden cell ids) for one measure.
+
+    matrix: the equations that hold for this measure (rows) × cells; values: true values;
+    hidden: bool per cell; need_down/need_up: per target. With exact=False a bound is only
+    computed when no LP solution seen so far already shows the required room (the answer
+    ok/not ok is the same, faster). Failing bounds add one cut each.
+    """
+    lower, upper = np.full(len(targets), np.nan), np.full(len(targets), np.nan)
+    ok = np.ones(len(targets), bool)
+    result = Attack(lower, upper, ok)
+    hidden_ids = np.flatnonzero(hidden)
+    position = np.full(len(hidden), -1)
+    position[hidden_ids] = np.arange(len(hidden_ids))
+    linked = matrix[:, hidden_ids].tocsr()
+    rows = np.flatnonzero(np.diff(linked.indptr) > 0)
+    linked = linked[rows]
+    row_group, cell_group = _groups(linked)
+    cell_members, row_members = _members(cell_group), _members(row_group)
+    for group, chunk in _members(cell_group[position[targets]]).items():
+        members, group_rows = cell_members[group], row_members.get(group, np.array([], int))
+        if len(group_rows) == 0:  # no equation: anything from 0 to infinity
+            result.lower[chunk], result.upper[chunk] = 0.0, np.inf
+            continue
+        _attack_group(result, chunk, members, linked[group_rows][:, members].tocsc(), rows[group_rows],
+                      matrix, values, hidden_ids, position, targets, need_down, need_up, exact)
+    return result
+
+
+def _groups(linked: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Group label of each row and each hidden cell: connected through shared equations."""
+    n_rows = linked.shape[0]
+    graph = sp.bmat([[sp.csr_matrix((n_rows, n_rows)), linked], [linked.T, None]], format="csr")
+    _, labels = connected_components(abs(graph), directed=False)
+    return labels[:n_rows], labels[n_rows:]
+
+
+def _members(labels: np.ndarray) -> dict[int, np.ndarray]:
+    order = np.argsort(labels, kind="stable")
+    groups, starts = np.unique(labels[order], return_index=True)
+    return dict(zip(groups.tolist(), np.split(order, starts[1:])))
+
+
+def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, hidden_ids, position,
+                  targets, need_down, need_up, exact) -> None:
+    true = values[hidden_ids[members]]
+    scale = max(1.0, float(true.max()))   # wages reach 1e9 €: solve in units of the group's largest value
+    lp = _GroupLP(block, block @ (true / scale))
+    seen_low, seen_high = true.copy(), true.copy()
+    for target in chunk:
+        column = int(np.searchsorted(members, position[targets[target]]))
+        value = true[column]
+        for sign, need in ((1.0, need_down[target]), (-1.0, need_up[target])):
+            required = value - need if sign > 0 else value + need
+            tolerance = 1e-6 * max(1.0, abs(value))
+            seen = seen_low[column] if sign > 0 else seen_high[column]
+            if not exact and sign * (seen - required) <= tolerance:
+                continue
+            optimum, point, duals = lp.solve(column, sign)
+            result.lp_count += 1
+            if optimum is None:
+                reached = -np.inf if sign > 0 else np.inf   # only a maximum can be unbounded
+            else:
+                reached = sign * optimum * scale
+                seen_low, seen_high = np.minimum(seen_low, point * scale), np.maximum(seen_high, point * scale)
+            (result.lower if sign > 0 else result.upper)[target] = reached
+            if sign * (reached - required) > tolerance:
+                result.ok[target] = False
+                result.cuts.append(_cut(matrix, rows, duals, hidden_ids[members], column, sign, values, need))
+
+
+def _cut(matrix, rows, duals, cells, column, sign, values, need) -> tuple[np.ndarray, np.ndarray]:
+    """Fischetti–Salazar capacity cut from the LP duals y of min c·x (c = ±unit vector).
+
+    For any mask and d = c − Aᵀy: if every suppressed cell has d ≥ 0, the attacker's optimum is
+    at least c·v − Σ_suppressed d·v, so protection needs a suppressed cell with d < 0 (unbounded
+    room) or Σ_suppressed d·v ≥ need. Hence Σ coefficient × s ≥ 1 with coefficient 1 where d < 0
+    and min(d·v / need, 1) where d > 0. The current mask violates it (complementary slackness).
+    """
+    block = matrix[rows].tocsc()
+    touched = np.flatnonzero(np.diff(block.indptr) > 0)
+    reduced = -(block[:, touched].T @ duals)
+    reduced[np.searchsorted(touched, cells[column])] += sign
+    coefficient = np.where(reduced < -DUAL_EPSILON, 1.0,
+                           np.where(reduced > DUAL_EPSILON, np.minimum(reduced * values[touched] / need, 1.0), 0.0))
+    current = coefficient[np.isin(touched, cells)].sum()
+    if current >= 1 - 1e-7:  # numerically unhelpful: fall back to "one more cell next to the group"
+        coefficient = np.where(np.isin(touched, cells), 0.0, 1.0)
+    keep = coefficient > 1e-9
+    return touched[keep], coefficient[keep]

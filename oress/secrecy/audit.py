@@ -1,0 +1,141 @@
+"""The attacker audit of a mask: every primary cell, every measure, the interval an attacker reaches."""
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from oress.config import SecretRules
+from oress.files import write_atomically
+from oress.secrecy.attacker import Attack, attack
+from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, measure_values, protection
+from oress.secrecy.equations import Equations, check_equations
+from oress.secrecy.primary import DOMINANCE_SHARES, primary_status
+
+INTERVAL_COLUMNS = [*KEY, "secret", "measure", "value", "lower", "upper", "required_lower", "required_upper", "ok"]
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """intervals: one row per primary cell × measure (INTERVAL_COLUMNS); summary: per niveau and
+    'ensemble', the count of cells, empty, published, A, B, D and the share of each measure hidden."""
+    intervals: pd.DataFrame
+    summary: pd.DataFrame
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.intervals["ok"].all())
+
+
+def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
+                    rules: SecretRules, exact: bool) -> tuple[list[Attack], list[float]]:
+    """One attack per measure on the targets (cell ids); hidden is (cells × measures) bool."""
+    need_down, need_up = protection(values, rules)
+    matrix, holds = equations.matrix(), equations.holds()
+    attacks, seconds = [], []
+    for m in range(len(MEASURES)):
+        start = time.perf_counter()
+        chosen = targets[hidden[targets, m]]
+        attacks.append(attack(matrix[holds[:, m]], values[:, m], hidden[:, m], chosen,
+                              need_down[chosen, m], need_up[chosen, m], exact))
+        seconds.append(time.perf_counter() - start)
+    return attacks, seconds
+
+
+def intervals_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, hidden: np.ndarray,
+                    targets: np.ndarray, attacks: list[Attack], rules: SecretRules) -> pd.DataFrame:
+    """The audit rows; a primary left visible for a measure is pinned (lower = upper = value, not ok)."""
+    need_down, need_up = protection(values, rules)
+    frames = []
+    for m, measure in enumerate(MEASURES):
+        lower, upper = values[targets, m].copy(), values[targets, m].copy()
+        ok = np.zeros(len(targets), bool)
+        shown = hidden[targets, m]
+        lower[shown], upper[shown], ok[shown] = attacks[m].lower, attacks[m].upper, attacks[m].ok
+        frame = keys.iloc[targets].reset_index(drop=True).assign(
+            secret=status[targets], measure=measure, value=values[targets, m], lower=lower, upper=upper,
+            required_lower=values[targets, m] - need_down[targets, m],
+            required_upper=values[targets, m] + need_up[targets, m], ok=ok)
+        frames.append(frame)
+    result = pd.concat(frames, ignore_index=True)[INTERVAL_COLUMNS] if frames else pd.DataFrame(columns=INTERVAL_COLUMNS)
+    return result.sort_values([*KEY, "measure"], kind="stable").reset_index(drop=True)
+
+
+def summary_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, empty: np.ndarray) -> pd.DataFrame:
+    cells = keys[["niveau"]].assign(secret=status, vide=empty)
+    hidden = status != ""
+    for m, measure in enumerate(MEASURES):
+        cells[f"valeur_{measure}"] = values[:, m]
+        cells[f"masque_{measure}"] = np.where(hidden, values[:, m], 0.0)
+    rows = []
+    for niveau, group in [("ensemble", cells), *cells.groupby("niveau", sort=True)]:
+        row = {"niveau": niveau, "cellules": len(group), "vides": int(group["vide"].sum()),
+               "publiees": int((group["secret"] == "").sum())}
+        row |= {statut: int((group["secret"] == statut).sum()) for statut in ("A", "B", "D")}
+        for measure in MEASURES:
+            total = group[f"valeur_{measure}"].sum()
+            row[f"part_masquee_{measure}"] = group[f"masque_{measure}"].sum() / total if total else 0.0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def audit(published: pd.DataFrame, true_values: pd.DataFrame, equations: Equations,
+          rules: SecretRules) -> AuditResult:
+    """Audit a written publication: `published` has the key, `secret` and the measures (NULL when
+    hidden); `true_values` the key and the true measures (with nb_unites and part_max_* the primary
+    rules are re-applied, so a primary left published is reported too)."""
+    shown = canonical(published, required=("secret", *MEASURES))
+    true = canonical(true_values, required=MEASURES)
+    for name, frame in (("publication", shown), ("valeurs vraies", true)):
+        if not frame[list(KEY)].equals(equations.keys):
+            raise SecrecyError(f"audit : les cellules de la {name} ne sont pas celles des équations")
+    values = measure_values(true)
+    check_equations(equations, values)
+    hidden = shown[list(MEASURES)].isna().to_numpy()
+    _check_published_values(shown, values, hidden)
+    status = shown["secret"].fillna("").astype(str).to_numpy()
+    primary = np.isin(status, ["A", "B"])
+    if "nb_unites" in true.columns and any(c in true.columns for c in DOMINANCE_SHARES):
+        primary |= primary_status(true, rules).to_numpy() != ""
+    targets = np.flatnonzero(primary)
+    attacks, _ = attack_measures(equations, values, hidden, targets, rules, exact=True)
+    empty = (true["nb_unites"].to_numpy() == 0) if "nb_unites" in true.columns else values[:, 0] == 0
+    return AuditResult(intervals_frame(equations.keys, status, values, hidden, targets, attacks, rules),
+                       summary_frame(equations.keys, status, values, empty))
+
+
+def _check_published_values(shown: pd.DataFrame, values: np.ndarray, hidden: np.ndarray) -> None:
+    published = shown[list(MEASURES)].to_numpy(dtype=float)
+    different = ~hidden & (np.abs(np.nan_to_num(published) - values) > 0.005 + 1e-9 * np.abs(values))
+    if different.any():
+        row, m = np.argwhere(different)[0]
+        raise SecrecyError(f"audit : la cellule publiée {describe(shown, row)} a {MEASURES[m]} = "
+                           f"{published[row, m]:g} au lieu de {values[row, m]:g}")
+
+
+def write_audit_report(result: AuditResult, folder: Path, stem: str = "audit_secret") -> list[Path]:
+    """<stem>.parquet (every interval), <stem>_resume.csv (counts, ';' UTF-8 BOM) and <stem>.html."""
+    folder = Path(folder)
+    paths = [folder / f"{stem}.parquet", folder / f"{stem}_resume.csv", folder / f"{stem}.html"]
+    write_atomically(paths[0], lambda aside: result.intervals.to_parquet(aside, index=False))
+    write_atomically(paths[1], lambda aside: result.summary.to_csv(aside, sep=";", decimal=",", index=False,
+                                                                   encoding="utf-8-sig"))
+    write_atomically(paths[2], lambda aside: aside.write_text(_html(result), encoding="utf-8"))
+    return paths
+
+
+def _html(result: AuditResult) -> str:
+    failing = result.intervals[~result.intervals["ok"]]
+    verdict = ("Audit réussi : aucun intervalle plus étroit que l'intervalle de protection requis."
+               if result.passed else f"Audit en échec : {len(failing)} intervalle(s) trop étroit(s).")
+    shown = failing if len(failing) else result.intervals.head(200)
+    caption = "Intervalles en échec" if len(failing) else "Intervalles de l'attaquant (200 premiers)"
+    return ("<!doctype html><html lang='fr'><meta charset='utf-8'><title>Audit du secret statistique</title>"
+            "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+            "padding:2px 6px;text-align:right}</style><h1>Audit du secret statistique</h1>"
+            f"<p>{html.escape(verdict)}</p><h2>Résumé</h2>{result.summary.to_html(index=False)}"
+            f"<h2>{caption}</h2>{shown.to_html(index=False)}</html>\n")

@@ -1,0 +1,70 @@
+"""The published cell: its key, its measures, the canonical order, and the protection each primary needs."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from oress.config import SecretRules
+
+KEY = ("millesime", "niveau", "code", "champ", "dimension", "modalite")
+MEASURES = ("etablissements", "postes", "etp", "remuneration_brute")
+
+
+class SecrecyError(ValueError):
+    """Secrecy cannot be applied or proved; the message (in French) names the cells concerned."""
+
+
+def describe(keys: pd.DataFrame, index: int) -> str:
+    """One cell as a readable key, for error messages."""
+    row = keys.iloc[int(index)]
+    return "/".join(str(row[column]) for column in KEY)
+
+
+def canonical(cells: pd.DataFrame, required: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Cells sorted by key with a fresh 0..n-1 index (the cell id used by every other function)."""
+    missing = [c for c in (*KEY, *required) if c not in cells.columns]
+    if missing:
+        raise SecrecyError(f"cellules : colonne absente {missing[0]!r} (clé attendue : {', '.join(KEY)})")
+    ordered = cells.astype({c: str for c in KEY if c != "millesime"}).sort_values(list(KEY), kind="stable")
+    ordered = ordered.reset_index(drop=True)
+    duplicated = ordered.duplicated(list(KEY))
+    if duplicated.any():
+        raise SecrecyError(f"cellules : clé en double {describe(ordered, np.flatnonzero(duplicated)[0])}")
+    return ordered
+
+
+def measure_values(cells: pd.DataFrame) -> np.ndarray:
+    """The (cells × 4) array of true values; negative or missing values are input errors."""
+    values = cells[list(MEASURES)].to_numpy(dtype=float)
+    bad = np.isnan(values) | (values < 0)
+    if bad.any():
+        row, column = np.argwhere(bad)[0]
+        raise SecrecyError(f"cellule {describe(cells, row)} : {MEASURES[column]} manquant ou négatif "
+                           f"({values[row, column]!r}) ; les grandeurs doivent être ≥ 0")
+    return values
+
+
+def empty_cells(cells: pd.DataFrame, values: np.ndarray) -> np.ndarray:
+    """Cells with no unit (INSEE's zero convention: known empty, never secret, never suppressed)."""
+    empty = (cells["nb_unites"].to_numpy() == 0) | (values[:, 0] == 0)
+    inconsistent = empty & (values.sum(axis=1) > 0)
+    if inconsistent.any():
+        raise SecrecyError(f"cellule {describe(cells, np.flatnonzero(inconsistent)[0])} : aucune unité "
+                           "ou aucun établissement mais des valeurs non nulles")
+    return empty
+
+
+def minima(rules: SecretRules) -> np.ndarray:
+    """The absolute minimum of the protection interval of each measure, in MEASURES order."""
+    return np.array([rules.minimum_effectifs, rules.minimum_effectifs, rules.minimum_etp,
+                     rules.minimum_remuneration], dtype=float)
+
+
+def protection(values: np.ndarray, rules: SecretRules) -> tuple[np.ndarray, np.ndarray]:
+    """How far down and up an attacker must be unable to pin each value: (need_down, need_up).
+
+    Required interval = [max(v - need, 0), v + need], need = max(relative × v, minimum): a zero
+    value must still be able to reach the minimum, and no value can be pushed below 0.
+    """
+    need = np.maximum(rules.intervalle_protection * values, minima(rules))
+    return np.minimum(need, values), need

@@ -1,0 +1,235 @@
+"""Every additivity equation (total − Σ parts = 0) among the published cells: champ, dimension, geography."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe
+
+
+CHAMP_PARTS = {
+    "ensemble": ("ess", "hors_ess"),
+    "ess": ("association", "cooperative", "mutuelle", "fondation"),
+    "hors_ess": ("public", "prive_hors_ess"),
+}
+
+# job attributes: an establishment counts in every modality where it has a job, so its count is
+# not additive over them (postes, etp and wages are); every other dimension partitions establishments
+JOB_DIMENSIONS = frozenset(("sexe", "age", "csp", "temps_travail", "contrat"))
+
+# equations must hold on the true values: exactly for counts, to rounding for etp and wages
+TOLERANCE_PER_TERM = np.array([1e-6, 1e-6, 0.5, 0.5])
+
+
+@dataclass(frozen=True)
+class Equations:
+    """keys: the canonical cells (row i = cell i); terms: equation, cell, coef (±1);
+    table: equation, kind, total (cell id), detail, and one bool per measure (the equation holds)."""
+    keys: pd.DataFrame
+    terms: pd.DataFrame
+    table: pd.DataFrame
+
+    def matrix(self) -> sp.csr_matrix:
+        return sp.csr_matrix((self.terms["coef"].to_numpy(float),
+                              (self.terms["equation"].to_numpy(), self.terms["cell"].to_numpy())),
+                             shape=(len(self.table), len(self.keys)))
+
+    def holds(self) -> np.ndarray:
+        return self.table[list(MEASURES)].to_numpy(bool)
+
+    def label(self, equation: int) -> str:
+        row = self.table.iloc[int(equation)]
+        size = int((self.terms["equation"] == equation).sum())
+        return f"{describe(self.keys, row['total'])} = Σ {row['kind']} {row['detail']} ({size} cellules)"
+
+
+def build_equations(cells: pd.DataFrame, membership: pd.DataFrame, modalities: pd.DataFrame) -> Equations:
+    """All equations among present cells; a part missing from `cells` is taken as empty.
+
+    modalities: dimension, modalite, parent (like int_modalites; parent NULL = sums to the total).
+
+    membership: niveau, code, depcom (optionally millesime) for every territory, the commune
+    itself included (like ref_territoire_commune); list only territories whose cells are all
+    in `cells` or truly empty — `check_equations` refuses an equation the values contradict.
+    """
+    keys = canonical(cells)[list(KEY)]
+    ids = keys.assign(cell=np.arange(len(keys)))
+    pairs = [_champ_pairs(ids), _dimension_pairs(ids, modalities), _geography_pairs(ids, membership)]
+    terms, table = _assemble([p for p in pairs if len(p)])
+    return _deduplicate(keys, terms, table)
+
+
+def _champ_pairs(ids: pd.DataFrame) -> pd.DataFrame:
+    relation = pd.DataFrame([(t, p) for t, parts in CHAMP_PARTS.items() for p in parts],
+                            columns=["champ", "champ_part"])
+    totals = ids.merge(relation, on="champ")
+    parts = ids.rename(columns={"champ": "champ_part", "cell": "part"})
+    pairs = totals.merge(parts, on=["millesime", "niveau", "code", "dimension", "modalite", "champ_part"])
+    return pairs.assign(kind="champ", detail=pairs["champ"], **{m: True for m in MEASURES})
+
+
+def _dimension_relation(present: pd.DataFrame, modalities: pd.DataFrame) -> pd.DataFrame:
+    """(total dimension, total modalité) → part modality, from int_modalites: a modality with a
+    parent sums into its parent, one without into the cell's total (dimension and modalité
+    'ensemble')."""
+    tree = modalities[["dimension", "modalite", "parent"]].astype({"dimension": str, "modalite": str})
+    tree = tree[tree["dimension"] != "ensemble"]
+    tree = tree.merge(present, on=["dimension", "modalite"])
+    stray = present[present["dimension"] != "ensemble"].merge(tree, how="left", indicator=True)
+    stray = stray[stray["_merge"] == "left_only"]
+    if len(stray):
+        first = stray.iloc[0]
+        raise SecrecyError(f"modalité {first['modalite']!r} de la dimension {first['dimension']!r} absente "
+                           "de la nomenclature des modalités (int_modalites)")
+    parent = tree["parent"].where(tree["parent"].notna() & (tree["parent"] != ""))
+    additive = {m: np.ones(len(tree), bool) for m in MEASURES}
+    additive["etablissements"] = ~tree["dimension"].isin(JOB_DIMENSIONS).to_numpy()
+    return pd.DataFrame({
+        "dimension": np.where(parent.isna(), "ensemble", tree["dimension"]),
+        "modalite": parent.fillna("ensemble").to_numpy(),
+        "dimension_part": tree["dimension"].to_numpy(), "modalite_part": tree["modalite"].to_numpy(),
+        "detail": tree["dimension"] + ":" + parent.fillna("ensemble"), **additive})
+
+
+def _dimension_pairs(ids: pd.DataFrame, modalities: pd.DataFrame) -> pd.DataFrame:
+    relation = _dimension_relation(ids[["dimension", "modalite"]].drop_duplicates(), modalities)
+    totals = ids.merge(relation, on=["dimension", "modalite"])
+    parts = ids.rename(columns={"dimension": "dimension_part", "modalite": "modalite_part", "cell": "part"})
+    pairs = totals.merge(parts, on=["millesime", "niveau", "code", "champ", "dimension_part", "modalite_part"])
+    return pairs.assign(kind="dimension")
+
+
+def geography_relation(membership: pd.DataFrame, parents: pd.DataFrame) -> pd.DataFrame:
+    """(niveau, code) → (niveau_part, code_part) where the parent is exactly the disjoint union of
+    its children of that level, for every parent listed in `parents` and every other level."""
+    by = ["millesime"] if "millesime" in membership.columns else []
+    members = membership[[*by, "niveau", "code", "depcom"]].astype(str).drop_duplicates()
+    if by:
+        members["millesime"] = members["millesime"].astype(int)
+    size = members.groupby([*by, "niveau", "code"]).size().rename("taille").reset_index()
+    child = members.rename(columns={"niveau": "niveau_part", "code": "code_part"})
+    joined = members.merge(parents, on=[*by, "niveau", "code"]).merge(child, on=[*by, "depcom"])
+    joined = joined[joined["niveau_part"] != joined["niveau"]]
+    parent_key, child_key = [*by, "niveau", "code"], [*by, "niveau", "code", "niveau_part", "code_part"]
+    common = joined.groupby(child_key).size().rename("commun").reset_index()
+    child_size = size.rename(columns={"niveau": "niveau_part", "code": "code_part", "taille": "taille_part"})
+    contained = common.merge(child_size, on=[*by, "niveau_part", "code_part"])
+    contained = contained[contained["commun"] == contained["taille_part"]]
+    level = [*parent_key, "niveau_part"]
+    covered = (joined.merge(contained[child_key], on=child_key).groupby(level)
+               .agg(union=("depcom", "nunique")).reset_index())
+    covered = covered.merge(contained.groupby(level).agg(somme=("taille_part", "sum")).reset_index(), on=level)
+    covered = covered.merge(size, on=parent_key)
+    exact = covered[(covered["union"] == covered["taille"]) & (covered["somme"] == covered["taille"])]
+    return contained.merge(exact[level], on=level)[child_key]
+
+
+def _geography_pairs(ids: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("niveau", "code", "depcom") if c not in membership.columns]
+    if missing:
+        raise SecrecyError(f"appartenance territoriale : colonne absente {missing[0]!r}")
+    by = ["millesime"] if "millesime" in membership.columns else []
+    territories = ids[[*by, "niveau", "code"]].drop_duplicates()
+    known = membership[[*by, "niveau", "code"]].astype(str).drop_duplicates()
+    if by:
+        known["millesime"] = known["millesime"].astype(int)
+    absent = territories.merge(known, how="left", indicator=True).query("_merge == 'left_only'")
+    if len(absent):
+        raise SecrecyError(f"territoire {absent.iloc[0]['niveau']} {absent.iloc[0]['code']!r} absent "
+                           "de l'appartenance territoriale (niveau, code, depcom)")
+    relation = geography_relation(membership, territories)
+    totals = ids.merge(relation, on=[*by, "niveau", "code"])
+    # only a level published for the dimension decomposes it (its absent territories are then empty)
+    published = ids[["millesime", "niveau", "dimension"]].drop_duplicates().rename(columns={"niveau": "niveau_part"})
+    size = membership.astype({"niveau": str, "code": str}).groupby(["niveau", "code"])["depcom"].nunique()
+    decompositions = _direct(relation.merge(published, on=[*by, "niveau_part"]), ids,
+                             size.rename("taille").reset_index())
+    totals = totals.merge(decompositions, on=["millesime", "dimension", "niveau", "code", "niveau_part", "code_part"])
+    parts = ids.rename(columns={"niveau": "niveau_part", "code": "code_part", "cell": "part"})
+    pairs = totals.merge(parts, on=["millesime", "champ", "dimension", "modalite", "niveau_part", "code_part"])
+    return pairs.assign(kind="geographie", detail=pairs["niveau_part"], **{m: True for m in MEASURES})
+
+
+def _direct(relation: pd.DataFrame, ids: pd.DataFrame, size: pd.DataFrame) -> pd.DataFrame:
+    """Drop a decomposition P = Σ L that follows from P = Σ M and, for each M of P, M = Σ L (commune →
+    EPCI → département makes département = Σ communes redundant): the attacker's equations keep the
+    same span, the suppression model gets much smaller. Territories absent from the cells are empty.
+
+    No cycles: each M of P must be a strictly smaller territory (size = number of communes), and at
+    P the levels are ordered by (number of present children, name): L is dropped through an M before
+    it only. By induction on (size of P, rank of L at P) every dropped equation stays in the span.
+    """
+    key = ["millesime", "dimension", "niveau", "code", "niveau_part"]
+    relation = relation[["millesime", "dimension", "niveau", "code", "niveau_part", "code_part"]].drop_duplicates()
+    present = ids[["millesime", "dimension", "niveau", "code"]].drop_duplicates()
+    children = relation.merge(present.rename(columns={"niveau": "niveau_part", "code": "code_part"}),
+                              on=["millesime", "dimension", "niveau_part", "code_part"])
+    count = children.groupby(key).size().rename("enfants").reset_index()
+    exact = relation[key].drop_duplicates().merge(count, on=key, how="left").fillna({"enfants": 0})
+    sized = children.merge(size, on=["niveau", "code"]).merge(
+        size.rename(columns={"niveau": "niveau_part", "code": "code_part", "taille": "taille_part"}),
+        on=["niveau_part", "code_part"])
+    smaller = sized[sized["taille_part"] < sized["taille"]]
+    # (P, M, c) × (c, L): for how many of P's present M-children is c = Σ L a decomposition
+    chain = smaller.merge(exact[key].rename(columns={"niveau": "niveau_part", "code": "code_part",
+                                                     "niveau_part": "niveau_fin"}),
+                          on=["millesime", "dimension", "niveau_part", "code_part"])
+    covered = chain.groupby([*key, "niveau_fin"]).size().rename("couverts").reset_index().merge(count, on=key)
+    through = covered[covered["couverts"] == covered["enfants"]]
+    through = through.merge(exact.rename(columns={"niveau_part": "niveau_fin", "enfants": "enfants_fin"}),
+                            on=["millesime", "dimension", "niveau", "code", "niveau_fin"])
+    before = (through["enfants"] < through["enfants_fin"]) | (
+        (through["enfants"] == through["enfants_fin"]) & (through["niveau_part"] < through["niveau_fin"]))
+    implied = through[before][["millesime", "dimension", "niveau", "code", "niveau_fin"]].drop_duplicates()
+    implied = implied.rename(columns={"niveau_fin": "niveau_part"}).assign(implied=True)
+    kept = relation.merge(implied, on=key, how="left")
+    return kept[kept["implied"].isna()].drop(columns="implied")
+
+
+def _assemble(pairs: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Number equations (total cell, kind, detail) and lay out their terms: total +1, parts −1."""
+    columns = ["cell", "part", "kind", "detail", *MEASURES]
+    links = pd.concat([p[columns] for p in pairs], ignore_index=True) if pairs else pd.DataFrame(columns=columns)
+    links = links.sort_values(["cell", "kind", "detail", "part"], kind="stable").reset_index(drop=True)
+    links["equation"] = links.groupby(["cell", "kind", "detail"], sort=False).ngroup()
+    table = links.drop_duplicates("equation")[["equation", "kind", "cell", "detail", *MEASURES]]
+    table = table.rename(columns={"cell": "total"}).reset_index(drop=True)
+    totals = table[["equation", "total"]].rename(columns={"total": "cell"}).assign(coef=1)
+    parts = links[["equation", "part"]].rename(columns={"part": "cell"}).assign(coef=-1)
+    return pd.concat([totals, parts], ignore_index=True), table
+
+
+def _deduplicate(keys: pd.DataFrame, terms: pd.DataFrame, table: pd.DataFrame) -> Equations:
+    """One equation per set of terms (up to sign); it holds for the union of its generators' measures."""
+    if table.empty:
+        return Equations(keys, terms.astype(int), table)
+    terms = terms.sort_values(["equation", "cell"], kind="stable")
+    sign = terms.groupby("equation")["coef"].transform("first")
+    token = (terms["cell"] * 2 + (terms["coef"] * sign > 0)).astype(str)
+    signature = token.groupby(terms["equation"]).agg(" ".join)
+    first = signature.groupby(signature, sort=False).ngroup()
+    table = table.assign(equation=first.loc[table["equation"]].to_numpy())
+    flags = table.groupby("equation")[list(MEASURES)].any()
+    table = table.drop_duplicates("equation").drop(columns=list(MEASURES)).merge(flags, on="equation")
+    terms = terms.assign(equation=first.loc[terms["equation"]].to_numpy())
+    terms = terms.drop_duplicates(["equation", "cell"]).reset_index(drop=True)
+    return Equations(keys, terms[["equation", "cell", "coef"]].astype(int), table.reset_index(drop=True))
+
+
+def check_equations(equations: Equations, values: np.ndarray) -> np.ndarray:
+    """Residuals (equations × measures) of the true values; refuse any beyond rounding."""
+    residual = equations.matrix() @ values
+    size = np.bincount(equations.terms["equation"], minlength=len(equations.table))
+    scale = np.abs(equations.matrix()) @ values
+    tolerance = np.outer(size, TOLERANCE_PER_TERM) + 1e-9 * scale
+    broken = equations.holds() & (np.abs(residual) > tolerance)
+    if broken.any():
+        equation, measure = np.argwhere(broken)[0]
+        raise SecrecyError(
+            f"{int(broken.sum())} équation(s) d'additivité contredites par les valeurs, p. ex. "
+            f"{equations.label(equation)} pour {MEASURES[measure]} (écart {residual[equation, measure]:g}) : "
+            "une cellule manque ou l'appartenance territoriale liste un territoire non publié")
+    return np.where(equations.holds(), residual, 0.0)
