@@ -146,6 +146,7 @@ def delivered(spec: RunSpec) -> None:
         for millesime in spec.millesimes:
             folder = spec.livraison_insee / str(millesime)
             say(f"  {millesime} : {', '.join(reader.load_folder(connection, folder, millesime))} ({folder})")
+        say(f"  série par millésime : {reader.record_series(connection)}")
         run_models(connection, models(("livraison",)), on_model=lambda name: say(f"  modèle {name}"))
         run_models(connection, {"int_modalites": models(("intermediate",))["int_modalites"]})
         statuses = connection.execute("select secret, count(*) from pub_indicateurs group by 1 order by 1").fetchall()
