@@ -80,6 +80,8 @@ class KeyFigures:
         if previous:
             sentences += phrases.evolution(region, previous)
         sentences += phrases.families(region)[:1]
+        if any(region.has_dimension(d) for d in ("sexe", "age")):   # job profile (postes file, or INSEE's BTS)
+            sentences += phrases.profile(region, True)[:2]
         champ_rows = []
         for champ, classe in panorama.CHAMP_ROWS:
             change = region.evolution("evolution_pct", champ)
