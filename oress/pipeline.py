@@ -175,6 +175,7 @@ def delivered(spec: RunSpec) -> None:
         for millesime in spec.millesimes:
             folder = spec.livraison_insee / str(millesime)
             say(f"  {millesime} : {', '.join(reader.load_folder(connection, folder, millesime))} ({folder})")
+        say(f"  série par millésime : {reader.record_series(connection)}")
         run_models(connection, models(("livraison",)), on_model=lambda name: say(f"  modèle {name}"))
         run_models(connection, {"int_modalites": models(("intermediate",))["int_modalites"]})
         statuses = connection.execute("select secret, count(*) from pub_indicateurs group by 1 order by 1").fetchall()
@@ -223,13 +224,22 @@ def report(spec: RunSpec, territoire: str | None = None, workers: int | None = N
     with reading(spec.warehouse) as connection:
         _require_tables(connection, spec, "pub_indicateurs", "pub_derives")
         chosen = panorama.jobs(connection, spec, territoire)
+        if spec.livraison_insee is not None:   # a territory the delivery lacks (a CC in BTS's Tab_1) is no zero
+            published = set(connection.execute(
+                "select distinct millesime, niveau, code from pub_indicateurs").fetchall())
+            missing = [j for j in chosen if (j.millesime, j.niveau, j.code) not in published]
+            chosen = [j for j in chosen if (j.millesime, j.niveau, j.code) in published]
+            for millesime in sorted({j.millesime for j in missing}):
+                names = [j.code for j in missing if j.millesime == millesime]
+                say(f"  {millesime} : {len(names)} territoire(s) absent(s) des tableaux livrés, sans panorama : "
+                    f"{', '.join(names[:8])}{' …' if len(names) > 8 else ''}")
     width = len(str(len(chosen)))
     panorama.run(spec, chosen, workers, on_pdf=lambda done, total, rendered: say(
         f"  [{done:>{width}}/{total}] {rendered.describe()}"))
 
 
 def report_delivered(spec: RunSpec) -> None:
-    """Panoramas of the custom territories the delivery could build (the others are listed, not drawn as 0)."""
+    """Panoramas of the territories the delivery covers (the others are listed, not drawn as 0)."""
     from dataclasses import replace
 
     with reading(spec.warehouse) as connection:

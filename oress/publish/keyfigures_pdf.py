@@ -80,6 +80,8 @@ class KeyFigures:
         if previous:
             sentences += phrases.evolution(region, previous)
         sentences += phrases.families(region)[:1]
+        if any(region.has_dimension(d) for d in ("sexe", "age")):   # job profile (postes file, or INSEE's BTS)
+            sentences += phrases.profile(region, True)[:2]
         champ_rows = []
         for champ, classe in panorama.CHAMP_ROWS:
             change = region.evolution("evolution_pct", champ)
@@ -185,10 +187,12 @@ class KeyFigures:
             group by c.epci order by 3, 2""", [self.spec.region, self.spec.region])
         facts = panorama.load_level(self.connection, self.millesime, "epci")
         cells = []
+        # from INSEE's tables, an EPCI without cells is one the delivery lacks (BTS: CA, CU, métropoles only)
+        absent = fmt.NOT_APPLICABLE if self.spec.livraison_insee is not None else "0"
         for code, label, dep, partial in epci:
             f = facts.get(code)
             cells.append({"libelle": label + (" *" if partial else ""), "dep": dep,
-                          "postes": f.cell("ess", "postes").shown(fmt.entier) if f else "0",
+                          "postes": f.cell("ess", "postes").shown(fmt.entier) if f else absent,
                           "part": f.get("part_dans_ensemble", "ess").shown(fmt.pourcent) if f else fmt.NOT_APPLICABLE})
         half = math.ceil(len(cells) / 2)
         blank = {"libelle": "", "dep": "", "postes": "", "part": ""}

@@ -245,7 +245,12 @@ def profile(facts: Facts, has_jobs: bool) -> list[str]:
                        f"{_versus(*women, fmt.pourcent)}.")
         old = facts.get("repartition", "ess", "postes", "age", "50-54")
         oldest = facts.get("repartition", "ess", "postes", "age", "55+")
-        if old.known and oldest.known:
+        band = facts.get("repartition", "ess", "postes", "age", "50+")   # INSEE's BTS tables: one band
+        if band.known:
+            detail = f", dont {fmt.pourcent(oldest.value)} pour les 55 ans ou plus" if oldest.known else ""
+            out.append(f"Les salariés de 50 ans ou plus occupent {fmt.pourcent(band.value)} des postes "
+                       f"de l’ESS{detail}.")
+        elif old.known and oldest.known:
             out.append(f"Les salariés de 50 ans ou plus occupent {fmt.pourcent(old.value + oldest.value)} des postes "
                        f"de l’ESS, dont {fmt.pourcent(oldest.value)} pour les 55 ans ou plus.")
         elif oldest.known:

@@ -139,7 +139,7 @@ class Session:
             "familles": panorama.families_page(facts, labels),
             "secteurs": panorama.sectors_page(facts, region, modalities, region_label=region_label),
             "tailles": panorama.sizes_page(facts),
-            "profil": panorama.profile_page(facts, has_jobs, m),
+            "profil": panorama.profile_page(facts, has_jobs, m, delivered=spec.livraison_insee is not None),
             "carte": panorama.map_page(map_data, codes, statuses, source),
             "composition": panorama.composition_page(job.niveau, communes, self.level(m, "commune"),
                                                      [(e[0], e[1], bool(e[2])) for e in epci],

@@ -13,6 +13,8 @@ modalites as (
     union all select 'taille', taille, libelle, null from ref_tranches_taille
     union all select 'sexe', sexe, libelle, null from ref_sexes
     union all select 'age', age, libelle, null from ref_tranches_age
+    -- INSEE's BTS tables deliver 50 years and over as one band (= 50-54 + 55+): delivered tables only
+    union all select 'age', '50+', '50 ans et plus', null
     union all select distinct 'csp', csp, libelle, null from ref_csp
     union all select distinct 'temps_travail', temps_travail, libelle, null from ref_temps_travail
     union all select distinct 'contrat', contrat, libelle, null from ref_contrats

@@ -15,9 +15,13 @@ departements_region as (
     select dep from ref_departements where reg = (select region from liv_parametres)
 ),
 
+-- EPCI delivered for a département of the région (EPCI_T1's dep_epci), or with a
+-- commune in the région (BTS tables name no département)
 epci_region as (
     select distinct code from liv_cellules
-    where niveau = 'epci' and departement in (select dep from departements_region)
+    where niveau = 'epci' and (departement in (select dep from departements_region)
+                               or code in (select epci from ref_communes
+                                           where reg = (select region from liv_parametres)))
 ),
 
 standard as (
