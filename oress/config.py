@@ -57,6 +57,9 @@ class SecretRules:
     minimum_etp: float = 1.0
     minimum_remuneration: float = 1000.0    # euros
     regle_singletons: bool = True           # two one-unit cells may not protect each other alone
+    # the headline cells (dimension `ensemble`: each champ's totals) cost this many times their value
+    # to suppress, so the MILP hides a breakdown's detail before a territory's ESS total
+    poids_totaux: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def _secret(where: str, table: dict) -> SecretRules:
     rules = SecretRules(**table)
     minima = (rules.minimum_effectifs, rules.minimum_etp, rules.minimum_remuneration)
     if (rules.frequence_min < 1 or not 0 < rules.dominance_seuil <= 1
-            or not 0 <= rules.intervalle_protection < 1 or min(minima) < 0):
+            or not 0 <= rules.intervalle_protection < 1 or min(minima) < 0 or rules.poids_totaux < 1):
         raise SpecError(f"{where}: seuils de secret hors bornes ({rules})")
     return rules
 

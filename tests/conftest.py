@@ -65,6 +65,13 @@ code = "centre-test"
 libelle = "Centre Manche d'essai"
 niveau = "pays"
 epci = ["200066389", "200067023"]
+
+# Eleven establishments cannot carry a size breakdown: hors ESS 50-249 (the commune and the
+# supermarché) could only be protected by hiding the ESS and ensemble totals of every level
+# (tests/test_slice.py::test_a_size_breakdown_of_eleven_establishments_hides_the_totals shows it).
+# The publication tests publish the other breakdowns.
+[publication]
+taille = []
 """
 
 

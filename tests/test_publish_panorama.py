@@ -105,8 +105,8 @@ def test_key_figures_are_the_published_values(built):
                 f"{fmt.pourcent(refs['france (référence nationale FLORES)'])} en France.")
     assert normalised(expected) in text
     assert "représente 45,7 % de l’emploi salarié" in text                              # 137 / 300
-    assert f"sa part atteint {normalised(fmt.pourcent(derived(built, 'part_dans_prive')))}" in text
-    assert "sa part atteint 68,5 %" in text                                               # 137 / (137 + 63)
+    # privé hors ESS is secret (D: the public sector alone in hors ESS): no share of private employment
+    assert derived(built, "part_dans_prive") is None and "Dans l’emploi privé" not in text
     gap = derived(built, "ecart_part_dans_ensemble", reference="france (référence nationale FLORES)")
     assert normalised(fmt.ecart(gap)) in text                                             # gap column, points
     rank, peers = published(built, "select valeur, valeur_reference from pub_derives where millesime = 2018 and "
@@ -120,16 +120,18 @@ def test_secret_cells_show_s_and_hidden_values_appear_nowhere(built):
     families = section(pdf_path(built), "2 Les familles de l’ESS")
     assert "Coopératives s s s s s" in families and "Mutuelles s s s s s" in families
     assert "Public s s s s s" in families
-    # the only sentence on families rests on the published association share: 82 / 137
-    assert "Les associations concentrent 59,9 % des postes salariés de l’ESS du territoire." in families
-    assert "devant" not in families
+    # singleton rule: the associations (82 / 137 = 59,9 %) are hidden, else the coopérative would
+    # read the mutuelle's posts: no family is published, so no sentence on families
+    assert "Associations s s s s s" in families
+    assert "concentrent" not in families and "regroupent" not in families
     hidden = hidden_strings(built)
     # published figures, and the numbers of the map's legend (class bounds, threshold), are not data
     visible = visible_strings(built) | {fmt.decimal(b, 0) for b in maps.BREAKS + (panorama.MAP_THRESHOLD,)}
     checked = hidden - visible          # a hidden value equal to a published one cannot be told apart
-    assert {"30", "100", "21,9 %", "8,3 %", "33,3 %"} <= checked   # coopérative, mutuelle, public
+    assert {"30", "100", "21,9 %", "8,3 %", "33,3 %", "59,9 %"} <= checked   # coop., mutuelle, public, assoc.
     with pdfplumber.open(pdf_path(built)) as document:
         whole = normalised(" ".join(page.extract_text() or "" for page in document.pages))
+    whole = re.sub(r"Les \d+ communes les plus peuplées", "", whole)      # a count of communes, not data
     for value in sorted(checked):
         assert not re.search(rf"(?<![\d,]){re.escape(value)}(?![\d,])", whole), value
 
@@ -146,12 +148,12 @@ def hidden_strings(spec) -> set[str]:
         join pub_indicateurs p on (p.millesime, p.niveau, p.code, p.champ, p.dimension, p.modalite)
                                 = (m.millesime, m.niveau, m.code, m.champ, m.dimension, m.modalite)
         where m.millesime = 2018 and m.code = 'centre-test' and m.dimension = 'ensemble' and p.secret <> ''""")
-    assert {r[0] for r in rows} == {"cooperative", "mutuelle", "public"}
+    assert {r[0] for r in rows} == {"association", "cooperative", "mutuelle", "public", "prive_hors_ess"}
     out = set()
     for champ, etablissements, postes, etp, remuneration, total, ess in rows:
         out |= {fmt.entier(postes), fmt.entier(etp), fmt.millions_euros(remuneration),
                 fmt.pourcentage(postes / total)}
-        if champ != "public":
+        if champ not in ("public", "prive_hors_ess"):
             out.add(fmt.pourcentage(postes / ess))
     return {normalised(v) for v in out}
 
@@ -192,8 +194,10 @@ def test_map_page_has_a_map_with_its_alternative_text(built):
     with pdfplumber.open(path) as document:
         page = document.pages[PAGES["6 L’ESS dans les communes"]]
         assert len(page.curves) + len(page.rects) + len(page.lines) > 50     # the SVG map, drawn as vectors
-    # both communes with employers publish their share: Saint-Lô 72 / 233, Coutances 65 / 67
-    assert "dans chacune des 2 communes du territoire dont la part est publiée" in text
+    # neither commune publishes its ESS: Saint-Lô's ESS is its associations (singleton rule above),
+    # Coutances' hors ESS is one entrepreneur (A) — both are hatched, and no sentence counts them
+    assert "Les communes hachurées sont couvertes par le secret statistique" in text
+    assert "dont la part est publiée" not in text
     assert "Fond de carte : IGN Admin Express" in text
     alts = []
     collect_alt_texts(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"], alts, set())
@@ -220,10 +224,11 @@ def test_evolution_since_the_previous_millesime(built):
     absolute = derived(built, "evolution_absolue", reference="millesime 2017")
     private = derived(built, "evolution_pct", champ="prive_hors_ess", reference="millesime 2017")
     expected = (f"Entre 2017 et 2018, l’emploi salarié de l’ESS a progressé de {fmt.pourcent(change)} "
-                f"({fmt.entier_signe(absolute)} postes), contre {fmt.evolution_pct(private)} dans le privé hors ESS.")
+                f"({fmt.entier_signe(absolute)} postes).")
     assert normalised(expected) in text
-    assert "a progressé de 13,2 % (+16 postes), contre +3,3 % dans le privé hors ESS." in text   # by hand
-    assert "Associations s 4 s s 82 s s" in text     # 2017 associations secret: 2 enterprises
+    assert "a progressé de 13,2 % (+16 postes)." in text        # by hand: 137 − 121 = 16, 16 / 121
+    assert private is None                                        # privé hors ESS secret both years: no comparison
+    assert "Associations s s s s s s s" in text     # 2017: 2 enterprises (A); 2018: singleton rule (D)
     first = section(pdf_path(built, 2017), "8 Évolution")
     assert "Le millésime 2017 est le premier de la série publiée" in first
 
@@ -266,6 +271,10 @@ def test_profile_page_with_job_data(built, tmp_path):
             connection.execute("insert into pub_indicateurs select 2018, 'pays', 'centre-test', "
                                "'Centre Manche d''essai', 'public', ?, modalite, null, null, null, null, 'A' "
                                "from int_modalites where dimension = ?", [dimension, dimension])
+        # as a publication where privé hors ESS is published (in the fixture it hides the public sector)
+        connection.execute("update pub_indicateurs set etablissements = 4, postes = 63, etp = 56, "
+                           "remuneration_brute = 1590000, secret = '' where millesime = 2018 and code = "
+                           "'centre-test' and champ = 'prive_hors_ess' and dimension = 'ensemble'")
         run_models(connection, models(("published",)))
     spec = replace(built, warehouse=warehouse, reports_dir=tmp_path / "reports", millesimes=(2018,))
     pipeline.report(spec)

@@ -23,6 +23,9 @@ libelle = "Coutances seule"
 niveau = "pays"
 epci = ["200066389", "200067023"]
 sauf_communes = ["50502"]
+
+[publication]
+taille = []      # see tests/conftest.py::PUBLISH_SPEC
 """
 
 
@@ -60,21 +63,24 @@ def test_every_line_is_loaded_or_rejected(built):
 
 def test_pays_cells_match_hand_computed_totals(built):
     got = cells(built, "pays", "centre-test")
-    assert values(got["association"]) == (4, 82, 66.5, 1_870_000, "")
     assert values(got["ess"]) == (6, 137, 119.5, 3_970_000, "")
-    assert values(got["prive_hors_ess"]) == (4, 63, 56.0, 1_590_000, "")
     assert values(got["hors_ess"]) == (5, 163, 151.0, 4_590_000, "")
     assert values(got["ensemble"]) == (11, 300, 270.5, 8_560_000, "")
     assert values(got["fondation"]) == (0, 0, 0.0, 0.0, "")            # a true zero is published
     for champ in ("cooperative", "mutuelle", "public"):                  # one enterprise each → frequency rule
         assert got[champ].secret == "A" and pd.isna(got[champ].postes) and pd.isna(got[champ].etablissements)
+    # singleton rule: with the associations (82) published, the coopérative would read the mutuelle's
+    # 25 posts as 137 − 82 − 30; public alone in hors ESS = public + privé hors ESS hides the latter
+    assert got["association"].secret == "D" and pd.isna(got["association"].postes)
+    assert got["prive_hors_ess"].secret == "D" and pd.isna(got["prive_hors_ess"].postes)
 
 
 def test_exclusion_and_other_levels(built):
     coutances = cells(built, "pays", "coutances-seule")
-    assert values(coutances["ess"]) == (3, 65, 61.0, 2_320_000, "")
     assert values(coutances["ensemble"]) == (4, 67, 62.5, 2_360_000, "")
     assert coutances["association"].secret == "A" and coutances["prive_hors_ess"].secret == "A"
+    # hors ESS is the entrepreneur alone (A): a published ESS (65) would give his 2 posts as 67 − 65
+    assert coutances["hors_ess"].secret == "A" and coutances["ess"].secret == "D"
     assert values(coutances["public"]) == (0, 0, 0.0, 0.0, "")
     # the commune, EPCI, département, région and France levels see the same data
     assert values(cells(built, "epci", "200067023")["ensemble"]) == (4, 67, 62.5, 2_360_000, "")
@@ -116,7 +122,7 @@ def test_panorama_pdf_shows_the_published_figures(built):
     assert "Économie sociale et solidaire 6 137 120 4,0 M€" in text    # ESS row: 119,5 ETP rounds to 120
     assert "Ensemble 11 300 271 8,6 M€" in text
     assert "représente 45,7 % de l’emploi salarié du territoire" in text   # 137 / 300
-    assert "sa part atteint 68,5 %" in text                                # 137 / (137 + 63)
+    assert "Dans l’emploi privé" not in text           # privé hors ESS is secret (D): no private share
     assert "Coopératives s s s s" in text
 
 
@@ -124,8 +130,9 @@ def test_secret_share_is_never_the_basis_of_a_sentence(built):
     pdf = built.reports_for(2018) / "panoramas" / "panorama_pays_coutances-seule.pdf"
     with pdfplumber.open(pdf) as document:
         text = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
-    assert "97,0" in text                      # 65 / 67 of total employment is published
-    assert "secteur privé" not in text         # privé hors ESS is secret: no private-share sentence
+    assert "97,0" not in text                  # 65 / 67 would give the entrepreneur's 2 posts: ESS is secret
+    assert "L’ESS représente" not in text and "Dans l’emploi privé" not in text
+    assert "Économie sociale et solidaire s s s s" in text
 
 
 def test_rendering_twice_is_byte_identical(built):
@@ -133,3 +140,19 @@ def test_rendering_twice_is_byte_identical(built):
     first = pdf.read_bytes()
     pipeline.report(built, territoire="centre-test")
     assert pdf.read_bytes() == first
+
+
+def test_a_size_breakdown_of_eleven_establishments_hides_the_totals(tmp_path):
+    """With taille published, hors ESS 50-249 (the commune 100 + the supermarché 50, A) has one partner
+    besides its total, 0-9 (13 posts), too small to move it by 10 %: hors ESS must be hidden, so the ESS
+    or the ensemble total with it — the global model sees what table-by-table protection would miss."""
+    place_raw(tmp_path, 2018, DATA / "slice" / "2018" / "etablissements.csv")
+    spec = load_spec(write_spec(tmp_path, PAYS.split("[publication]")[0]))
+    for step in (pipeline.reference, pipeline.ingest, pipeline.transform, pipeline.protect):
+        step(spec)
+    with duckdb.connect(str(spec.warehouse), read_only=True) as connection:
+        secret = dict(connection.execute(
+            "select champ || ' ' || modalite, secret from pub_indicateurs where code = 'centre-test' and "
+            "dimension in ('ensemble', 'taille') and champ in ('ess', 'hors_ess', 'ensemble')").fetchall())
+    assert secret["hors_ess 50-249"] == "A" and secret["hors_ess ensemble"] == "D"
+    assert "D" in (secret["ess ensemble"], secret["ensemble ensemble"])

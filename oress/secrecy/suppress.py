@@ -25,8 +25,8 @@ class Protection:
     audit: AuditResult
 
 
-def suppression_cost(values: np.ndarray, empty: np.ndarray) -> np.ndarray:
-    """1 + the cell's value in postes-equivalents, averaged over the four measures.
+def suppression_cost(values: np.ndarray, empty: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """(1 + the cell's value in postes-equivalents, averaged over the four measures) × weight.
 
     Each measure is rescaled by Σ postes / Σ measure over the non-empty cells, so a cell with
     ordinary proportions costs ≈ postes + 1: large totals stay published (tau-ARGUS minimises the
@@ -35,7 +35,14 @@ def suppression_cost(values: np.ndarray, empty: np.ndarray) -> np.ndarray:
     totals = values[~empty].sum(axis=0)
     reference = totals[1] if totals[1] > 0 else 1.0
     scale = np.divide(reference, totals, out=np.zeros(len(totals)), where=totals > 0)
-    return 1.0 + (values * scale).mean(axis=1)
+    cost = 1.0 + (values * scale).mean(axis=1)
+    return cost if weight is None else cost * weight
+
+
+def headline_weight(cells: pd.DataFrame, rules: SecretRules) -> np.ndarray:
+    """poids_totaux on the headline cells (dimension `ensemble`), 1 elsewhere: the key figures of a
+    territory are what its readers look for; their breakdowns give way first."""
+    return np.where(cells["dimension"].to_numpy() == "ensemble", rules.poids_totaux, 1.0)
 
 
 def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
@@ -60,7 +67,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                            "publication mais relève du secret primaire")
     check_equations(equations, values)
     model = SuppressionModel(equations.keys, equations.terms, equations.holds(), values, ~empty & ~forced,
-                             primary, cells["nb_unites"].to_numpy() == 1, suppression_cost(values, empty),
+                             primary, cells["nb_unites"].to_numpy() == 1, suppression_cost(values, empty, headline_weight(cells, rules)),
                              protection(values, rules), rules.regle_singletons, mip_rel_gap)
     targets = np.flatnonzero(primary)
     rounds = []
