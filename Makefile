@@ -85,6 +85,7 @@ test: system install $(GEOMETRY) ## Run the test suite (the map tests need the c
 bench: install ## Benchmarks (figures printed, never part of the tests)
 	$(VENV)/bin/python bench/run.py
 	$(VENV)/bin/python bench/bench_ingest.py
+	$(VENV)/bin/python bench/bench_demo.py
 
 clean: ## Remove generated data, warehouse and reports (keeps .venv and the package cache)
 	rm -rf data/raw/demo data/warehouse/*.duckdb* reports/[0-9]*

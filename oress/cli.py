@@ -55,9 +55,15 @@ def _pipeline():
 @app.command()
 def demo(spec: SpecOption = DEFAULT_SPEC,
          seed: Annotated[int, typer.Option(help="Graine du générateur.")] = 2018,
-         scale: Annotated[float, typer.Option(help="Multiplicateur de taille.")] = 1.0) -> None:
+         scale: Annotated[str, typer.Option(help="Multiplicateur de taille de la région, ou « france » : "
+                                                 "toutes les régions, dernier millésime seul.")] = "1") -> None:
     """Écrire les données de démonstration dans le raw_dir de la spécification."""
-    _run(_pipeline().demo, spec, seed=seed, scale=scale)
+    france = scale.strip().lower() == "france"
+    try:
+        factor = 1.0 if france else float(scale.replace(",", "."))
+    except ValueError:
+        raise typer.BadParameter(f"--scale attend un nombre ou « france », pas « {scale} »") from None
+    _run(_pipeline().demo, spec, seed=seed, scale=factor, france=france)
 
 
 @app.command()

@@ -11,10 +11,10 @@ def say(message: str) -> None:
     Console(stderr=True, highlight=False).print(message)
 
 
-def demo(spec: RunSpec, seed: int = 2018, scale: float = 1.0) -> None:
+def demo(spec: RunSpec, seed: int = 2018, scale: float = 1.0, france: bool = False) -> None:
     from oress import demo as generator
 
-    for path in generator.run(spec, seed=seed, scale=scale):
+    for path in generator.run(spec, seed=seed, scale=scale, france=france):
         say(f"  données de démonstration : {path}")
 
 
