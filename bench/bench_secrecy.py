@@ -91,7 +91,9 @@ def main() -> None:
     print(f"cube: {len(cells)} cells ({int((cells['nb_unites'] > 0).sum())} non empty) "
           f"in {time.perf_counter() - start:.1f}s")
     start = time.perf_counter()
-    equations = build_equations(cells, membership)
+    modalities = (cells.loc[cells["dimension"] != "ensemble", ["dimension", "modalite"]].drop_duplicates()
+                  .assign(parent=None))                   # flat breakdowns: every modality sums to the total
+    equations = build_equations(cells, membership, modalities)
     print(f"equations: {len(equations.table)} ({equations.table['kind'].value_counts().to_dict()}), "
           f"{len(equations.terms)} terms, in {time.perf_counter() - start:.1f}s")
     start = time.perf_counter()

@@ -94,22 +94,18 @@ def validate(spec: RunSpec) -> None:
 
 def protect(spec: RunSpec) -> None:
     from oress.protect import build_published, status_counts
-    from oress.secrecy import MEASURES, write_audit_report
+    from oress.secrecy import write_audit_report
     from oress.warehouse import run_checks
 
     with building(spec.warehouse) as connection:
         _require_tables(connection, spec, "mart_cellules", "int_modalites", "ref_territoire_commune")
-        protections = build_published(connection, spec.secret)
+        protections = build_published(connection, spec.secret, log=lambda line: say(f"  {line}"))
         say(f"  cellules par statut de secret : {status_counts(protections)}")
         run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
         failed = {name: n for name, n in run_checks(connection, folder="checks/published").items() if n}
         if failed:
             raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
     for millesime, protection in protections.items():
-        for r in protection.rounds.itertuples():
-            audit_seconds = sum(getattr(r, f"audit_{m}_seconds") for m in MEASURES)
-            say(f"  {millesime} tour {r.round} : {r.primaries} primaires, {r.secondaries} secondaires, "
-                f"{r.failures} intervalles trop étroits ; MILP {r.milp_seconds:.1f} s, audit {audit_seconds:.1f} s")
         paths = write_audit_report(protection.audit, spec.reports_for(millesime) / "qualite")
         say(f"  {millesime} : audit du secret réussi ({len(protection.audit.intervals)} intervalles) → {paths[-1]}")
 

@@ -7,8 +7,10 @@ and returns the status of each cell. Until then it applies the primary rules of 
 (frequency A, dominance B on SIREN contributions) and a greedy secondary suppression (D): in every
 equation holding a hidden cell at least one more non-empty cell is hidden, the cheapest (smallest
 effectif); two one-enterprise cells never protect each other alone; cells with the same contributors
-(a pays equal to its région in the data, an EPCI reduced to one commune) share one status. There is no
-attacker audit yet: a combination of several equations may still narrow a hidden cell.
+(a pays equal to its région in the data, an EPCI reduced to one commune) share one status. Then the
+engine's attacker (`audit_and_repair`) checks every primary and measure against its protection
+interval over all the equations at once and repairs a failing one by hiding its cut's cheapest
+cells, until none fails — or the run stops.
 """
 from __future__ import annotations
 
@@ -89,6 +91,42 @@ def protect_cells(cells, equation_list, rules: SecretRules):
     return status
 
 
+def audit_and_repair(cells, equation_list, status: list[str], rules: SecretRules) -> tuple[list[str], int]:
+    """(statuses, audit rounds): the greedy mask proved by oress.secrecy's attacker LPs, repaired
+    monotonically (hiding a cell only widens an attacker's intervals) with the pair rule closed."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from oress.secrecy.attacker import attack
+    from oress.secrecy.cells import SecrecyError
+    from oress.secrecy.suppress import close_pairs, repair
+
+    rows = [e for e, (_, parts) in enumerate(equation_list) for _ in range(len(parts) + 1)]
+    columns = [i for total, parts in equation_list for i in (total, *parts)]
+    coefficients = [c for _, parts in equation_list for c in (1.0, *[-1.0] * len(parts))]
+    matrix = sp.csr_matrix((coefficients, (rows, columns)), shape=(len(equation_list), len(cells)))
+    values = cells[list(MEASURES)].fillna(0).to_numpy(float)
+    minimum = np.array([rules.minimum_effectifs, rules.minimum_effectifs, rules.minimum_remuneration])
+    need = np.maximum(rules.intervalle_protection * values, minimum)
+    need_down = np.minimum(need, values)
+    hidden = np.array([bool(s) for s in status])
+    primary = np.array([s in ("A", "B") for s in status])
+    free = (cells["nb_unites"] > 0).to_numpy()
+    # the note's territories (région, département, pays) are its headlines: repair at commune and EPCI first
+    headline = ~cells["niveau"].isin(["commune", "epci"]).to_numpy()
+    cost = (1.0 + cells["effectif"].fillna(0).to_numpy(float)) * np.where(headline, rules.poids_totaux, 1.0)
+    targets = np.flatnonzero(primary)
+    for number in range(1, 51):
+        attacks = [attack(matrix, values[:, m], hidden, targets, need_down[targets, m], need[targets, m], exact=False)
+                   for m in range(len(MEASURES))]
+        if all(result.ok.all() for result in attacks):
+            return [s or ("D" if h else "") for s, h in zip(status, hidden)], number
+        if not repair(hidden, [cut for result in attacks for cut in result.cuts], cost, free):
+            raise SecrecyError("secret trimestriel : l'audit échoue et aucune cellule ne peut plus être masquée")
+        close_pairs(hidden, abs(matrix).tocsr(), cost, free, primary)
+    raise SecrecyError("secret trimestriel : audit toujours en échec après 50 tours : agréger la publication")
+
+
 def territory_members(connection) -> list[tuple[tuple[str, str], list[tuple[str, str]]]]:
     """Each non-commune territory → its parts: communes, plus départements for a région, régions for France."""
     rows = connection.execute("""
@@ -107,8 +145,10 @@ def territory_members(connection) -> list[tuple[tuple[str, str], list[tuple[str,
 def build_published(connection, rules: SecretRules) -> dict[str, int]:
     """pub_trimestres: mart_trimestres' cells with secret measures NULL and their status."""
     cells = connection.execute("select * from mart_trimestres order by millesime, niveau, code, champ, modalite").df()
-    cells["secret"] = protect_cells(cells, equations(cells, territory_members(connection)), rules) if len(cells) \
-        else []
+    cells["secret"] = ""
+    if len(cells):
+        equation_list = equations(cells, territory_members(connection))
+        cells["secret"], _ = audit_and_repair(cells, equation_list, protect_cells(cells, equation_list, rules), rules)
     for measure in MEASURES:
         cells[measure] = cells[measure].where(cells["secret"] == "")
     published = cells[list(KEY) + ["libelle", "trimestre", *MEASURES, "secret"]]

@@ -93,7 +93,8 @@ def sentences(series: Series, libelle: str) -> list[str]:
                     + (f", contre {fmt.evolution_pct(other.value)} dans le privé hors ESS." if other.known else "."))
     quarter = series.get("variation_trimestrielle_pct", "ess", last)
     if quarter.known:
-        said.append(f"Sur le seul trimestre, il {trend(quarter.value)} ({fmt.evolution_pct(quarter.value)}).")
+        subject = "il" if year.known else "l’emploi de l’ESS"        # « il » only right after « l’emploi de l’ESS »
+        said.append(f"Sur le seul trimestre, {subject} {trend(quarter.value)} ({fmt.evolution_pct(quarter.value)}).")
     wages = series.cell("ess", last, "masse_salariale")
     wages_year = series.get("glissement_annuel_pct", "ess", last, "masse_salariale")
     if wages.known:

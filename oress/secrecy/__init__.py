@@ -34,7 +34,8 @@ KEY; cell ids are positions in that order (``canonical``).
   KEY + true measures (+ nb_unites, part_max_* to re-apply the primary rules). AuditResult.intervals
   = KEY, secret, measure, value, lower, upper, required_lower, required_upper, ok (one row per
   primary cell × measure; required = value ∓ max(intervalle_protection × value, minimum), lower
-  clipped at 0; ok when lower ≤ required_lower and upper ≥ required_upper); .summary = per niveau
+  clipped at 0; ok when lower ≤ required_lower and upper ≥ required_upper; extremes False when, above
+  EXACT_AUDIT_MAX_PRIMARIES primaries, a bound is a witness the attacker reaches, not his optimum); .summary = per niveau
   and 'ensemble': cellules, vides, publiees, A, B, D, part_masquee_<measure>; .passed.
 - ``write_audit_report(result, folder) -> [paths]``: audit_secret.parquet,
   audit_secret_resume.csv, audit_secret.html, each written aside then renamed.

@@ -19,11 +19,14 @@ DUAL_EPSILON = 1e-9
 
 @dataclass
 class Attack:
-    """Bounds reached on each target (NaN when a witness already proved enough room) and cuts:
-    each cut (cells, coefficients) reads Σ coefficient × suppressed(cell) ≥ 1 for any safe mask."""
+    """Bounds reached on each target and cuts: each cut (cells, coefficients) reads
+    Σ coefficient × suppressed(cell) ≥ 1 for any safe mask. extreme[i] is False when a bound of
+    target i is a witness (a value the attacker can reach, seen in an earlier LP solution, already
+    wide enough) rather than the attacker's optimum: the true interval is at least as wide."""
     lower: np.ndarray
     upper: np.ndarray
     ok: np.ndarray
+    extreme: np.ndarray
     cuts: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     lp_count: int = 0
 
@@ -75,7 +78,7 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
     """
     lower, upper = np.full(len(targets), np.nan), np.full(len(targets), np.nan)
     ok = np.ones(len(targets), bool)
-    result = Attack(lower, upper, ok)
+    result = Attack(lower, upper, ok, np.ones(len(targets), bool))
     hidden_ids = np.flatnonzero(hidden)
     position = np.full(len(hidden), -1)
     position[hidden_ids] = np.arange(len(hidden_ids))
@@ -122,6 +125,8 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
             tolerance = 1e-6 * max(1.0, abs(value))
             seen = seen_low[column] if sign > 0 else seen_high[column]
             if not exact and sign * (seen - required) <= tolerance:
+                (result.lower if sign > 0 else result.upper)[target] = seen
+                result.extreme[target] = False
                 continue
             optimum, point, duals = lp.solve(column, sign)
             result.lp_count += 1

@@ -16,7 +16,16 @@ from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.primary import DOMINANCE_SHARES, primary_status
 
-INTERVAL_COLUMNS = [*KEY, "secret", "measure", "value", "lower", "upper", "required_lower", "required_upper", "ok"]
+INTERVAL_COLUMNS = [*KEY, "secret", "measure", "value", "lower", "upper", "required_lower", "required_upper", "ok",
+                    "extremes"]
+# Above this many primary cells the audit proves each interval wide enough with witness points (values
+# the attacker can reach) instead of solving for both extremes: the verdict is the same, exact extremes
+# would cost ~8 LPs per primary over a région's whole connected publication (tens of minutes).
+EXACT_AUDIT_MAX_PRIMARIES = 2000
+
+
+def exact_audit(targets: np.ndarray) -> bool:
+    return len(targets) <= EXACT_AUDIT_MAX_PRIMARIES
 
 
 @dataclass(frozen=True)
@@ -53,13 +62,14 @@ def intervals_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, 
     frames = []
     for m, measure in enumerate(MEASURES):
         lower, upper = values[targets, m].copy(), values[targets, m].copy()
-        ok = np.zeros(len(targets), bool)
+        ok, extremes = np.zeros(len(targets), bool), np.ones(len(targets), bool)
         shown = hidden[targets, m]
         lower[shown], upper[shown], ok[shown] = attacks[m].lower, attacks[m].upper, attacks[m].ok
+        extremes[shown] = attacks[m].extreme
         frame = keys.iloc[targets].reset_index(drop=True).assign(
             secret=status[targets], measure=measure, value=values[targets, m], lower=lower, upper=upper,
             required_lower=values[targets, m] - need_down[targets, m],
-            required_upper=values[targets, m] + need_up[targets, m], ok=ok)
+            required_upper=values[targets, m] + need_up[targets, m], ok=ok, extremes=extremes)
         frames.append(frame)
     result = pd.concat(frames, ignore_index=True)[INTERVAL_COLUMNS] if frames else pd.DataFrame(columns=INTERVAL_COLUMNS)
     return result.sort_values([*KEY, "measure"], kind="stable").reset_index(drop=True)
@@ -102,7 +112,7 @@ def audit(published: pd.DataFrame, true_values: pd.DataFrame, equations: Equatio
     if "nb_unites" in true.columns and any(c in true.columns for c in DOMINANCE_SHARES):
         primary |= primary_status(true, rules).to_numpy() != ""
     targets = np.flatnonzero(primary)
-    attacks, _ = attack_measures(equations, values, hidden, targets, rules, exact=True)
+    attacks, _ = attack_measures(equations, values, hidden, targets, rules, exact=exact_audit(targets))
     empty = (true["nb_unites"].to_numpy() == 0) if "nb_unites" in true.columns else values[:, 0] == 0
     return AuditResult(intervals_frame(equations.keys, status, values, hidden, targets, attacks, rules),
                        summary_frame(equations.keys, status, values, empty))

@@ -26,8 +26,9 @@ COEFFICIENT_FLOOR = 1e-6
 class SuppressionModel:
     def __init__(self, keys: pd.DataFrame, terms: pd.DataFrame, holds: np.ndarray, values: np.ndarray,
                  free: np.ndarray, primary: np.ndarray, singleton: np.ndarray, cost: np.ndarray,
-                 need: tuple[np.ndarray, np.ndarray], singleton_rule: bool, mip_rel_gap: float):
-        self.keys, self.free, self.primary, self.gap = keys, free, primary, mip_rel_gap
+                 need: tuple[np.ndarray, np.ndarray], singleton_rule: bool, mip_rel_gap: float,
+                 max_nodes: int = 5000):
+        self.keys, self.free, self.primary, self.gap, self.max_nodes = keys, free, primary, mip_rel_gap, max_nodes
         self.variable = np.full(len(free), -1)
         self.variable[free] = np.arange(free.sum())
         self.cost = cost[free]
@@ -164,14 +165,19 @@ class SuppressionModel:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * n_s + [highspy.HighsVarType.kContinuous] * self.count_y
         highs = highspy.Highs()
         highs.silent()
-        for option, value in (("threads", 1), ("random_seed", 0), ("mip_rel_gap", self.gap), ("presolve", "on")):
+        # a node limit (not a time limit: the mask must not depend on the machine) keeps the best mask
+        # found so far; safety comes from the audit, not from optimality
+        for option, value in (("threads", 1), ("random_seed", 0), ("mip_rel_gap", self.gap), ("presolve", "on"),
+                              ("mip_max_nodes", int(self.max_nodes))):
             highs.setOptionValue(option, value)
         highs.passModel(lp)
         start = time.perf_counter()
         highs.run()
         seconds = time.perf_counter() - start
         status = highs.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
+        stopped = (status in (highspy.HighsModelStatus.kSolutionLimit, highspy.HighsModelStatus.kIterationLimit)
+                   and highs.getInfo().primal_solution_status == 2)
+        if status != highspy.HighsModelStatus.kOptimal and not stopped:
             raise SecrecyError(f"protection impossible : le modèle de suppression est "
                                f"{highs.modelStatusToString(status)} (cellules imposées ou règles incompatibles)")
         chosen = np.asarray(highs.getSolution().col_value)[:n_s] > 0.5

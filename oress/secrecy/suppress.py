@@ -9,11 +9,15 @@ import numpy as np
 import pandas as pd
 
 from oress.config import SecretRules
-from oress.secrecy.audit import AuditResult, attack_measures, intervals_frame, summary_frame
+from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
 from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, empty_cells, measure_values, protection
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.milp import SuppressionModel
 from oress.secrecy.primary import primary_status
+
+
+MILP_ROUNDS_SMALL = 3
+LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask must not depend on the machine
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,18 @@ def headline_weight(cells: pd.DataFrame, rules: SecretRules) -> np.ndarray:
 
 def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
              must_publish: pd.Series | None = None, mip_rel_gap: float = 1e-4, max_rounds: int = 50,
+             milp_rounds: int | None = None,
              log: Callable[[str], None] | None = None) -> Protection:
     """Mask the cells: primaries (A/B from nb_unites and part_max_*) and the cheapest secondary
     cells (D) such that the attacker audit passes for every primary and every measure.
 
     must_publish: optional bool Series aligned on the canonical order (cells the observatory
     forces to publish); the run fails with SecrecyError rather than publish an unsafe mask.
+    The first `milp_rounds` rounds re-solve the MILP with the audit's cuts; later rounds repair the
+    mask monotonically (`repair`): hiding a cell only widens the attacker's intervals, so a primary
+    that passed stays safe and only the failing ones are audited again, until none fails. By default
+    (None) small publications get MILP_ROUNDS_SMALL rounds and large ones one: each MILP round costs a
+    full audit (minutes on a région), a repair round only re-audits the failing primaries.
     """
     cells = canonical(cells, required=(*MEASURES, "nb_unites"))
     if not cells[list(KEY)].equals(equations.keys):
@@ -66,19 +76,34 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         raise SecrecyError(f"la cellule {describe(cells, np.flatnonzero(forced & primary)[0])} est imposée à la "
                            "publication mais relève du secret primaire")
     check_equations(equations, values)
+    cost = suppression_cost(values, empty, headline_weight(cells, rules))
     model = SuppressionModel(equations.keys, equations.terms, equations.holds(), values, ~empty & ~forced,
-                             primary, cells["nb_unites"].to_numpy() == 1, suppression_cost(values, empty, headline_weight(cells, rules)),
+                             primary, cells["nb_unites"].to_numpy() == 1, cost,
                              protection(values, rules), rules.regle_singletons, mip_rel_gap)
     targets = np.flatnonzero(primary)
-    rounds = []
+    if milp_rounds is None:
+        milp_rounds = MILP_ROUNDS_SMALL if len(targets) < LARGE_PUBLICATION else 1
+    rounds, checked = [], targets
+    incidence = abs(equations.matrix()).tocsr()
+    hidden = None
     for number in range(1, max_rounds + 1):
-        hidden, milp_seconds = model.solve()
+        milp_seconds = 0.0
+        if number <= milp_rounds:
+            hidden, milp_seconds = model.solve()
+            checked = targets
         attacks, seconds = attack_measures(equations, values, np.repeat(hidden[:, None], 4, axis=1),
-                                           targets, rules, exact=False)
+                                           checked, rules, exact=False)
         cuts = [cut for result in attacks for cut in result.cuts]
+        failing = np.unique(np.concatenate([checked[hidden[checked]][~result.ok] for result in attacks]))
         failures = sum(int((~result.ok).sum()) for result in attacks)
-        added = model.add_cuts(cuts) if cuts else 0
-        rounds.append({"round": number, "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
+        if number < milp_rounds:
+            added = model.add_cuts(cuts) if cuts else 0
+        else:
+            added = repair(hidden, cuts, cost, model.free)
+            close_pairs(hidden, incidence, cost, model.free, primary)
+            checked = failing
+        rounds.append({"round": number, "mode": "MILP" if number < milp_rounds else "réparation",
+                       "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
                        "secondaries": int((hidden & ~primary).sum()), "failures": failures, "cuts": added,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
                        **{f"audit_{m}_seconds": s for m, s in zip(MEASURES, seconds)}})
@@ -92,7 +117,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         raise SecrecyError(f"protection non trouvée en {max_rounds} tours : agréger la publication")
     status[hidden & ~primary] = "D"
     status = status.astype(str)
-    final, _ = attack_measures(equations, values, np.repeat(hidden[:, None], 4, axis=1), targets, rules, exact=True)
+    final, _ = attack_measures(equations, values, np.repeat(hidden[:, None], 4, axis=1), targets, rules,
+                               exact=exact_audit(targets))
     hidden_all = np.repeat(hidden[:, None], 4, axis=1)
     result = AuditResult(intervals_frame(equations.keys, status, values, hidden_all, targets, final, rules),
                          summary_frame(equations.keys, status, values, empty))
@@ -101,11 +127,53 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     return Protection(cells.assign(secret=status), pd.DataFrame(rounds), result)
 
 
+def repair(hidden: np.ndarray, cuts: list[tuple[np.ndarray, np.ndarray]], cost: np.ndarray,
+           free: np.ndarray) -> int:
+    """Satisfy each cut Σ coefficient × s ≥ 1 by hiding its cheapest cells per unit of coefficient
+    (in place); return the number of cells newly hidden."""
+    before = int(hidden.sum())
+    for cells, coefficient in cuts:
+        reached = coefficient[hidden[cells]].sum()
+        order = np.argsort(cost[cells] / coefficient, kind="stable")
+        for position in order:
+            if reached >= 1 - 1e-9:
+                break
+            cell = cells[position]
+            if hidden[cell] or not free[cell]:
+                continue
+            hidden[cell] = True
+            reached += coefficient[position]
+    return int(hidden.sum()) - before
+
+
+def close_pairs(hidden: np.ndarray, incidence, cost: np.ndarray, free: np.ndarray, primary: np.ndarray) -> None:
+    """The pair rule after a repair: an equation holding exactly one hidden cell gives it away, so hide
+    that equation's cheapest other free cell — or, when there is none, publish the cell again (it
+    was derivable: showing it changes no attacker interval). In place, until no such equation is left."""
+    for _ in range(len(hidden)):
+        single = np.flatnonzero(incidence @ hidden.astype(np.int64) == 1)
+        if not len(single):
+            return
+        for equation in single:
+            row = incidence.indices[incidence.indptr[equation]:incidence.indptr[equation + 1]]
+            if hidden[row].sum() != 1:
+                continue
+            candidates = row[~hidden[row] & free[row]]
+            if len(candidates):
+                hidden[candidates[np.argmin(cost[candidates])]] = True
+            elif not primary[row[hidden[row]]].any():
+                hidden[row[hidden[row]]] = False
+            else:
+                raise SecrecyError("protection impossible : une cellule primaire est seule masquée dans une équation")
+    raise SecrecyError("règle des paires : pas de point fixe")
+
+
 def _describe_round(row: dict) -> str:
-    audit = " ".join(f"{m}={row[f'audit_{m}_seconds']:.2f}s" for m in MEASURES)
-    return (f"tour {row['round']} : {row['suppressed']} masquées ({row['secondaries']} secondaires), "
-            f"{row['failures']} intervalles trop étroits, {row['cuts']} coupes ; MILP {row['milp_seconds']:.2f}s, "
-            f"audit {audit}")
+    audit = sum(row[f"audit_{m}_seconds"] for m in MEASURES)
+    added = "coupes" if row["mode"] == "MILP" else "cellules ajoutées"
+    return (f"tour {row['round']} : {row['primaries']} primaires, {row['secondaries']} secondaires, "
+            f"{row['failures']} intervalles trop étroits → {row['cuts']} {added} ; "
+            f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP)")
 
 
 def masked(protected: pd.DataFrame) -> pd.DataFrame:
