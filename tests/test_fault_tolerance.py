@@ -31,8 +31,8 @@ KILLERS = {
     "protect": """
         import oress.protect as pr
         real = pr.build_published
-        def killer(connection, rules):                       # pub_indicateurs rebuilt, not yet swapped in
-            real(connection, rules)
+        def killer(connection, rules, log=None):             # pub_indicateurs rebuilt, not yet swapped in
+            real(connection, rules, log)
             os.kill(os.getpid(), signal.SIGKILL)
         pr.build_published = killer
     """,
