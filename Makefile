@@ -9,7 +9,7 @@ GEOMETRY := data/reference/cache/communes_geometrie.parquet
 DEMO_DATA := data/raw/demo/.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all help system install demo reference ingest transform validate protect audit conjoncture livraison keyfigures report build test bench clean
+.PHONY: all help system install demo reference ingest transform validate protect audit conjoncture livraison keyfigures report build test bench bench-national clean
 
 all: build ## Everything: system packages, venv, demo data, full pipeline, PDFs
 
@@ -86,6 +86,9 @@ bench: install ## Benchmarks (figures printed, never part of the tests)
 	$(VENV)/bin/python bench/run.py
 	$(VENV)/bin/python bench/bench_ingest.py
 	$(VENV)/bin/python bench/bench_demo.py
+
+bench-national: install ## France-size demo through ingest, transform, validate → bench/RESULTS.md (≈ 10 GB disk)
+	$(VENV)/bin/python bench/national.py
 
 clean: ## Remove generated data, warehouse and reports (keeps .venv and the package cache)
 	rm -rf data/raw/demo data/warehouse/*.duckdb* reports/[0-9]*

@@ -2,7 +2,7 @@
 transform; prints one row per step (seconds, peak RSS) and the ratio to DuckDB's bare scan of the
 raw files, and appends the table to bench/RESULTS.md with the machine and the date.
 
-Usage: python bench/national.py [--steps reference,ingest,validate,transform] [--keep DIR]
+Usage: python bench/national.py [--steps reference,ingest,transform,validate] [--keep DIR]
 (never part of the test suite; needs ≈ 10 GB of free disk in the temporary folder)
 """
 from __future__ import annotations
@@ -52,7 +52,7 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", default="reference,ingest,validate,transform")
+    parser.add_argument("--steps", default="reference,ingest,transform,validate")
     parser.add_argument("--keep", type=Path, help="dossier à conserver (sinon un dossier temporaire effacé)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="oress-national-"))
@@ -65,11 +65,13 @@ def main() -> None:
     millesimes = tuple(sorted(int(p.name) for p in spec.raw_dir.iterdir() if p.name.isdigit()))
     spec = replace(spec, millesimes=millesimes)
     floor, lines = bare_scan(spec.raw_dir)
+    print(f"== lecture brute : {floor:.1f} s pour {lines} lignes", flush=True)
     steps = {step.__name__: step for step in pipeline.STEPS}
     for name in args.steps.split(","):
         start = time.perf_counter()
         steps[name](spec)
         rows.append((name, time.perf_counter() - start, peak_mib()))
+        print(f"== {name}: {rows[-1][1]:.1f} s, pic {rows[-1][2]:.0f} MiB", flush=True)
     with duckdb.connect(str(spec.warehouse), read_only=True) as connection:
         etablissements, = connection.execute("select count(*) from stg_etablissements").fetchone()
         postes, = connection.execute("select count(*) from stg_postes").fetchone()
