@@ -1,4 +1,6 @@
 -- libellé : familles = ESS, ESS + hors ESS = ensemble, public + privé hors ESS = hors ESS
+-- Tolerance: 0,01 per part (rounding of the extract) + 1e-9 relative (double sums of a national
+-- payroll, ≈ 7e11 €, differ in their last digits with the summation order).
 -- Families sum to the ESS, ESS + hors ESS = ensemble, public + privé hors ESS =
 -- hors ESS: for every territory, dimension, modality and measure.
 with cellules as (select * from mart_cellules),
@@ -16,5 +18,5 @@ join cellules p on p.champ = i.partie
       = (t.millesime, t.niveau, t.code, t.dimension, t.modalite)
 group by all
 having t.etablissements <> sum(p.etablissements) or t.postes <> sum(p.postes)
-    or abs(t.etp - sum(p.etp)) > 0.01 * count(*)
-    or abs(t.remuneration_brute - sum(p.remuneration_brute)) > 0.01 * count(*)
+    or abs(t.etp - sum(p.etp)) > 0.01 * count(*) + 1e-9 * abs(t.etp)
+    or abs(t.remuneration_brute - sum(p.remuneration_brute)) > 0.01 * count(*) + 1e-9 * abs(t.remuneration_brute)

@@ -1,4 +1,6 @@
 -- libellé : les modalités de chaque dimension s'additionnent au total de la cellule
+-- Tolerance: 0,01 per part (rounding of the extract) + 1e-9 relative (double sums of a national
+-- payroll, ≈ 7e11 €, differ in their last digits with the summation order).
 -- The modalities of each dimension sum to the cell's total (dimension ensemble),
 -- and detailed sectors sum to their parent sector. Establishment counts are
 -- checked only over establishment dimensions (not additive over job attributes).
@@ -24,5 +26,6 @@ totaux as (
 select millesime, niveau, code, champ, dimension, parent, t_postes, postes as postes_modalites
 from totaux
 where t_postes <> postes
-   or abs(t_etp - etp) > 0.01 * n or abs(t_remuneration_brute - remuneration_brute) > 0.01 * n
+   or abs(t_etp - etp) > 0.01 * n + 1e-9 * abs(t_etp)
+   or abs(t_remuneration_brute - remuneration_brute) > 0.01 * n + 1e-9 * abs(t_remuneration_brute)
    or (dimension in ('secteur', 'secteur_b', 'taille') and t_etablissements <> etablissements)

@@ -1,4 +1,6 @@
 -- libellé : chaque territoire = somme de ses communes (ou de ses parties)
+-- Tolerance: 0,01 per part (rounding of the extract) + 1e-9 relative (double sums of a national
+-- payroll, ≈ 7e11 €, differ in their last digits with the summation order).
 -- Every territory equals the sum of its communes (dimension ensemble, where
 -- communes are published), every région the sum of its départements and France
 -- the sum of its régions (every dimension published at both levels).
@@ -24,4 +26,5 @@ select t.millesime, t.niveau, t.code, s.niveau_partie, t.champ, t.dimension, t.m
 from cellules t
 join sommes s using (millesime, niveau, code, champ, dimension, modalite)
 where t.etablissements <> s.etablissements or t.postes <> s.postes
-   or abs(t.etp - s.etp) > 0.01 * s.n or abs(t.remuneration_brute - s.remuneration_brute) > 0.01 * s.n
+   or abs(t.etp - s.etp) > 0.01 * s.n + 1e-9 * abs(t.etp)
+   or abs(t.remuneration_brute - s.remuneration_brute) > 0.01 * s.n + 1e-9 * abs(t.remuneration_brute)
