@@ -15,11 +15,8 @@ normalised as (
         s.source,
         trim(s.siret) as siret_lu,
         nullif(trim(s.siren), '') as siren_declare,
-        upper(replace(trim(s.depcom), ' ', '')) as depcom_lu,
-        -- a spreadsheet drops the leading zero of 01001 or of 0111Z
-        case when regexp_full_match(depcom_lu, '[0-9]{4}') then '0' || depcom_lu else depcom_lu end as depcom_brut,
-        upper(replace(replace(trim(s.apet), '.', ''), ' ', '')) as apet_lu,
-        case when regexp_full_match(apet_lu, '[0-9]{3}[A-Z]') then '0' || apet_lu else apet_lu end as apet,
+        oress_depcom(s.depcom) as depcom_brut,
+        oress_apet(s.apet) as apet,
         lpad(trim(s.cj), 4, '0') as cj,
         oress_nombre(s.postes, s.decimale, s.milliers) as postes_num,
         oress_nombre(s.etp, s.decimale, s.milliers) as etp,
