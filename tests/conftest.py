@@ -57,6 +57,32 @@ def prepared_run(folder: Path, reference: Path, files: dict[str, Path], millesim
     return spec
 
 
+# Secrecy off (every cell published) and one pays of two communes: the specs of the tests that compare
+# every cell with a hand-computed value (tests/test_indicators.py, tests/test_job_profile.py).
+UNPROTECTED_PAYS_SPEC = """
+[secret]
+frequence_min = 1
+dominance_seuil = 1.0
+dominance_inclusive = false
+
+[[territoires]]
+code = "pays-test"
+libelle = "Pays d'essai"
+niveau = "pays"
+communes = ["50502", "50147"]
+"""
+
+
+def published_cells(spec, millesime: int = 2018) -> dict:
+    """indicateurs.parquet as (niveau, code, champ, dimension, modalite) → (the four measures, secret)."""
+    import pandas as pd
+
+    frame = pd.read_parquet(spec.reports_for(millesime) / "chiffres-cles" / "indicateurs.parquet")
+    return {(r.niveau, r.code, r.champ, r.dimension, r.modalite): (r.etablissements, r.postes, r.etp,
+                                                                    r.remuneration_brute, r.secret)
+            for r in frame.itertuples()}
+
+
 PUBLISH_SPEC = """
 observatoire = "Observatoire d'essai de l'ESS"
 

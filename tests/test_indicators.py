@@ -13,20 +13,9 @@ import pytest
 
 from oress import pipeline
 from oress.config import load_spec
-from tests.conftest import DATA, place_raw, write_spec
+from tests.conftest import DATA, UNPROTECTED_PAYS_SPEC, place_raw, published_cells, write_spec
 
-SPEC = """
-[secret]
-frequence_min = 1
-dominance_seuil = 1.0
-dominance_inclusive = false
-
-[[territoires]]
-code = "pays-test"
-libelle = "Pays d'essai"
-niveau = "pays"
-communes = ["50502", "50147"]
-"""
+SPEC = UNPROTECTED_PAYS_SPEC
 ALL = [("commune", "50502"), ("commune", "50002"), ("commune", "50147"), ("commune", "50003"),
        ("epci", "200066389"), ("epci", "200067023"), ("pays", "pays-test"),
        ("departement", "50"), ("region", "28"), ("france", "FR")]
@@ -92,10 +81,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def published(built):
-    frame = pd.read_parquet(built.reports_for(2018) / "chiffres-cles" / "indicateurs.parquet")
-    return {(r.niveau, r.code, r.champ, r.dimension, r.modalite): (r.etablissements, r.postes, r.etp,
-                                                                    r.remuneration_brute, r.secret)
-            for r in frame.itertuples()}
+    return published_cells(built)
 
 
 @pytest.fixture(scope="module")

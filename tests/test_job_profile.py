@@ -12,20 +12,9 @@ import pytest
 
 from oress import pipeline
 from oress.config import load_spec
-from tests.conftest import DATA, place_raw, write_spec
+from tests.conftest import DATA, UNPROTECTED_PAYS_SPEC, place_raw, published_cells, write_spec
 
-SPEC = """
-[secret]
-frequence_min = 1
-dominance_seuil = 1.0
-dominance_inclusive = false
-
-[[territoires]]
-code = "pays-test"
-libelle = "Pays d'essai"
-niveau = "pays"
-communes = ["50502", "50147"]
-"""
+SPEC = UNPROTECTED_PAYS_SPEC
 REGION = ("region", "28")
 # (champ, dimension, modalite) → (établissements, postes, ETP, rémunérations), all four establishments
 REGION_CELLS = {
@@ -76,10 +65,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def published(built):
-    frame = pd.read_parquet(built.reports_for(2018) / "chiffres-cles" / "indicateurs.parquet")
-    return {(r.niveau, r.code, r.champ, r.dimension, r.modalite): (r.etablissements, r.postes, r.etp,
-                                                                    r.remuneration_brute, r.secret)
-            for r in frame.itertuples()}
+    return published_cells(built)
 
 
 def test_job_cells_equal_the_hand_computed_values(published):
