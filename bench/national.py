@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench_ingest import bare_read_seconds, lines   # bench/ is on the path when run as a script
 from oress import pipeline
 from oress.config import load_spec
 
@@ -32,16 +33,6 @@ def peak_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
-
-
-def bare_scan(raw: Path) -> tuple[float, int]:
-    """DuckDB reading every raw CSV once (count of lines): the physical floor of ingestion."""
-    start, lines = time.perf_counter(), 0
-    with duckdb.connect() as connection:
-        for path in sorted(raw.rglob("*.csv")):
-            lines += connection.execute("select count(*) from read_csv(?, all_varchar=true)",
-                                        [str(path)]).fetchone()[0]
-    return time.perf_counter() - start, lines
 
 
 def machine() -> str:
@@ -64,8 +55,9 @@ def main() -> None:
     rows.append(("demo --scale france", time.perf_counter() - start, peak_mib()))
     millesimes = tuple(sorted(int(p.name) for p in spec.raw_dir.iterdir() if p.name.isdigit()))
     spec = replace(spec, millesimes=millesimes)
-    floor, lines = bare_scan(spec.raw_dir)
-    print(f"== lecture brute : {floor:.1f} s pour {lines} lignes", flush=True)
+    raw_files = sorted(spec.raw_dir.rglob("*.csv"))
+    floor, raw_lines = bare_read_seconds(raw_files), sum(lines(path) for path in raw_files)
+    print(f"== lecture brute : {floor:.1f} s pour {raw_lines} lignes", flush=True)
     steps = {step.__name__: step for step in pipeline.STEPS}
     for name in args.steps.split(","):
         start = time.perf_counter()
@@ -81,7 +73,7 @@ def main() -> None:
     pipeline_seconds = seconds.get("ingest", 0) + seconds.get("transform", 0)
     table = [f"\n## Nationale, {dt.date.today().isoformat()} — {machine()}\n",
              f"{etablissements} établissements, {postes} lignes de postes, millésime(s) "
-             f"{', '.join(map(str, millesimes))} ; {lines} lignes brutes ; {cells} cellules dans mart_cellules.\n",
+             f"{', '.join(map(str, millesimes))} ; {raw_lines} lignes brutes ; {cells} cellules dans mart_cellules.\n",
              "| étape | secondes | pic mémoire (MiB) |", "|---|---:|---:|"]
     table += [f"| {label} | {s:.1f} | {m:.0f} |" for label, s, m in rows]
     table += [f"| lecture brute DuckDB des fichiers (plancher) | {floor:.1f} | |", "",

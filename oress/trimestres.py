@@ -98,7 +98,7 @@ def audit_and_repair(cells, equation_list, status: list[str], rules: SecretRules
     import scipy.sparse as sp
 
     from oress.secrecy.attacker import attack
-    from oress.secrecy.cells import SecrecyError
+    from oress.secrecy.cells import SecrecyError, protection
     from oress.secrecy.suppress import close_pairs, repair
 
     rows = [e for e, (_, parts) in enumerate(equation_list) for _ in range(len(parts) + 1)]
@@ -106,9 +106,8 @@ def audit_and_repair(cells, equation_list, status: list[str], rules: SecretRules
     coefficients = [c for _, parts in equation_list for c in (1.0, *[-1.0] * len(parts))]
     matrix = sp.csr_matrix((coefficients, (rows, columns)), shape=(len(equation_list), len(cells)))
     values = cells[list(MEASURES)].fillna(0).to_numpy(float)
-    minimum = np.array([rules.minimum_effectifs, rules.minimum_effectifs, rules.minimum_remuneration])
-    need = np.maximum(rules.intervalle_protection * values, minimum)
-    need_down = np.minimum(need, values)
+    need_down, need = protection(values, rules, minimum=np.array(
+        [rules.minimum_effectifs, rules.minimum_effectifs, rules.minimum_remuneration]))   # MEASURES order
     hidden = np.array([bool(s) for s in status])
     primary = np.array([s in ("A", "B") for s in status])
     free = (cells["nb_unites"] > 0).to_numpy()

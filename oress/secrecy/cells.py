@@ -60,11 +60,13 @@ def minima(rules: SecretRules) -> np.ndarray:
                      rules.minimum_remuneration], dtype=float)
 
 
-def protection(values: np.ndarray, rules: SecretRules) -> tuple[np.ndarray, np.ndarray]:
+def protection(values: np.ndarray, rules: SecretRules,
+               minimum: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """How far down and up an attacker must be unable to pin each value: (need_down, need_up).
 
     Required interval = [max(v - need, 0), v + need], need = max(relative × v, minimum): a zero
-    value must still be able to reach the minimum, and no value can be pushed below 0.
+    value must still be able to reach the minimum, and no value can be pushed below 0. `minimum`: one
+    per column of `values` (default `minima(rules)`, for the four annual MEASURES).
     """
-    need = np.maximum(rules.intervalle_protection * values, minima(rules))
+    need = np.maximum(rules.intervalle_protection * values, minima(rules) if minimum is None else minimum)
     return np.minimum(need, values), need

@@ -117,9 +117,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         raise SecrecyError(f"protection non trouvée en {max_rounds} tours : agréger la publication")
     status[hidden & ~primary] = "D"
     status = status.astype(str)
-    final, _ = attack_measures(equations, values, np.repeat(hidden[:, None], 4, axis=1), targets, rules,
-                               exact=exact_audit(targets))
     hidden_all = np.repeat(hidden[:, None], 4, axis=1)
+    final, _ = attack_measures(equations, values, hidden_all, targets, rules, exact=exact_audit(targets))
     result = AuditResult(intervals_frame(equations.keys, status, values, hidden_all, targets, final, rules),
                          summary_frame(equations.keys, status, values, empty))
     if not result.passed:
