@@ -13,7 +13,7 @@ import pytest
 
 from oress import pipeline
 from oress.config import load_spec
-from tests.conftest import DATA, UNPROTECTED_PAYS_SPEC, place_raw, published_cells, write_spec
+from tests.conftest import DATA, UNPROTECTED_PAYS_SPEC, place_raw, prepared_run, published_cells, write_spec
 
 SPEC = UNPROTECTED_PAYS_SPEC
 ALL = [("commune", "50502"), ("commune", "50002"), ("commune", "50147"), ("commune", "50003"),
@@ -192,3 +192,30 @@ def test_xlsx_region_ess_equals_the_parquet(built, published):
                   and r[header.index("Code champ")] == "ess"]
     assert [r[header.index("Postes au 31/12")] for r in region_ess] == [published[("region", "28", "ess", "ensemble",
                                                                                    "ensemble")][1]] == [116]
+
+
+def test_an_enterprise_is_one_unit_in_every_champ_that_merges_its_establishments(tmp_path, reference_warehouse):
+    """tests/data/unites: association S9 has an establishment in an excluded activity (syndicat,
+    9420Z → privé hors ESS) next to its association one, both at Saint-Lô; S11 has one establishment
+    in each of two communes; S10 is alone. Units are enterprises (SIREN), so at Saint-Lô:
+    association = S9 (12) + S11 (4) → 2 units, largest 12/16; privé hors ESS = S9 (6) + S10 (3) → 2,
+    largest 6/9; hors ESS the same; ensemble = S9 (12 + 6) + S10 (3) + S11 (4) → 3 units, 4
+    establishments, largest 18/25, largest in establishments 2/4. In the département S11 is one unit
+    of 4 + 5 = 9 postes: association 2 units, 3 establishments, largest 12/21 (2/3 of the
+    establishments); ensemble 3 units, 5 establishments, largest 18/30 (2/5)."""
+    spec = prepared_run(tmp_path, reference_warehouse, {"etablissements.csv": DATA / "unites" / "etablissements.csv"})
+    for step in (pipeline.ingest, pipeline.transform):
+        step(spec)
+    with duckdb.connect(str(spec.warehouse), read_only=True) as connection:
+        rows = connection.execute("""
+            select niveau, code, champ, nb_unites, etablissements, postes, part_max_postes, part_max_etablissements
+            from mart_cellules where dimension = 'ensemble' and nb_unites > 0
+              and (niveau, code) in (('commune', '50502'), ('departement', '50'))""").fetchall()
+    cells = {(niveau, code, champ): tuple(rest) for niveau, code, champ, *rest in rows}
+    assert cells[("commune", "50502", "association")] == (2, 2, 16, pytest.approx(12 / 16), 0.5)
+    assert cells[("commune", "50502", "prive_hors_ess")] == (2, 2, 9, pytest.approx(6 / 9), 0.5)
+    assert cells[("commune", "50502", "hors_ess")] == (2, 2, 9, pytest.approx(6 / 9), 0.5)
+    assert cells[("commune", "50502", "ess")] == (2, 2, 16, pytest.approx(12 / 16), 0.5)
+    assert cells[("commune", "50502", "ensemble")] == (3, 4, 25, pytest.approx(18 / 25), 0.5)
+    assert cells[("departement", "50", "association")] == (2, 3, 21, pytest.approx(12 / 21), pytest.approx(2 / 3))
+    assert cells[("departement", "50", "ensemble")] == (3, 5, 30, pytest.approx(18 / 30), 0.4)
