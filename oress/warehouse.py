@@ -13,6 +13,21 @@ from oress.config import SQL_DIR
 
 LAYERS = ("staging", "intermediate", "marts")
 IDENTIFIER = re.compile(r"\b[a-z_][a-z0-9_]*\b")
+# DuckDB takes 80 % of the RAM by default and keeps it as cache: half leaves room for Python (pandas
+# frames of the secrecy step, GX batches) and spills the rest to a temporary folder by the warehouse
+MEMORY_SHARE = 0.5
+
+
+def connect(path: Path, read_only: bool = False):
+    """A DuckDB connection with a bounded memory and its spill folder next to the warehouse."""
+    import duckdb
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * MEMORY_SHARE
+    connection = duckdb.connect(str(path), read_only=read_only)
+    # SET rather than connect(config=…): DuckDB refuses a second connection to an open file with another config
+    connection.execute(f"SET memory_limit = '{int(memory / 2**20)}MB'")
+    connection.execute("SET temp_directory = ?", [str(path.parent / ".oress-temp")])
+    return connection
 
 
 class WarehouseLocked(RuntimeError):
@@ -35,8 +50,6 @@ def _lock(path: Path):
 @contextlib.contextmanager
 def building(path: Path):
     """Yield a connection on a copy of the warehouse; swap it in only if the block succeeds."""
-    import duckdb
-
     with _lock(path):
         for stale in path.parent.glob(f".{path.name}.*.building*"):   # left by a run that was killed
             stale.unlink()
@@ -44,7 +57,7 @@ def building(path: Path):
         if path.exists():
             shutil.copyfile(path, aside)
         try:
-            connection = duckdb.connect(str(aside))
+            connection = connect(aside)
             try:
                 yield connection
                 connection.execute("CHECKPOINT")
@@ -57,11 +70,9 @@ def building(path: Path):
 
 def reading(path: Path):
     """A read-only connection on the current warehouse."""
-    import duckdb
-
     if not path.exists():
         raise FileNotFoundError(f"{path}: entrepôt absent ; lancer d'abord `oress reference` puis `oress ingest`")
-    return duckdb.connect(str(path), read_only=True)
+    return connect(path, read_only=True)
 
 
 def models(layers: tuple[str, ...] = LAYERS, sql_dir: Path = SQL_DIR) -> dict[str, str]:
