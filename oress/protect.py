@@ -34,14 +34,29 @@ def modalities(connection) -> pd.DataFrame:
     return connection.execute("select dimension, modalite, parent from int_modalites").df()
 
 
+def region_blocks(cells: pd.DataFrame, members: pd.DataFrame) -> pd.Series:
+    """The région of each cell's territory ('plusieurs' for France and territories across régions):
+    the blocks of the first suppression model."""
+    regions = members.loc[members["niveau"] == "region", ["code", "depcom"]].rename(columns={"code": "bloc"})
+    per_territory = members.merge(regions, on="depcom").groupby(["niveau", "code"])["bloc"].agg(["nunique", "first"])
+    label = per_territory["first"].where(per_territory["nunique"] == 1, "plusieurs").rename("bloc")
+    keyed = cells[["niveau", "code"]].astype(str).merge(label.reset_index(), on=["niveau", "code"], how="left")
+    return keyed["bloc"].fillna("plusieurs").set_axis(cells.index)
+
+
 def protect_millesime(connection, millesime: int, rules: SecretRules,
                       log: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, Protection]:
     cells = true_cells(connection, millesime)
-    equations = build_equations(cells, membership(connection), modalities(connection))
+    members = membership(connection)
+    equations = build_equations(cells, members, modalities(connection))
     # within 1 % of the cheapest mask: the last 1 % costs the MILP minutes on a région, and the audit,
     # not optimality, is what makes the publication safe
     say = None if log is None else (lambda line: log(f"{millesime} {line}"))
-    return cells, suppress(cells, equations, rules, mip_rel_gap=1e-2, log=say)
+    if cells.loc[cells["niveau"] == "region", "code"].nunique() <= 1:
+        return cells, suppress(cells, equations, rules, mip_rel_gap=1e-2, log=say)
+    # a national run: one first MILP per région, linear in their number
+    blocked = cells.assign(bloc=region_blocks(cells, members))
+    return cells, suppress(blocked, equations, rules, mip_rel_gap=1e-2, block_by="bloc", log=say)
 
 
 def build_published(connection, rules: SecretRules,

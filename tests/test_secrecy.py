@@ -191,6 +191,35 @@ def test_same_input_same_mask_whatever_the_row_order():
     assert first.cells["secret"].tolist() == second.cells["secret"].tolist()
 
 
+# --- 10. a national run: one first MILP per région, the equations between régions left to the repair ----
+def test_regions_are_solved_apart_and_the_repair_sees_france():
+    """FR = R1 + R2. R1 (2 units, A) and its communes c1, c2 (1 unit each, A) are hidden by R1's own
+    MILP, which cannot see FR = R1 + R2: with FR and R2 published, R1 = 350 − 300. The global audit
+    catches it and the repair hides R2 (300, cheaper than FR, 350); R2 = c3 + c4 then holds one hidden
+    cell, so the pair rule hides c3 (100, cheaper than c4, 200)."""
+    from oress.protect import region_blocks
+
+    geography = membership({("region", "R1"): ["c1", "c2"], ("region", "R2"): ["c3", "c4"],
+                            ("france", "FR"): ["c1", "c2", "c3", "c4"]})
+    rows = [cell("commune", "c1", "ensemble", 10, 1), cell("commune", "c2", "ensemble", 40, 1),
+            cell("commune", "c3", "ensemble", 100, 5), cell("commune", "c4", "ensemble", 200, 6),
+            cell("region", "R1", "ensemble", 50, 2), cell("region", "R2", "ensemble", 300, 11),
+            cell("france", "FR", "ensemble", 350, 13)]
+    cells = pd.DataFrame(rows)
+    cells["bloc"] = region_blocks(cells, geography)
+    assert cells.set_index("code")["bloc"].to_dict() == {
+        "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "R1": "R1", "R2": "R2", "FR": "plusieurs"}
+    equations = build_equations(cells, geography, NO_MODALITIES)
+    lines = []
+    protection = suppress(cells, equations, RULES, block_by="bloc", log=lines.append)
+    assert [line.split(" :")[0] for line in lines[:3]] == ["bloc R1", "bloc R2", "bloc plusieurs"]
+    assert protection.cells.set_index("code")["secret"].to_dict() == {
+        "c1": "A", "c2": "A", "c3": "D", "c4": "", "FR": "", "R1": "A", "R2": "D"}
+    assert protection.rounds["failures"].iloc[0] > 0 and protection.rounds["failures"].iloc[-1] == 0
+    assert protection.audit.passed
+    assert_mask_is_sound(protection, equations)
+
+
 # --- errors ---------------------------------------------------------------------------------------------
 def test_contradicted_equation_is_refused_with_the_cell_named():
     cells, geography = tau_argus()

@@ -141,13 +141,13 @@ def _geography_pairs(ids: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFram
         raise SecrecyError(f"territoire {absent.iloc[0]['niveau']} {absent.iloc[0]['code']!r} absent "
                            "de l'appartenance territoriale (niveau, code, depcom)")
     relation = geography_relation(membership, territories)
-    totals = ids.merge(relation, on=[*by, "niveau", "code"])
     # only a level published for the dimension decomposes it (its absent territories are then empty)
     published = ids[["millesime", "niveau", "dimension"]].drop_duplicates().rename(columns={"niveau": "niveau_part"})
     size = membership.astype({"niveau": str, "code": str}).groupby(["niveau", "code"])["depcom"].nunique()
     decompositions = _direct(relation.merge(published, on=[*by, "niveau_part"]), ids,
                              size.rename("taille").reset_index())
-    totals = totals.merge(decompositions, on=["millesime", "dimension", "niveau", "code", "niveau_part", "code_part"])
+    # cells meet their direct decompositions only: France × every commune would be tens of millions of rows
+    totals = ids.merge(decompositions, on=["millesime", "dimension", "niveau", "code"])
     parts = ids.rename(columns={"niveau": "niveau_part", "code": "code_part", "cell": "part"})
     pairs = totals.merge(parts, on=["millesime", "champ", "dimension", "modalite", "niveau_part", "code_part"])
     return pairs.assign(kind="geographie", detail=pairs["niveau_part"], **{m: True for m in MEASURES})

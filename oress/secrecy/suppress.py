@@ -51,7 +51,7 @@ def headline_weight(cells: pd.DataFrame, rules: SecretRules) -> np.ndarray:
 
 def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
              must_publish: pd.Series | None = None, mip_rel_gap: float = 1e-4, max_rounds: int = 50,
-             milp_rounds: int | None = None,
+             milp_rounds: int | None = None, block_by: str | None = None,
              log: Callable[[str], None] | None = None) -> Protection:
     """Mask the cells: primaries (A/B from nb_unites and part_max_*) and the cheapest secondary
     cells (D) such that the attacker audit passes for every primary and every measure.
@@ -63,6 +63,10 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     that passed stays safe and only the failing ones are audited again, until none fails. By default
     (None) small publications get MILP_ROUNDS_SMALL rounds and large ones one: each MILP round costs a
     full audit (minutes on a région), a repair round only re-audits the failing primaries.
+    block_by: optional column of `cells` labelling each cell's block, e.g. its territory's région: the
+    first mask is then one MILP per block over the equations inside it (a national publication is
+    one MILP per région, linear in the number of régions, not one MILP too large to solve); the
+    equations between blocks are left to the global audit and the repair rounds, which see them all.
     """
     cells = canonical(cells, required=(*MEASURES, "nb_unites"))
     if not cells[list(KEY)].equals(equations.keys):
@@ -77,10 +81,16 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                            "publication mais relève du secret primaire")
     check_equations(equations, values)
     cost = suppression_cost(values, empty, headline_weight(cells, rules))
-    model = SuppressionModel(equations.keys, equations.terms, equations.holds(), values, ~empty & ~forced,
-                             primary, cells["nb_unites"].to_numpy() == 1, cost,
-                             protection(values, rules), rules.regle_singletons, mip_rel_gap)
+    free = ~empty & ~forced
+    problem = (values, free, primary, cells["nb_unites"].to_numpy() == 1, cost, protection(values, rules))
     targets = np.flatnonzero(primary)
+    if block_by is not None and cells[block_by].nunique() > 1:
+        model = BlockModels(equations, problem, cells[block_by].astype(str).to_numpy(), rules.regle_singletons,
+                            mip_rel_gap, log)
+        milp_rounds = 1
+    else:
+        model = SuppressionModel(equations.keys, equations.terms, equations.holds(), *problem,
+                                 rules.regle_singletons, mip_rel_gap)
     if milp_rounds is None:
         milp_rounds = MILP_ROUNDS_SMALL if len(targets) < LARGE_PUBLICATION else 1
     rounds, checked = [], targets
@@ -99,8 +109,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         if number < milp_rounds:
             added = model.add_cuts(cuts) if cuts else 0
         else:
-            added = repair(hidden, cuts, cost, model.free)
-            close_pairs(hidden, incidence, cost, model.free, primary)
+            added = repair(hidden, cuts, cost, free)
+            close_pairs(hidden, incidence, cost, free, primary)
             checked = failing
         rounds.append({"round": number, "mode": "MILP" if number < milp_rounds else "réparation",
                        "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
@@ -124,6 +134,51 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     if not result.passed:
         raise SecrecyError("audit final en échec après convergence : publication refusée")
     return Protection(cells.assign(secret=status), pd.DataFrame(rounds), result)
+
+
+class BlockModels:
+    """One SuppressionModel per block, over the equations whose cells all lie in it; `solve` joins
+    their masks, building one model at a time. Stands for SuppressionModel in the first round only
+    (no cuts: the rounds after it repair)."""
+
+    def __init__(self, equations: Equations, problem: tuple, blocks: np.ndarray, singleton_rule: bool,
+                 mip_rel_gap: float, log: Callable[[str], None] | None):
+        self.equations, self.problem, self.singleton_rule, self.gap, self.log = \
+            equations, problem, singleton_rule, mip_rel_gap, log
+        self.labels, self.coded = np.unique(blocks, return_inverse=True)
+        term_code = self.coded[equations.terms["cell"].to_numpy()]
+        equation = equations.terms["equation"].to_numpy()
+        lowest = np.full(len(equations.table), len(self.labels))
+        highest = np.full(len(equations.table), -1)
+        np.minimum.at(lowest, equation, term_code)
+        np.maximum.at(highest, equation, term_code)
+        self.term_code = np.where((lowest == highest)[equation], term_code, -1)   # -1: between blocks
+
+    def block(self, code: int) -> tuple[np.ndarray, SuppressionModel]:
+        values, free, primary, singleton, cost, (need_down, need_up) = self.problem
+        cells = np.flatnonzero(self.coded == code)
+        local = np.full(len(self.coded), -1)
+        local[cells] = np.arange(len(cells))
+        mine = self.equations.terms[self.term_code == code]
+        kept, renumbered = np.unique(mine["equation"].to_numpy(), return_inverse=True)
+        terms = pd.DataFrame({"equation": renumbered, "cell": local[mine["cell"].to_numpy()],
+                              "coef": mine["coef"].to_numpy()})
+        return cells, SuppressionModel(
+            self.equations.keys.iloc[cells].reset_index(drop=True), terms, self.equations.holds()[kept],
+            values[cells], free[cells], primary[cells], singleton[cells], cost[cells],
+            (need_down[cells], need_up[cells]), self.singleton_rule, self.gap)
+
+    def solve(self) -> tuple[np.ndarray, float]:
+        hidden, total = np.zeros(len(self.coded), bool), 0.0
+        for code, label in enumerate(self.labels):
+            cells, model = self.block(code)
+            local, seconds = model.solve()
+            hidden[cells[local]] = True
+            total += seconds
+            if self.log:
+                self.log(f"bloc {label} : {len(cells)} cellules, {int(model.primary.sum())} primaires, "
+                         f"{int(local.sum())} masquées ; MILP {seconds:.1f} s")
+        return hidden, total
 
 
 def repair(hidden: np.ndarray, cuts: list[tuple[np.ndarray, np.ndarray]], cost: np.ndarray,
