@@ -87,7 +87,7 @@ bench: install ## Benchmarks (figures printed, never part of the tests)
 	$(VENV)/bin/python bench/bench_ingest.py
 	$(VENV)/bin/python bench/bench_demo.py
 
-bench-national: install ## France-size demo through ingest, transform, validate → bench/RESULTS.md (≈ 10 GB disk)
+bench-national: install ## France-size demo through every step of oress build, timed with peak memory → bench/RESULTS.md (≈ 15 GB disk)
 	$(VENV)/bin/python bench/national.py
 
 clean: ## Remove generated data, warehouse and reports (keeps .venv and the package cache)
