@@ -1,6 +1,7 @@
 -- One row per raw establishment line: codes normalised, measures typed the way their file writes numbers
 -- (raw_fichiers), flavour codes mapped (raw_correspondances), and the first broken rule in `motif`
 -- (NULL = loaded). Grain: raw_etablissements.
+-- `contenu` (the raw line) is kept for rejected lines only: the rejets table needs it, loaded ones do not.
 with source as (
     select r.*, f.source, f.decimale, f.milliers
     from raw_etablissements r
@@ -33,11 +34,18 @@ normalised as (
        and m.code_source = upper(coalesce(trim(s.ess_sirene), ''))
 ),
 
+repetes as (   -- a group-by and a join: a window would sort every wide line
+    select millesime, siret_lu, count(*) as occurrences
+    from normalised
+    group by millesime, siret_lu
+    having count(*) > 1
+),
+
 checked as (
     select
         n.*,
         c.depcom,
-        count(*) over (partition by n.millesime, n.siret_lu) as occurrences,
+        coalesce(d.occurrences, 1) as occurrences,
         case
             when not regexp_full_match(coalesce(n.siret_lu, ''), '[0-9]{14}')
                 then 'siret invalide : ' || coalesce(n.siret_lu, '(vide)') || ' (14 chiffres attendus)'
@@ -60,13 +68,15 @@ checked as (
         end as motif_ligne
     from normalised n
     left join stg_communes_cog c on c.code = n.depcom_brut
+    left join repetes d on d.millesime = n.millesime and d.siret_lu = n.siret_lu
 ),
 
 final as (
     select
         millesime, fichier, ligne, siret_lu as siret, left(siret_lu, 9) as siren, depcom_brut, depcom, apet, cj,
         case when postes_num between 0 and 1e15 then cast(postes_num as bigint) end as postes,
-        etp, remuneration_brute, denomination, ess_sirene, contenu,
+        etp, remuneration_brute, denomination, ess_sirene,
+        case when motif_ligne is not null or occurrences > 1 then contenu end as contenu,
         coalesce(
             motif_ligne,
             case when occurrences > 1

@@ -1,6 +1,7 @@
 -- One row per raw job line: codes mapped to the pivot (raw_correspondances) and upper-cased, measures
 -- typed the way their file writes numbers, and the first broken rule in `motif` (NULL = loaded).
 -- A job must belong to an establishment loaded for the same millésime. Grain: raw_postes.
+-- `contenu` (the raw line) is kept for rejected lines only: the rejets table needs it, loaded ones do not.
 with source as (
     select r.*, f.source, f.decimale, f.milliers
     from raw_postes r
@@ -51,7 +52,7 @@ checked as (
     select
         n.*,
         case
-            when e.siret is null
+            when not exists (select 1 from etablissements e where e.millesime = n.millesime and e.siret = n.siret_lu)
                 then 'siret absent des établissements chargés du millésime : ' || coalesce(n.siret_lu, '(vide)')
             when n.sexe is null or n.sexe not in ('1', '2')
                 then 'sexe hors de 1 (homme) ou 2 (femme) : ' || coalesce(n.sexe, '(vide)')
@@ -68,8 +69,8 @@ checked as (
             when n.remuneration_brute is null or n.remuneration_brute < 0
                 then 'rémunération brute non numérique ou négative : ' || coalesce(n.remuneration_lu, '(vide)')
         end as motif
+    -- EXISTS, not a LEFT JOIN: DuckDB then hashes the establishments, not the 20 M job lines
     from normalised n
-    left join etablissements e on e.millesime = n.millesime and e.siret = n.siret_lu
 ),
 
 final as (
@@ -86,7 +87,7 @@ final as (
         etp,
         remuneration_brute,
         case when present_lu in ('0', '1') then cast(present_lu as integer) end as present_3112,
-        contenu,
+        case when motif is not null then contenu end as contenu,
         motif
     from checked
 )

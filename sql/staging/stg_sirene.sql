@@ -67,7 +67,8 @@ select
     cast(millesime as integer) as millesime, fichier, cast(ligne as bigint) as ligne, siret_lu as siret,
     left(siret_lu, 9) as siren, depcom_brut, depcom, apet, cj, tranche_effectifs, taille, ess_sirene,
     etat_administratif, actif,
-    caractere_employeur, denomination, contenu,
+    caractere_employeur, denomination,
+    case when motif_ligne is not null or occurrences > 1 then contenu end as contenu,
     coalesce(
         motif_ligne,
         case when occurrences > 1

@@ -32,7 +32,8 @@ checked as (
 
 select
     cast(millesime as integer) as millesime, fichier, cast(ligne as bigint) as ligne, siren_lu as siren, cj,
-    ess_sirene, etat_administratif, denomination, contenu,
+    ess_sirene, etat_administratif, denomination,
+    case when motif_ligne is not null or occurrences > 1 then contenu end as contenu,
     coalesce(
         motif_ligne,
         case when occurrences > 1

@@ -4,6 +4,7 @@
 -- in the establishment file of the same or nearest millésime, else in the SIRENE stock, because a line
 -- whose legal category cannot be known cannot be classified and must be rejected with that reason.
 -- Commune and APE missing from the extract come from the same annual line. Grain: raw_trimestres.
+-- `contenu` (the raw line) is kept for rejected lines only: the rejets table needs it, loaded ones do not.
 with source as (
     select r.*, f.source, f.decimale, f.milliers
     from raw_trimestres r
@@ -18,6 +19,7 @@ normalised as (
         trim(s.siret) as siret_lu,
         s.trimestre as trimestre_lu,
         oress_trimestre(s.trimestre) as trimestre,
+        coalesce(try_cast(left(oress_trimestre(s.trimestre), 4) as integer), s.millesime) as annee_cherchee,
         nullif(oress_depcom(s.depcom), '') as depcom_brut,
         nullif(oress_apet(s.apet), '') as apet_extrait,
         nullif(lpad(trim(s.cj), 4, '0'), '0000') as cj_extrait,
@@ -35,15 +37,24 @@ annuels as (   -- every loaded annual description of an establishment, from both
     select millesime, siret, cj, depcom, apet, 2 from stg_sirene where motif is null and cj is not null
 ),
 
+recherches as (   -- one lookup per establishment and year, not per quarterly line
+    select distinct siret_lu, annee_cherchee from normalised
+),
+
 plus_proche as (   -- the nearest millésime to the quarter's year; ties: establishment file, then the later
-    select n.millesime, n.fichier, n.ligne, a.millesime as millesime_annuel, a.rang_source,
-           a.cj, a.depcom, a.apet
-    from normalised n
-    join annuels a on a.siret = n.siret_lu
+    select r.siret_lu, r.annee_cherchee, a.millesime as millesime_annuel, a.rang_source, a.cj, a.depcom, a.apet
+    from recherches r
+    join annuels a on a.siret = r.siret_lu
     qualify row_number() over (
-        partition by n.millesime, n.fichier, n.ligne
-        order by abs(a.millesime - coalesce(try_cast(left(n.trimestre, 4) as integer), n.millesime)),
-                 a.rang_source, a.millesime desc) = 1
+        partition by r.siret_lu, r.annee_cherchee
+        order by abs(a.millesime - r.annee_cherchee), a.rang_source, a.millesime desc) = 1
+),
+
+repetes as (   -- a group-by and a join: a window would sort every wide line
+    select millesime, siret_lu, trimestre, count(*) as occurrences
+    from normalised
+    group by millesime, siret_lu, trimestre
+    having count(*) > 1
 ),
 
 checked as (
@@ -55,7 +66,7 @@ checked as (
         case when n.cj_extrait is not null then 'extrait'
              when p.rang_source = 1 then 'etablissements ' || p.millesime_annuel
              when p.rang_source = 2 then 'sirene ' || p.millesime_annuel end as origine_cj,
-        count(*) over (partition by n.millesime, n.siret_lu, n.trimestre) as occurrences,
+        coalesce(d.occurrences, 1) as occurrences,
         case
             when not regexp_full_match(coalesce(n.siret_lu, ''), '[0-9]{14}')
                 then 'siret invalide : ' || coalesce(n.siret_lu, '(vide)') || ' (14 chiffres attendus)'
@@ -84,7 +95,8 @@ checked as (
                 then 'code APE absent de l''extrait et du fichier des établissements'
         end as motif_ligne
     from normalised n
-    left join plus_proche p using (millesime, fichier, ligne)
+    left join plus_proche p on p.siret_lu = n.siret_lu and p.annee_cherchee = n.annee_cherchee
+    left join repetes d on d.millesime = n.millesime and d.siret_lu = n.siret_lu and d.trimestre = n.trimestre
     left join stg_communes_cog c on c.code = n.depcom_brut
 ),
 
@@ -94,7 +106,8 @@ final as (
         left(siret_lu, 9) as siren, trimestre, cast(left(trimestre, 4) as integer) as annee,
         cast(right(trimestre, 1) as integer) as numero_trimestre, depcom, apet, cj, origine_cj,
         case when effectif_num between 0 and 1e15 then cast(effectif_num as bigint) end as effectif,
-        masse_salariale, contenu,
+        masse_salariale,
+        case when motif_ligne is not null or occurrences > 1 then contenu end as contenu,
         coalesce(
             motif_ligne,
             case when occurrences > 1

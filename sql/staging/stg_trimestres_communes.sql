@@ -54,7 +54,7 @@ select
     cast(millesime as integer) as millesime, fichier, cast(ligne as bigint) as ligne, depcom, apet, trimestre,
     case when effectif_num between 0 and 1e15 then cast(effectif_num as bigint) end as effectif, masse_salariale,
     case when etablissements_num between 0 and 1e15 then cast(etablissements_num as bigint) end as etablissements,
-    contenu,
+    case when motif_ligne is not null or occurrences > 1 then contenu end as contenu,
     coalesce(motif_ligne, case when occurrences > 1
         then 'commune × APE en double pour le trimestre ' || trimestre || ' (' || occurrences
              || ' lignes, aucune retenue)' end) as motif
