@@ -16,7 +16,8 @@ with contributions as (
 -- grains: an enterprise of one establishment is already one row per cell (taken per commune first, then
 -- joined to the territories); an enterprise of one champ is summed per territory at the champ_detail
 -- grain, and its cells roll up to the champs (ess, hors_ess, ensemble) afterwards. Only an enterprise
--- whose establishments fall in several champs is summed per champ directly.
+-- whose establishments fall in several champs is summed per champ directly. Territories are grouped
+-- by (niveau, code); their libellé, a long string, is joined once at the end.
 entreprises as (
     select millesime, siren, count(distinct champ_detail) > 1 as plusieurs_champs
     from int_etablissements
@@ -34,7 +35,7 @@ uniques_commune as (
 ),
 
 uniques as (
-    select u.millesime, t.niveau, t.code, t.libelle, u.champ_detail, u.dimension, u.modalite,
+    select u.millesime, t.niveau, t.code, u.champ_detail, u.dimension, u.modalite,
            sum(u.nb_unites) as nb_unites, sum(u.nb_unites) as etablissements, sum(u.postes) as postes,
            sum(u.etp) as etp, sum(u.remuneration_brute) as remuneration_brute, 1 as max_etablissements,
            max(u.max_postes) as max_postes, max(u.max_etp) as max_etp, max(u.max_remuneration) as max_remuneration
@@ -45,7 +46,7 @@ uniques as (
 ),
 
 par_unite as (
-    select c.millesime, t.niveau, t.code, t.libelle,
+    select c.millesime, t.niveau, t.code,
            case when e.plusieurs_champs then a.champ else c.champ_detail end as champ_detail,
            e.plusieurs_champs, c.dimension, c.modalite, c.siren,
            count(*) as etablissements, sum(c.postes) as postes, sum(c.etp) as etp,
@@ -59,7 +60,7 @@ par_unite as (
 ),
 
 multiples as (
-    select millesime, niveau, code, libelle, champ_detail, plusieurs_champs, dimension, modalite,
+    select millesime, niveau, code, champ_detail, plusieurs_champs, dimension, modalite,
            count(*) as nb_unites, sum(etablissements) as etablissements, sum(postes) as postes, sum(etp) as etp,
            sum(remuneration_brute) as remuneration_brute, max(etablissements) as max_etablissements,
            max(postes) as max_postes, max(etp) as max_etp, max(remuneration_brute) as max_remuneration
@@ -70,13 +71,13 @@ multiples as (
 -- cells at the champ_detail grain rolled up to the champs; cells of several-champ enterprises are
 -- already at the champ grain (their champ_detail column holds the champ)
 morceaux as (
-    select m.millesime, m.niveau, m.code, m.libelle, a.champ, m.dimension, m.modalite, m.nb_unites,
+    select m.millesime, m.niveau, m.code, a.champ, m.dimension, m.modalite, m.nb_unites,
            m.etablissements, m.postes, m.etp, m.remuneration_brute, m.max_etablissements, m.max_postes,
            m.max_etp, m.max_remuneration
     from (select * from uniques union all by name select * from multiples where not plusieurs_champs) m
     join ref_champs_agregation a on a.champ_detail = m.champ_detail
     union all by name
-    select millesime, niveau, code, libelle, champ_detail as champ, dimension, modalite, nb_unites,
+    select millesime, niveau, code, champ_detail as champ, dimension, modalite, nb_unites,
            etablissements, postes, etp, remuneration_brute, max_etablissements, max_postes, max_etp,
            max_remuneration
     from multiples
@@ -84,7 +85,7 @@ morceaux as (
 ),
 
 cellules as (
-    select millesime, niveau, code, libelle, champ, dimension, modalite,
+    select millesime, niveau, code, champ, dimension, modalite,
            cast(sum(etablissements) as bigint) as etablissements, cast(sum(postes) as bigint) as postes,
            round(sum(etp), 2) as etp, round(sum(remuneration_brute), 2) as remuneration_brute,
            cast(sum(nb_unites) as bigint) as nb_unites,
@@ -101,11 +102,12 @@ dimensions_presentes as (
 ),
 
 grille as (
-    select distinct t.millesime, t.niveau, t.code, t.libelle, ch.champ, m.dimension, m.modalite,
+    select distinct c.millesime, t.niveau, t.code, t.libelle, ch.champ, m.dimension, m.modalite,
            cast(ch.ordre as integer) as ordre_champ, m.ordre as ordre_modalite
-    from (select distinct millesime, niveau, code, libelle from cellules) t
+    from (select distinct millesime, niveau, code from cellules) c
+    join (select distinct niveau, code, libelle from ref_territoire_commune) t using (niveau, code)
     join ref_publication p on p.niveau = t.niveau
-    join dimensions_presentes d on d.millesime = t.millesime and d.dimension = p.dimension
+    join dimensions_presentes d on d.millesime = c.millesime and d.dimension = p.dimension
     join int_modalites m on m.dimension = p.dimension
     cross join ref_champs ch
 ),
