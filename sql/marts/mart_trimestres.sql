@@ -6,7 +6,8 @@
 -- Every champ and quarter is present, zero-filled, for each territory with data.
 -- Enterprises (SIREN) are the units, summed per cell before the largest one's share is taken; as in
 -- mart_cellules, an enterprise of one establishment in the quarter is summed per commune first, one of
--- one champ per territory at the champ_detail grain, and only the others per champ directly.
+-- one champ per territory at the champ_detail grain, and only the others per champ directly. Territories
+-- are grouped by (niveau, code); their libellé is joined once at the end.
 with lignes as (
     select t.*
     from int_trimestres t
@@ -30,7 +31,7 @@ uniques_commune as (
 ),
 
 uniques as (
-    select u.trimestre, u.annee, tc.niveau, tc.code, tc.libelle, u.champ_detail,
+    select u.trimestre, u.annee, tc.niveau, tc.code, u.champ_detail,
            sum(u.nb_unites) as nb_unites, sum(u.nb_unites) as etablissements, sum(u.effectif) as effectif,
            sum(u.masse_salariale) as masse_salariale, 1 as max_etablissements, max(u.max_effectif) as max_effectif,
            max(u.max_masse_salariale) as max_masse_salariale
@@ -41,7 +42,7 @@ uniques as (
 ),
 
 par_unite as (
-    select l.trimestre, l.annee, tc.niveau, tc.code, tc.libelle,
+    select l.trimestre, l.annee, tc.niveau, tc.code,
            case when e.plusieurs_champs then c.champ else l.champ_detail end as champ_detail,
            e.plusieurs_champs, l.siren,
            count(*) as etablissements, sum(l.effectif) as effectif, sum(l.masse_salariale) as masse_salariale
@@ -54,7 +55,7 @@ par_unite as (
 ),
 
 multiples as (
-    select trimestre, annee, niveau, code, libelle, champ_detail, plusieurs_champs, count(*) as nb_unites,
+    select trimestre, annee, niveau, code, champ_detail, plusieurs_champs, count(*) as nb_unites,
            sum(etablissements) as etablissements, sum(effectif) as effectif, sum(masse_salariale) as masse_salariale,
            max(etablissements) as max_etablissements, max(effectif) as max_effectif,
            max(masse_salariale) as max_masse_salariale
@@ -63,12 +64,12 @@ multiples as (
 ),
 
 morceaux as (
-    select m.trimestre, m.annee, m.niveau, m.code, m.libelle, c.champ, m.nb_unites, m.etablissements, m.effectif,
+    select m.trimestre, m.annee, m.niveau, m.code, c.champ, m.nb_unites, m.etablissements, m.effectif,
            m.masse_salariale, m.max_etablissements, m.max_effectif, m.max_masse_salariale
     from (select * from uniques union all by name select * from multiples where not plusieurs_champs) m
     join ref_champs_trimestres c on c.champ_detail = m.champ_detail
     union all by name
-    select trimestre, annee, niveau, code, libelle, champ_detail as champ, nb_unites, etablissements, effectif,
+    select trimestre, annee, niveau, code, champ_detail as champ, nb_unites, etablissements, effectif,
            masse_salariale, max_etablissements, max_effectif, max_masse_salariale
     from multiples
     where plusieurs_champs
@@ -86,9 +87,9 @@ cellules as (
 ),
 
 territoires as (
-    select distinct niveau, code, libelle from uniques
-    union
-    select distinct niveau, code, libelle from multiples
+    select distinct c.niveau, c.code, t.libelle
+    from cellules c
+    join ref_territoire_commune t using (niveau, code)
 ),
 
 grille as (
