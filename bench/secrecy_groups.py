@@ -17,8 +17,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from oress.config import SecretRules  # noqa: E402
 from oress.protect import membership, modalities, region_blocks, true_cells  # noqa: E402
 from oress.secrecy import MEASURES, build_equations  # noqa: E402
-from oress.secrecy.attacker import _GroupLP  # noqa: E402
+from oress.secrecy.attacker import _GroupLP, _groups  # noqa: E402
 from oress.secrecy.cells import canonical, empty_cells, measure_values, protection  # noqa: E402
 from oress.secrecy.primary import primary_status  # noqa: E402
 from oress.secrecy.suppress import BlockModels, headline_weight, suppression_cost  # noqa: E402
@@ -46,14 +44,11 @@ def first_mask(cells, equations, rules):
 
 
 def groups(matrix, hidden):
-    """Label of each hidden cell's group and the equations (rows) touching hidden cells."""
+    """The hidden cells, the equations linking them and their group labels, as the attacker forms them."""
     hidden_ids = np.flatnonzero(hidden)
     linked = matrix[:, hidden_ids].tocsr()
     linked = linked[np.flatnonzero(np.diff(linked.indptr) > 0)]
-    n = linked.shape[0]
-    graph = sp.bmat([[sp.csr_matrix((n, n)), linked], [linked.T, None]], format="csr")
-    _, labels = connected_components(abs(graph), directed=False)
-    return hidden_ids, linked, labels[:n], labels[n:]
+    return (hidden_ids, linked, *_groups(linked))
 
 
 def largest_group_lps(matrix, values, hidden, count: int) -> tuple[int, int, float]:
