@@ -1,14 +1,21 @@
 """The steps of a run, each reading the spec and the warehouse; `build` chains them."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from oress.config import RunSpec, require_raw_files
 from oress.warehouse import building, models, reading, run_models
 
 
-def say(message: str) -> None:
+def console():
     from rich.console import Console
 
-    Console(stderr=True, highlight=False).print(message)
+    # soft_wrap: a log read from a file keeps one line per message (no 80-column wrapping off a terminal)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(message: str) -> None:
+    console().print(message)
 
 
 def demo(spec: RunSpec, seed: int = 2018, scale: float = 1.0, france: bool = False) -> None:
@@ -99,7 +106,9 @@ def protect(spec: RunSpec) -> None:
 
     with building(spec.warehouse) as connection:
         _require_tables(connection, spec, "mart_cellules", "int_modalites", "ref_territoire_commune")
-        protections = build_published(connection, spec.secret, log=lambda line: say(f"  {line}"))
+        with secrecy_progress() as on_round:
+            protections = build_published(connection, spec.secret, log=lambda line: say(f"  {line}"),
+                                          on_round=on_round)
         say(f"  cellules par statut de secret : {status_counts(protections)}")
         run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
         failed = {name: n for name, n in run_checks(connection, folder="checks/published").items() if n}
@@ -108,6 +117,33 @@ def protect(spec: RunSpec) -> None:
     for millesime, protection in protections.items():
         paths = write_audit_report(protection.audit, spec.reports_for(millesime) / "qualite")
         say(f"  {millesime} : audit du secret réussi ({len(protection.audit.intervals)} intervalles) → {paths[-1]}")
+
+
+@contextmanager
+def secrecy_progress():
+    """A live bar per millésime while the audit rounds of `oress protect` run (on a terminal): the
+    intervals still too narrow after each round, against those of the first round."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    out = console()
+    if not out.is_terminal:
+        yield None
+        return
+    bars = Progress(TextColumn("  {task.description}"), BarColumn(), TextColumn("{task.fields[state]}"),
+                    TimeElapsedColumn(), console=out, transient=False)
+    tasks: dict[int, int] = {}
+
+    def on_round(millesime: int, row: dict) -> None:
+        if millesime not in tasks:
+            tasks[millesime] = bars.add_task(f"secret {millesime}", total=max(row["failures"], 1), state="")
+        task = tasks[millesime]
+        first = bars.tasks[task].total
+        bars.update(task, completed=first - min(row["failures"], first),
+                    state=f"tour {row['round']} : {row['failures']} intervalles trop étroits, "
+                          f"{row['secondaries']} secondaires")
+
+    with bars:
+        yield on_round
 
 
 def audit(spec: RunSpec) -> None:

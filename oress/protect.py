@@ -12,7 +12,7 @@ from typing import Callable
 import pandas as pd
 
 from oress.config import SecretRules
-from oress.secrecy import KEY, MEASURES, AuditResult, Protection, SecrecyError, audit, build_equations, suppress
+from oress.secrecy import ATOM_LEVEL, KEY, MEASURES, AuditResult, Protection, SecrecyError, audit, build_equations, suppress
 
 CELL_COLUMNS = (*KEY, "libelle", *MEASURES)
 PRIMARY_COLUMNS = ("nb_unites", "part_max_etablissements", "part_max_postes", "part_max_etp",
@@ -30,6 +30,15 @@ def membership(connection) -> pd.DataFrame:
     return connection.execute("select niveau, code, depcom from ref_territoire_commune").df()
 
 
+def atoms(connection) -> pd.DataFrame:
+    """The unpublished atoms (dimension, code, depcom) whose cells mart_cellules holds at niveau 'atome'."""
+    return connection.execute("select dimension, code, depcom from ref_atomes").df()
+
+
+def equations_of(connection, cells: pd.DataFrame):
+    return build_equations(cells, membership(connection), modalities(connection), atoms(connection))
+
+
 def modalities(connection) -> pd.DataFrame:
     return connection.execute("select dimension, modalite, parent from int_modalites").df()
 
@@ -44,31 +53,34 @@ def region_blocks(cells: pd.DataFrame, members: pd.DataFrame) -> pd.Series:
     return keyed["bloc"].fillna("plusieurs").set_axis(cells.index)
 
 
-def protect_millesime(connection, millesime: int, rules: SecretRules,
-                      log: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, Protection]:
+def protect_millesime(connection, millesime: int, rules: SecretRules, log: Callable[[str], None] | None = None,
+                      on_round: Callable[[int, dict], None] | None = None) -> tuple[pd.DataFrame, Protection]:
     cells = true_cells(connection, millesime)
-    members = membership(connection)
-    equations = build_equations(cells, members, modalities(connection))
+    equations = equations_of(connection, cells)
+    members = pd.concat([membership(connection), atoms(connection)[["code", "depcom"]].assign(niveau=ATOM_LEVEL)])
     # within 1 % of the cheapest mask: the last 1 % costs the MILP minutes on a région, and the audit,
     # not optimality, is what makes the publication safe
     say = None if log is None else (lambda line: log(f"{millesime} {line}"))
+    progress = None if on_round is None else (lambda row: on_round(millesime, row))
     if cells.loc[cells["niveau"] == "region", "code"].nunique() <= 1:
-        return cells, suppress(cells, equations, rules, mip_rel_gap=1e-2, log=say)
+        return cells, suppress(cells, equations, rules, mip_rel_gap=1e-2, log=say, on_round=progress)
     # a national run: one first MILP per région, linear in their number
     blocked = cells.assign(bloc=region_blocks(cells, members))
-    return cells, suppress(blocked, equations, rules, mip_rel_gap=1e-2, block_by="bloc", log=say)
+    return cells, suppress(blocked, equations, rules, mip_rel_gap=1e-2, block_by="bloc", log=say,
+                           on_round=progress)
 
 
-def build_published(connection, rules: SecretRules,
-                    log: Callable[[str], None] | None = None) -> dict[int, Protection]:
+def build_published(connection, rules: SecretRules, log: Callable[[str], None] | None = None,
+                    on_round: Callable[[int, dict], None] | None = None) -> dict[int, Protection]:
     """Create pub_indicateurs (mart order; measures NULL where secret) and return each millésime's protection."""
     millesimes = [r[0] for r in connection.execute(
         "select distinct millesime from mart_cellules order by 1").fetchall()]
     frames, protections = [], {}
     for millesime in millesimes:
-        cells, protection = protect_millesime(connection, millesime, rules, log)
+        cells, protection = protect_millesime(connection, millesime, rules, log, on_round)
         statuses = protection.cells[list(KEY) + ["secret"]]
         keyed = cells.astype({c: str for c in KEY if c != "millesime"}).merge(statuses, on=list(KEY), how="left")
+        keyed = keyed[keyed["niveau"] != ATOM_LEVEL]
         for measure in MEASURES:
             keyed[measure] = keyed[measure].where(keyed["secret"] == "")
         frames.append(keyed[[*KEY[:3], "libelle", *KEY[3:], *MEASURES, "secret"]])
@@ -102,8 +114,10 @@ def audit_publication(connection, indicateurs: Path, millesime: int, rules: Secr
     published = pd.read_parquet(indicateurs)
     published = published[published["millesime"] == millesime]
     cells = true_cells(connection, millesime)
-    if len(published) != len(cells):
+    unpublished = cells["niveau"] == ATOM_LEVEL
+    if len(published) != (~unpublished).sum():
         raise SecrecyError(f"{indicateurs} : {len(published)} cellules publiées pour {millesime}, "
-                           f"{len(cells)} dans mart_cellules : la publication ne correspond pas à l'entrepôt")
-    equations = build_equations(cells, membership(connection), modalities(connection))
-    return audit(published, cells, equations, rules)
+                           f"{(~unpublished).sum()} dans mart_cellules : la publication ne correspond pas à l'entrepôt")
+    # the atoms are not published: unknowns for the attacker, as in `oress protect`
+    derived = cells.loc[unpublished, list(KEY)].assign(secret="", **{m: None for m in MEASURES})
+    return audit(pd.concat([published, derived], ignore_index=True), cells, equations_of(connection, cells), rules)

@@ -57,6 +57,7 @@ def load_reference(connection, spec: RunSpec, reference_dir: Path = REFERENCE_DI
                        [spec.perimetre, cog_version()])
     counts["ref_territoire_commune"] = load_territories(connection, spec)
     counts["ref_publication"] = load_publication(connection, spec)
+    counts["ref_atomes"] = load_atoms(connection)
     if GEOMETRY_FILE.exists():
         connection.execute("create or replace table ref_communes_geometrie as select * from read_parquet(?)",
                            [str(GEOMETRY_FILE)])
@@ -69,6 +70,31 @@ def load_publication(connection, spec: RunSpec) -> int:
     connection.execute("create or replace table ref_publication (dimension varchar, niveau varchar)")
     connection.executemany("insert into ref_publication values (?, ?)", pairs)
     return len(pairs)
+
+
+def load_atoms(connection) -> int:
+    """ref_atomes (dimension, code, libelle, depcom): the unpublished atoms a reader derives by subtracting
+    published territories that overlap (oress.secrecy.atoms); the marts compute their cells at the
+    niveau `atome`, never published, so that the secrecy audit protects them."""
+    from oress.secrecy.atoms import needed_atoms
+
+    members = connection.execute("select niveau, code, depcom from ref_territoire_commune").df()
+    publication = connection.execute("select dimension, niveau from ref_publication").df()
+    atoms = needed_atoms(members, publication)
+    connection.register("atomes", atoms)
+    connection.execute("""
+        create or replace table ref_atomes as
+        with tailles as (select code, count(distinct depcom) as n from atomes group by code)
+        select a.dimension, a.code,
+               case when t.n = 1 then c.libelle else 'Partie de territoire : ' || t.n || ' communes dont ' ||
+                    (select c2.libelle from ref_communes c2 where c2.depcom = split_part(a.code, '+', 1)) end
+               as libelle, a.depcom
+        from atomes a join tailles t using (code) join ref_communes c using (depcom)
+        order by a.dimension, a.code, a.depcom
+    """)
+    connection.unregister("atomes")
+    (count,) = connection.execute("select count(*) from ref_atomes").fetchone()
+    return count
 
 
 def cog_version() -> str:

@@ -31,8 +31,8 @@ KILLERS = {
     "protect": """
         import oress.protect as pr
         real = pr.build_published
-        def killer(connection, rules, log=None):             # pub_indicateurs rebuilt, not yet swapped in
-            real(connection, rules, log)
+        def killer(connection, rules, log=None, on_round=None):   # pub_indicateurs rebuilt, not yet swapped in
+            real(connection, rules, log, on_round)
             os.kill(os.getpid(), signal.SIGKILL)
         pr.build_published = killer
     """,

@@ -1,4 +1,5 @@
-"""Statistical secrecy engine: primary rules, additivity equations, global suppression MILP, attacker audit.
+"""Statistical secrecy engine: primary rules, what a reader of the whole publication can subtract (atoms),
+additivity equations, global suppression MILP, attacker audit.
 
 Pure functions over pandas frames (no warehouse, no files except `write_audit_report`).
 
@@ -11,16 +12,19 @@ KEY; cell ids are positions in that order (``canonical``).
 
 - ``primary_status(cells, rules) -> Series`` of '' / 'A' (1 ≤ nb_unites < frequence_min) /
   'B' (a share ≥ dominance_seuil, or > when dominance_inclusive is false); empty cells are ''.
-- ``build_equations(cells, membership) -> Equations``: every equation total − Σ parts = 0 among
-  the present cells (a missing part counts as empty): champ (ensemble = ess + hors_ess, ess = four
-  families, hors_ess = public + prive_hors_ess), dimension (secteur A01…A11 and A07 = AQB01…05,
-  taille, and the job attributes sexe, age (and 50+ = 50-54 + 55+), csp, temps_travail, contrat
-  which hold for postes, etp, remuneration_brute but not etablissements) and geography (a parent
-  that is exactly the disjoint union of territories of another level, from ``membership``:
-  niveau, code, depcom [, millesime], every territory including communes). Equations.keys (the
-  canonical KEY frame), .terms (equation, cell, coef ±1), .table (equation, kind, total, detail,
-  one bool per measure: the equation holds for it). ``check_equations(equations, values)``
-  refuses equations the true values contradict (beyond rounding).
+- ``build_equations(cells, membership, modalities, atoms=None) -> Equations``: every equation total − Σ
+  parts = 0 among the present cells (a missing part counts as empty): champ (ensemble = ess + hors_ess,
+  ess = four families, hors_ess = public + prive_hors_ess), dimension (secteur A01…A11 and A07 =
+  AQB01…05, taille, and the job attributes sexe, age (and 50+ = 50-54 + 55+), csp, temps_travail,
+  contrat which hold for postes, etp, remuneration_brute but not etablissements) and geography: per
+  dimension, every territory of a level published for it = the disjoint union of the largest smaller
+  territories or atoms inside it (``atoms.decompositions``). ``atoms`` (dimension, code, depcom, from
+  ``needed_atoms(membership, publication)``) lists the unpublished atoms a reader derives by
+  subtracting overlapping territories; their cells are in ``cells`` at niveau ATOM_LEVEL ('atome'): never
+  published, always unknowns to the attacker, audited when primary. A publication whose overlaps
+  need an atom that has no cells is refused. Equations.keys (the canonical KEY frame), .terms
+  (equation, cell, coef ±1), .table (equation, kind, total, detail, one bool per measure: the equation
+  holds for it). ``check_equations(equations, values)`` refuses equations the true values contradict.
 - ``suppress(cells, equations, rules, must_publish=None, mip_rel_gap=1e-4, max_rounds=50, log=None)
   -> Protection``: one HiGHS MILP for the whole publication (pair rule, capacity, singleton
   rule, cost = 1 + value in postes-equivalents), then the exact attacker audit; failing
@@ -42,11 +46,12 @@ KEY; cell ids are positions in that order (``canonical``).
 
 Rules come from ``oress.config.SecretRules`` (the spec's [secret] table).
 """
+from oress.secrecy.atoms import ATOM_LEVEL, needed_atoms
 from oress.secrecy.audit import AuditResult, audit, write_audit_report
 from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical
 from oress.secrecy.equations import Equations, build_equations, check_equations
 from oress.secrecy.primary import primary_status
 from oress.secrecy.suppress import Protection, masked, suppress
 
-__all__ = ["KEY", "MEASURES", "AuditResult", "Equations", "Protection", "SecrecyError", "audit", "build_equations",
+__all__ = ["ATOM_LEVEL", "needed_atoms", "KEY", "MEASURES", "AuditResult", "Equations", "Protection", "SecrecyError", "audit", "build_equations",
            "canonical", "check_equations", "masked", "primary_status", "suppress", "write_audit_report"]

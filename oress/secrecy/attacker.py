@@ -28,6 +28,7 @@ class Attack:
     ok: np.ndarray
     extreme: np.ndarray
     cuts: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    cut_targets: list[int] = field(default_factory=list)   # the cell each cut protects
     lp_count: int = 0
 
 
@@ -46,7 +47,8 @@ class _GroupLP:
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
         self.highs = highspy.Highs()
         self.highs.silent()
-        for option, value in (("presolve", "off"), ("threads", 1), ("random_seed", 0)):
+        # primal simplex: only the objective changes between solves, so the last basis stays primal feasible
+        for option, value in (("presolve", "off"), ("threads", 1), ("random_seed", 0), ("simplex_strategy", 4)):
             self.highs.setOptionValue(option, value)
         self.highs.passModel(lp)
         self.columns = np.arange(self.size, dtype=np.int32)
@@ -55,6 +57,10 @@ class _GroupLP:
         """Optimum of sign × x[column] (None when unbounded), the point reached and the row duals."""
         cost = np.zeros(self.size)
         cost[column] = sign
+        return self.solve_cost(cost)
+
+    def solve_cost(self, cost: np.ndarray):
+        """Optimum of cost · x (None when unbounded), the point reached and the row duals."""
         self.highs.changeColsCost(self.size, self.columns, cost)
         self.highs.run()
         status = self.highs.getModelStatus()
@@ -66,15 +72,24 @@ class _GroupLP:
         return (self.highs.getInfo().objective_function_value, np.asarray(solution.col_value),
                 np.asarray(solution.row_dual))
 
+    def cap(self, upper: np.ndarray | None) -> None:
+        """Bound every unknown from above (a smaller feasible set: its points are still attacker points),
+        or lift the bounds again (None)."""
+        bound = np.full(self.size, highspy.kHighsInf) if upper is None else upper
+        self.highs.changeColsBounds(self.size, self.columns, np.zeros(self.size), bound)
+
 
 def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
-           need_down: np.ndarray, need_up: np.ndarray, exact: bool) -> Attack:
+           need_down: np.ndarray, need_up: np.ndarray, exact: bool, max_failures: int | None = None) -> Attack:
     """Bounds of each target (hidden cell ids) for one measure.
 
     matrix: the equations that hold for this measure (rows) × cells; values: true values;
     hidden: bool per cell; need_down/need_up: per target. With exact=False a bound is only
     computed when no LP solution seen so far already shows the required room (the answer
-    ok/not ok is the same, faster). Failing bounds add one cut each.
+    ok/not ok is the same, faster). Failing bounds add one cut each. max_failures: once a group has
+    that many failing bounds, its bounds not yet settled are left undecided (ok False, bound NaN, no
+    LP): a repair round fixes the failures found and audits those again (fewer LPs in all, since one
+    repair settles many neighbours).
     """
     lower, upper = np.full(len(targets), np.nan), np.full(len(targets), np.nan)
     ok = np.ones(len(targets), bool)
@@ -93,7 +108,7 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
             result.lower[chunk], result.upper[chunk] = 0.0, np.inf
             continue
         _attack_group(result, chunk, members, linked[group_rows][:, members].tocsc(), rows[group_rows],
-                      matrix, values, hidden_ids, position, targets, need_down, need_up, exact)
+                      matrix, values, hidden_ids, position, targets, need_down, need_up, exact, max_failures)
     return result
 
 
@@ -112,13 +127,16 @@ def _members(labels: np.ndarray) -> dict[int, np.ndarray]:
 
 
 def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, hidden_ids, position,
-                  targets, need_down, need_up, exact) -> None:
+                  targets, need_down, need_up, exact, max_failures=None) -> None:
     true = values[hidden_ids[members]]
     scale = max(1.0, float(true.max()))   # wages reach 1e9 €: solve in units of the group's largest value
     lp = _GroupLP(block, block @ (true / scale))
     seen_low, seen_high = true.copy(), true.copy()
-    for target in chunk:
-        column = int(np.searchsorted(members, position[targets[target]]))
+    columns = np.searchsorted(members, position[targets[chunk]])
+    if not exact and len(chunk) > 1:
+        _probe(lp, columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high, result)
+    failures = 0
+    for target, column in zip(chunk, columns):
         value = true[column]
         for sign, need in ((1.0, need_down[target]), (-1.0, need_up[target])):
             required = value - need if sign > 0 else value + need
@@ -128,17 +146,61 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
                 (result.lower if sign > 0 else result.upper)[target] = seen
                 result.extreme[target] = False
                 continue
+            if max_failures is not None and failures >= max_failures:
+                (result.lower if sign > 0 else result.upper)[target] = np.nan
+                result.ok[target], result.extreme[target] = False, False
+                continue
             optimum, point, duals = lp.solve(column, sign)
             result.lp_count += 1
             if optimum is None:
                 reached = -np.inf if sign > 0 else np.inf   # only a maximum can be unbounded
             else:
                 reached = sign * optimum * scale
-                seen_low, seen_high = np.minimum(seen_low, point * scale), np.maximum(seen_high, point * scale)
+                np.minimum(seen_low, point * scale, out=seen_low)
+                np.maximum(seen_high, point * scale, out=seen_high)
             (result.lower if sign > 0 else result.upper)[target] = reached
             if sign * (reached - required) > tolerance:
+                failures += 1
                 result.ok[target] = False
                 result.cuts.append(_cut(matrix, rows, duals, hidden_ids[members], column, sign, values, need))
+                result.cut_targets.append(int(targets[target]))
+
+
+PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds than this
+
+
+def _probe(lp: _GroupLP, columns, true, scale, need_down, need_up, seen_low, seen_high, result: Attack) -> None:
+    """Settle many bounds with few LPs: push every pending target down at once (min Σ x_t / need_t),
+    then up at once, with the unknowns capped so the LP stays bounded; each optimum is a table the
+    attacker can reach, so it is a witness for every target it takes far enough. Repeated on the
+    targets still pending while an LP settles at least PROBE_MIN_SETTLED of them; the rest get their
+    own LP (`_attack_group`), which is exact and gives the cut when a bound fails."""
+    value = true[columns]
+    tolerance = 1e-6 * np.maximum(1.0, np.abs(value))
+    required = {1.0: value - need_down, -1.0: value + need_up}
+    need = {1.0: need_down, -1.0: need_up}
+    lp.cap(2.0 * (true.max() + need_up.max()) / scale * np.ones(len(true)))
+    try:
+        for sign in (1.0, -1.0):
+            while True:
+                seen = (seen_low if sign > 0 else seen_high)[columns]
+                pending = sign * (seen - required[sign]) > tolerance
+                if pending.sum() < PROBE_MIN_SETTLED:
+                    break
+                cost = np.zeros(len(true))
+                np.add.at(cost, columns[pending], sign * scale / np.maximum(need[sign][pending], 1e-9))
+                optimum, point, _ = lp.solve_cost(cost)
+                result.lp_count += 1
+                if optimum is None:
+                    break
+                np.minimum(seen_low, point * scale, out=seen_low)
+                np.maximum(seen_high, point * scale, out=seen_high)
+                seen = (seen_low if sign > 0 else seen_high)[columns]
+                settled = pending & (sign * (seen - required[sign]) <= tolerance)
+                if settled.sum() < PROBE_MIN_SETTLED:
+                    break
+    finally:
+        lp.cap(None)
 
 
 def _cut(matrix, rows, duals, cells, column, sign, values, need) -> tuple[np.ndarray, np.ndarray]:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import html
+import multiprocessing
+import os
 import time
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +14,7 @@ import pandas as pd
 
 from oress.config import SecretRules
 from oress.files import write_atomically
+from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.attacker import Attack, attack
 from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, measure_values, protection
 from oress.secrecy.equations import Equations, check_equations
@@ -34,6 +38,8 @@ class AuditResult:
     'ensemble', the count of cells, empty, published, A, B, D and the share of each measure hidden."""
     intervals: pd.DataFrame
     summary: pd.DataFrame
+    # published cells the repair rounds hid to protect an unpublished atom (a difference of territories)
+    differencing: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(KEY)))
 
     @property
     def passed(self) -> bool:
@@ -41,18 +47,33 @@ class AuditResult:
 
 
 def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
-                    rules: SecretRules, exact: bool) -> tuple[list[Attack], list[float]]:
-    """One attack per measure on the targets (cell ids); hidden is (cells × measures) bool."""
+                    rules: SecretRules, exact: bool, max_failures: int | None = None) -> tuple[list[Attack], list[float]]:
+    """One attack per measure on the targets (cell ids); hidden is (cells × measures) bool. Measures are
+    independent problems: above PARALLEL_MIN_TARGETS they run in worker processes, one per core (same
+    result, the order of the LPs within a measure does not change)."""
     need_down, need_up = protection(values, rules)
     matrix, holds = equations.matrix(), equations.holds()
-    attacks, seconds = [], []
+    jobs = []
     for m in range(len(MEASURES)):
-        start = time.perf_counter()
         chosen = targets[hidden[targets, m]]
-        attacks.append(attack(matrix[holds[:, m]], values[:, m], hidden[:, m], chosen,
-                              need_down[chosen, m], need_up[chosen, m], exact))
-        seconds.append(time.perf_counter() - start)
-    return attacks, seconds
+        jobs.append((matrix[holds[:, m]], values[:, m], hidden[:, m], chosen, need_down[chosen, m],
+                     need_up[chosen, m], exact, max_failures))
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers > 1 and len(targets) >= PARALLEL_MIN_TARGETS:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_timed_attack, jobs))
+    else:
+        done = [_timed_attack(job) for job in jobs]
+    return [attack for attack, _ in done], [seconds for _, seconds in done]
+
+
+PARALLEL_MIN_TARGETS = 500
+
+
+def _timed_attack(job: tuple) -> tuple[Attack, float]:
+    start = time.perf_counter()
+    result = attack(*job)
+    return result, time.perf_counter() - start
 
 
 def intervals_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, hidden: np.ndarray,
@@ -75,8 +96,14 @@ def intervals_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, 
     return result.sort_values([*KEY, "measure"], kind="stable").reset_index(drop=True)
 
 
-def summary_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, empty: np.ndarray) -> pd.DataFrame:
-    cells = keys[["niveau"]].assign(secret=status, vide=empty)
+def summary_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, empty: np.ndarray,
+                  differencing: np.ndarray | None = None) -> pd.DataFrame:
+    """Per published niveau and 'ensemble' (the unpublished atoms are left out: nothing of theirs is shown);
+    part_masquee_postes_differenciation: the share of postes hidden only to stop differencing."""
+    published = keys["niveau"].to_numpy() != ATOM_LEVEL
+    differencing = np.zeros(len(keys), bool) if differencing is None else differencing
+    keys, status, values, empty = keys[published], status[published], values[published], empty[published]
+    cells = keys[["niveau"]].assign(secret=status, vide=empty, differenciation=differencing[published])
     hidden = status != ""
     for m, measure in enumerate(MEASURES):
         cells[f"valeur_{measure}"] = values[:, m]
@@ -89,6 +116,9 @@ def summary_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, em
         for measure in MEASURES:
             total = group[f"valeur_{measure}"].sum()
             row[f"part_masquee_{measure}"] = group[f"masque_{measure}"].sum() / total if total else 0.0
+        postes = group["valeur_postes"].sum()
+        row["part_masquee_postes_differenciation"] = (
+            group.loc[group["differenciation"], "valeur_postes"].sum() / postes if postes else 0.0)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -128,13 +158,17 @@ def _check_published_values(shown: pd.DataFrame, values: np.ndarray, hidden: np.
 
 
 def write_audit_report(result: AuditResult, folder: Path, stem: str = "audit_secret") -> list[Path]:
-    """<stem>.parquet (every interval), <stem>_resume.csv (counts, ';' UTF-8 BOM) and <stem>.html."""
+    """<stem>.parquet (every interval), <stem>_resume.csv (counts, ';' UTF-8 BOM), <stem>_differenciation.csv
+    (the cells hidden only to stop differencing between overlapping territories) and <stem>.html."""
     folder = Path(folder)
-    paths = [folder / f"{stem}.parquet", folder / f"{stem}_resume.csv", folder / f"{stem}.html"]
+    paths = [folder / f"{stem}.parquet", folder / f"{stem}_resume.csv", folder / f"{stem}_differenciation.csv",
+             folder / f"{stem}.html"]
     write_atomically(paths[0], lambda aside: result.intervals.to_parquet(aside, index=False))
+    write_atomically(paths[2], lambda aside: result.differencing.to_csv(aside, sep=";", index=False,
+                                                                        encoding="utf-8-sig"))
     write_atomically(paths[1], lambda aside: result.summary.to_csv(aside, sep=";", decimal=",", index=False,
                                                                    encoding="utf-8-sig"))
-    write_atomically(paths[2], lambda aside: aside.write_text(_html(result), encoding="utf-8"))
+    write_atomically(paths[3], lambda aside: aside.write_text(_html(result), encoding="utf-8"))
     return paths
 
 
@@ -148,4 +182,8 @@ def _html(result: AuditResult) -> str:
             "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
             "padding:2px 6px;text-align:right}</style><h1>Audit du secret statistique</h1>"
             f"<p>{html.escape(verdict)}</p><h2>Résumé</h2>{result.summary.to_html(index=False)}"
-            f"<h2>{caption}</h2>{shown.to_html(index=False)}</html>\n")
+            f"<h2>{caption}</h2>{shown.to_html(index=False)}"
+            "<h2>Cellules masquées pour empêcher la différenciation</h2><p>Cellules publiables masquées "
+            "uniquement pour protéger une cellule non publiée qu'un lecteur obtiendrait par différence entre "
+            f"territoires qui se recouvrent ({len(result.differencing)} cellules).</p>"
+            f"{result.differencing.head(500).to_html(index=False)}</html>\n")

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from oress.secrecy.atoms import ATOM_LEVEL, commune_sets, decompositions
 from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe
 
 
@@ -46,7 +47,8 @@ class Equations:
         return f"{describe(self.keys, row['total'])} = Σ {row['kind']} {row['detail']} ({size} cellules)"
 
 
-def build_equations(cells: pd.DataFrame, membership: pd.DataFrame, modalities: pd.DataFrame) -> Equations:
+def build_equations(cells: pd.DataFrame, membership: pd.DataFrame, modalities: pd.DataFrame,
+                    atoms: pd.DataFrame | None = None) -> Equations:
     """All equations among present cells; a part missing from `cells` is taken as empty.
 
     modalities: dimension, modalite, parent (like int_modalites; parent NULL = sums to the total).
@@ -54,10 +56,13 @@ def build_equations(cells: pd.DataFrame, membership: pd.DataFrame, modalities: p
     membership: niveau, code, depcom (optionally millesime) for every territory, the commune
     itself included (like ref_territoire_commune); list only territories whose cells are all
     in `cells` or truly empty — `check_equations` refuses an equation the values contradict.
+
+    atoms: dimension, code, depcom — the unpublished atoms (atoms.needed_atoms) whose cells are in
+    `cells` at niveau ATOM_LEVEL; without them a publication whose territories overlap is refused.
     """
     keys = canonical(cells)[list(KEY)]
     ids = keys.assign(cell=np.arange(len(keys)))
-    pairs = [_champ_pairs(ids), _dimension_pairs(ids, modalities), _geography_pairs(ids, membership)]
+    pairs = [_champ_pairs(ids), _dimension_pairs(ids, modalities), _geography_pairs(ids, membership, atoms)]
     terms, table = _assemble([p for p in pairs if len(p)])
     return _deduplicate(keys, terms, table)
 
@@ -102,91 +107,39 @@ def _dimension_pairs(ids: pd.DataFrame, modalities: pd.DataFrame) -> pd.DataFram
     return pairs.assign(kind="dimension")
 
 
-def geography_relation(membership: pd.DataFrame, parents: pd.DataFrame) -> pd.DataFrame:
-    """(niveau, code) → (niveau_part, code_part) where the parent is exactly the disjoint union of
-    its children of that level, for every parent listed in `parents` and every other level."""
-    by = ["millesime"] if "millesime" in membership.columns else []
-    members = membership[[*by, "niveau", "code", "depcom"]].astype(str).drop_duplicates()
-    if by:
-        members["millesime"] = members["millesime"].astype(int)
-    size = members.groupby([*by, "niveau", "code"]).size().rename("taille").reset_index()
-    child = members.rename(columns={"niveau": "niveau_part", "code": "code_part"})
-    joined = members.merge(parents, on=[*by, "niveau", "code"]).merge(child, on=[*by, "depcom"])
-    joined = joined[joined["niveau_part"] != joined["niveau"]]
-    parent_key, child_key = [*by, "niveau", "code"], [*by, "niveau", "code", "niveau_part", "code_part"]
-    common = joined.groupby(child_key).size().rename("commun").reset_index()
-    child_size = size.rename(columns={"niveau": "niveau_part", "code": "code_part", "taille": "taille_part"})
-    contained = common.merge(child_size, on=[*by, "niveau_part", "code_part"])
-    contained = contained[contained["commun"] == contained["taille_part"]]
-    level = [*parent_key, "niveau_part"]
-    covered = (joined.merge(contained[child_key], on=child_key).groupby(level)
-               .agg(union=("depcom", "nunique")).reset_index())
-    covered = covered.merge(contained.groupby(level).agg(somme=("taille_part", "sum")).reset_index(), on=level)
-    covered = covered.merge(size, on=parent_key)
-    exact = covered[(covered["union"] == covered["taille"]) & (covered["somme"] == covered["taille"])]
-    return contained.merge(exact[level], on=level)[child_key]
-
-
-def _geography_pairs(ids: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+def _geography_pairs(ids: pd.DataFrame, membership: pd.DataFrame, atoms: pd.DataFrame | None) -> pd.DataFrame:
+    """Each territory = the disjoint union of the largest smaller units inside it (atoms.decompositions),
+    per dimension: the territories of every level published for the dimension (a listed territory
+    absent from the cells is empty) and the atoms computed for it."""
     missing = [c for c in ("niveau", "code", "depcom") if c not in membership.columns]
     if missing:
         raise SecrecyError(f"appartenance territoriale : colonne absente {missing[0]!r}")
-    by = ["millesime"] if "millesime" in membership.columns else []
-    territories = ids[[*by, "niveau", "code"]].drop_duplicates()
-    known = membership[[*by, "niveau", "code"]].astype(str).drop_duplicates()
-    if by:
-        known["millesime"] = known["millesime"].astype(int)
-    absent = territories.merge(known, how="left", indicator=True).query("_merge == 'left_only'")
+    members = membership[["niveau", "code", "depcom"]].astype(str)
+    if atoms is not None and len(atoms):
+        members = pd.concat([members, atoms[["code", "depcom"]].astype(str).assign(niveau=ATOM_LEVEL)])
+    members = members.drop_duplicates()
+    territories = ids[["niveau", "code"]].drop_duplicates()
+    absent = territories.merge(members[["niveau", "code"]].drop_duplicates(), how="left", indicator=True)
+    absent = absent[absent["_merge"] == "left_only"]
     if len(absent):
         raise SecrecyError(f"territoire {absent.iloc[0]['niveau']} {absent.iloc[0]['code']!r} absent "
                            "de l'appartenance territoriale (niveau, code, depcom)")
-    relation = geography_relation(membership, territories)
-    # only a level published for the dimension decomposes it (its absent territories are then empty)
-    published = ids[["millesime", "niveau", "dimension"]].drop_duplicates().rename(columns={"niveau": "niveau_part"})
-    size = membership.astype({"niveau": str, "code": str}).groupby(["niveau", "code"])["depcom"].nunique()
-    decompositions = _direct(relation.merge(published, on=[*by, "niveau_part"]), ids,
-                             size.rename("taille").reset_index())
-    # cells meet their direct decompositions only: France × every commune would be tens of millions of rows
-    totals = ids.merge(decompositions, on=["millesime", "dimension", "niveau", "code"])
+    sets = commune_sets(members)
+    atom_dimensions = (atoms.astype(str).groupby("dimension")["code"].agg(set).to_dict()
+                       if atoms is not None and len(atoms) else {})
+    levels = ids[ids["niveau"] != ATOM_LEVEL].groupby(["millesime", "dimension"])["niveau"].agg(frozenset)
+    relation, cache = [], {}
+    for (millesime, dimension), published in levels.items():
+        chosen = frozenset(u for u in sets if u[0] in published or
+                           (u[0] == ATOM_LEVEL and u[1] in atom_dimensions.get(dimension, ())))
+        if chosen not in cache:
+            cache[chosen] = decompositions({u: sets[u] for u in chosen}, f"dimension {dimension}")
+        relation += [(millesime, dimension, *total, *part) for total, part in cache[chosen]]
+    relation = pd.DataFrame(relation, columns=["millesime", "dimension", "niveau", "code", "niveau_part", "code_part"])
+    totals = ids.merge(relation, on=["millesime", "dimension", "niveau", "code"])
     parts = ids.rename(columns={"niveau": "niveau_part", "code": "code_part", "cell": "part"})
     pairs = totals.merge(parts, on=["millesime", "champ", "dimension", "modalite", "niveau_part", "code_part"])
-    return pairs.assign(kind="geographie", detail=pairs["niveau_part"], **{m: True for m in MEASURES})
-
-
-def _direct(relation: pd.DataFrame, ids: pd.DataFrame, size: pd.DataFrame) -> pd.DataFrame:
-    """Drop a decomposition P = Σ L that follows from P = Σ M and, for each M of P, M = Σ L (commune →
-    EPCI → département makes département = Σ communes redundant): the attacker's equations keep the
-    same span, the suppression model gets much smaller. Territories absent from the cells are empty.
-
-    No cycles: each M of P must be a strictly smaller territory (size = number of communes), and at
-    P the levels are ordered by (number of present children, name): L is dropped through an M before
-    it only. By induction on (size of P, rank of L at P) every dropped equation stays in the span.
-    """
-    key = ["millesime", "dimension", "niveau", "code", "niveau_part"]
-    relation = relation[["millesime", "dimension", "niveau", "code", "niveau_part", "code_part"]].drop_duplicates()
-    present = ids[["millesime", "dimension", "niveau", "code"]].drop_duplicates()
-    children = relation.merge(present.rename(columns={"niveau": "niveau_part", "code": "code_part"}),
-                              on=["millesime", "dimension", "niveau_part", "code_part"])
-    count = children.groupby(key).size().rename("enfants").reset_index()
-    exact = relation[key].drop_duplicates().merge(count, on=key, how="left").fillna({"enfants": 0})
-    sized = children.merge(size, on=["niveau", "code"]).merge(
-        size.rename(columns={"niveau": "niveau_part", "code": "code_part", "taille": "taille_part"}),
-        on=["niveau_part", "code_part"])
-    smaller = sized[sized["taille_part"] < sized["taille"]]
-    # (P, M, c) × (c, L): for how many of P's present M-children is c = Σ L a decomposition
-    chain = smaller.merge(exact[key].rename(columns={"niveau": "niveau_part", "code": "code_part",
-                                                     "niveau_part": "niveau_fin"}),
-                          on=["millesime", "dimension", "niveau_part", "code_part"])
-    covered = chain.groupby([*key, "niveau_fin"]).size().rename("couverts").reset_index().merge(count, on=key)
-    through = covered[covered["couverts"] == covered["enfants"]]
-    through = through.merge(exact.rename(columns={"niveau_part": "niveau_fin", "enfants": "enfants_fin"}),
-                            on=["millesime", "dimension", "niveau", "code", "niveau_fin"])
-    before = (through["enfants"] < through["enfants_fin"]) | (
-        (through["enfants"] == through["enfants_fin"]) & (through["niveau_part"] < through["niveau_fin"]))
-    implied = through[before][["millesime", "dimension", "niveau", "code", "niveau_fin"]].drop_duplicates()
-    implied = implied.rename(columns={"niveau_fin": "niveau_part"}).assign(implied=True)
-    kept = relation.merge(implied, on=key, how="left")
-    return kept[kept["implied"].isna()].drop(columns="implied")
+    return pairs.assign(kind="geographie", detail="partition", **{m: True for m in MEASURES})
 
 
 def _assemble(pairs: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -25,10 +25,12 @@ COEFFICIENT_FLOOR = 1e-6
 
 class SuppressionModel:
     def __init__(self, keys: pd.DataFrame, terms: pd.DataFrame, holds: np.ndarray, values: np.ndarray,
-                 free: np.ndarray, primary: np.ndarray, singleton: np.ndarray, cost: np.ndarray,
+                 free: np.ndarray, primary: np.ndarray, always: np.ndarray, singleton: np.ndarray, cost: np.ndarray,
                  need: tuple[np.ndarray, np.ndarray], singleton_rule: bool, mip_rel_gap: float,
                  max_nodes: int = 5000):
+        """always: cells hidden whatever the mask (primaries and the unpublished atoms)."""
         self.keys, self.free, self.primary, self.gap, self.max_nodes = keys, free, primary, mip_rel_gap, max_nodes
+        self.always = always
         self.variable = np.full(len(free), -1)
         self.variable[free] = np.arange(free.sum())
         self.cost = cost[free]
@@ -40,7 +42,6 @@ class SuppressionModel:
         self._capacity(partners, holds, values, need)
         if singleton_rule:
             self._singletons(partners, singleton)
-        self.base_rows = self.count_rows
 
     # -- rows -------------------------------------------------------------------------------------
     def _add(self, row: np.ndarray, cells_or_vars: np.ndarray, coefficient: np.ndarray, lower: np.ndarray,
@@ -52,7 +53,7 @@ class SuppressionModel:
     def _pair_rule(self, terms: pd.DataFrame) -> None:
         size = terms.groupby("equation")["cell"].transform("size").to_numpy()
         alone = terms[size == 1]["cell"].to_numpy()
-        self.fixed_zero = alone
+        self.fixed_zero = alone[~self.always[alone]]
         if self.primary[alone].any():
             cell = alone[self.primary[alone]][0]
             raise SecrecyError(f"la cellule primaire {describe(self.keys, cell)} est la seule cellule non vide et "
@@ -60,11 +61,14 @@ class SuppressionModel:
         terms = terms[size >= 2]
         equations = np.unique(terms["equation"].to_numpy())
         self.count_y = len(equations)
-        y = self.free.sum() + np.searchsorted(equations, terms["equation"].to_numpy())
-        n = len(terms)
-        # s_i − y_e ≤ 0, written −s_i + y_e ≥ 0
-        self._add(np.repeat(np.arange(n), 2), np.column_stack([self.variable[terms["cell"]], y]).ravel(),
+        # s_i − y_e ≤ 0, written −s_i + y_e ≥ 0; an unpublished non-primary cell (an atom) needs no partner
+        # of its own: derived, it gives nothing away, yet it counts as a partner for the others
+        needing = terms[~(self.always & ~self.primary)[terms["cell"].to_numpy()]]
+        y = self.free.sum() + np.searchsorted(equations, needing["equation"].to_numpy())
+        n = len(needing)
+        self._add(np.repeat(np.arange(n), 2), np.column_stack([self.variable[needing["cell"]], y]).ravel(),
                   np.tile([-1.0, 1.0], n), np.zeros(n), are_cells=False)
+        n = len(terms)
         # Σ s_i − 2 y_e ≥ 0
         row = np.searchsorted(equations, terms["equation"].to_numpy())
         self._add(np.concatenate([row, np.arange(len(equations))]),
@@ -155,7 +159,7 @@ class SuppressionModel:
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = n, self.count_rows
         lp.col_cost_ = np.concatenate([self.cost, np.zeros(self.count_y)])
-        lp.col_lower_ = np.concatenate([self.primary[self.free].astype(float), np.zeros(self.count_y)])
+        lp.col_lower_ = np.concatenate([self.always[self.free].astype(float), np.zeros(self.count_y)])
         upper = np.ones(n)
         upper[self.variable[self.fixed_zero]] = 0.0
         lp.col_upper_ = upper

@@ -10,6 +10,7 @@ import pandas as pd
 
 from oress.config import SecretRules
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
+from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, empty_cells, measure_values, protection
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.milp import SuppressionModel
@@ -17,6 +18,9 @@ from oress.secrecy.primary import primary_status
 
 
 MILP_ROUNDS_SMALL = 3
+# failing bounds found per group of hidden cells before a repair round stops auditing that group: the
+# repair settles most of the rest, which the next round audits again
+REPAIR_BATCH = 256
 LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask must not depend on the machine
 
 
@@ -52,7 +56,8 @@ def headline_weight(cells: pd.DataFrame, rules: SecretRules) -> np.ndarray:
 def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
              must_publish: pd.Series | None = None, mip_rel_gap: float = 1e-4, max_rounds: int = 50,
              milp_rounds: int | None = None, block_by: str | None = None,
-             log: Callable[[str], None] | None = None) -> Protection:
+             log: Callable[[str], None] | None = None,
+             on_round: Callable[[dict], None] | None = None) -> Protection:
     """Mask the cells: primaries (A/B from nb_unites and part_max_*) and the cheapest secondary
     cells (D) such that the attacker audit passes for every primary and every measure.
 
@@ -72,17 +77,20 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     if not cells[list(KEY)].equals(equations.keys):
         raise SecrecyError("suppression : les cellules ne sont pas celles des équations (build_equations)")
     values = measure_values(cells)
-    empty = empty_cells(cells, values)
+    unpublished = cells["niveau"].to_numpy() == ATOM_LEVEL
+    # an empty published cell is known to be empty; an empty atom is an unknown like any other
+    empty = empty_cells(cells, values) & ~unpublished
     status = primary_status(cells, rules).to_numpy().astype(object)
     primary = status != ""
+    always = primary | unpublished
     forced = np.zeros(len(cells), bool) if must_publish is None else must_publish.to_numpy(bool)
     if (forced & primary).any():
         raise SecrecyError(f"la cellule {describe(cells, np.flatnonzero(forced & primary)[0])} est imposée à la "
                            "publication mais relève du secret primaire")
     check_equations(equations, values)
-    cost = suppression_cost(values, empty, headline_weight(cells, rules))
+    cost = np.where(unpublished, 0.0, suppression_cost(values, empty | unpublished, headline_weight(cells, rules)))
     free = ~empty & ~forced
-    problem = (values, free, primary, cells["nb_unites"].to_numpy() == 1, cost, protection(values, rules))
+    problem = (values, free, primary, always, cells["nb_unites"].to_numpy() == 1, cost, protection(values, rules))
     targets = np.flatnonzero(primary)
     if block_by is not None and cells[block_by].nunique() > 1:
         model = BlockModels(equations, problem, cells[block_by].astype(str).to_numpy(), rules.regle_singletons,
@@ -94,6 +102,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     if milp_rounds is None:
         milp_rounds = MILP_ROUNDS_SMALL if len(targets) < LARGE_PUBLICATION else 1
     rounds, checked = [], targets
+    differencing = np.zeros(len(cells), bool)
     incidence = abs(equations.matrix()).tocsr()
     hidden = None
     for number in range(1, max_rounds + 1):
@@ -102,15 +111,17 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
             hidden, milp_seconds = model.solve()
             checked = targets
         attacks, seconds = attack_measures(equations, values, np.repeat(hidden[:, None], 4, axis=1),
-                                           checked, rules, exact=False)
+                                           checked, rules, exact=False,
+                                           max_failures=None if number < milp_rounds else REPAIR_BATCH)
         cuts = [cut for result in attacks for cut in result.cuts]
+        marks = [bool(unpublished[t]) for result in attacks for t in result.cut_targets]
         failing = np.unique(np.concatenate([checked[hidden[checked]][~result.ok] for result in attacks]))
         failures = sum(int((~result.ok).sum()) for result in attacks)
         if number < milp_rounds:
             added = model.add_cuts(cuts) if cuts else 0
         else:
-            added = repair(hidden, cuts, cost, free)
-            close_pairs(hidden, incidence, cost, free, primary)
+            added = repair(hidden, cuts, cost, free, marks, differencing)
+            close_pairs(hidden, incidence, cost, free, primary, unpublished)
             checked = failing
         rounds.append({"round": number, "mode": "MILP" if number < milp_rounds else "réparation",
                        "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
@@ -119,6 +130,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                        **{f"audit_{m}_seconds": s for m, s in zip(MEASURES, seconds)}})
         if log:
             log(_describe_round(rounds[-1]))
+        if on_round:
+            on_round(rounds[-1])
         if not failures:
             break
         if not added:
@@ -129,11 +142,13 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     status = status.astype(str)
     hidden_all = np.repeat(hidden[:, None], 4, axis=1)
     final, _ = attack_measures(equations, values, hidden_all, targets, rules, exact=exact_audit(targets))
+    differencing &= ~primary & (status == "D")
     result = AuditResult(intervals_frame(equations.keys, status, values, hidden_all, targets, final, rules),
-                         summary_frame(equations.keys, status, values, empty))
+                         summary_frame(equations.keys, status, values, empty_cells(cells, values), differencing))
     if not result.passed:
         raise SecrecyError("audit final en échec après convergence : publication refusée")
-    return Protection(cells.assign(secret=status), pd.DataFrame(rounds), result)
+    return Protection(cells.assign(secret=status), pd.DataFrame(rounds),
+                      AuditResult(result.intervals, result.summary, cells.loc[differencing & ~unpublished, list(KEY)]))
 
 
 class BlockModels:
@@ -155,7 +170,7 @@ class BlockModels:
         self.term_code = np.where((lowest == highest)[equation], term_code, -1)   # -1: between blocks
 
     def block(self, code: int) -> tuple[np.ndarray, SuppressionModel]:
-        values, free, primary, singleton, cost, (need_down, need_up) = self.problem
+        values, free, primary, always, singleton, cost, (need_down, need_up) = self.problem
         cells = np.flatnonzero(self.coded == code)
         local = np.full(len(self.coded), -1)
         local[cells] = np.arange(len(cells))
@@ -165,7 +180,7 @@ class BlockModels:
                               "coef": mine["coef"].to_numpy()})
         return cells, SuppressionModel(
             self.equations.keys.iloc[cells].reset_index(drop=True), terms, self.equations.holds()[kept],
-            values[cells], free[cells], primary[cells], singleton[cells], cost[cells],
+            values[cells], free[cells], primary[cells], always[cells], singleton[cells], cost[cells],
             (need_down[cells], need_up[cells]), self.singleton_rule, self.gap)
 
     def solve(self) -> tuple[np.ndarray, float]:
@@ -182,11 +197,12 @@ class BlockModels:
 
 
 def repair(hidden: np.ndarray, cuts: list[tuple[np.ndarray, np.ndarray]], cost: np.ndarray,
-           free: np.ndarray) -> int:
+           free: np.ndarray, marks: list[bool] | None = None, marked: np.ndarray | None = None) -> int:
     """Satisfy each cut Σ coefficient × s ≥ 1 by hiding its cheapest cells per unit of coefficient
-    (in place); return the number of cells newly hidden."""
+    (in place); return the number of cells newly hidden. A cell hidden for a cut whose mark is True
+    is set in `marked` (the cells hidden only to protect an unpublished atom)."""
     before = int(hidden.sum())
-    for cells, coefficient in cuts:
+    for number, (cells, coefficient) in enumerate(cuts):
         reached = coefficient[hidden[cells]].sum()
         order = np.argsort(cost[cells] / coefficient, kind="stable")
         for position in order:
@@ -197,15 +213,22 @@ def repair(hidden: np.ndarray, cuts: list[tuple[np.ndarray, np.ndarray]], cost: 
                 continue
             hidden[cell] = True
             reached += coefficient[position]
+            if marks is not None and marks[number]:
+                marked[cell] = True
     return int(hidden.sum()) - before
 
 
-def close_pairs(hidden: np.ndarray, incidence, cost: np.ndarray, free: np.ndarray, primary: np.ndarray) -> None:
+def close_pairs(hidden: np.ndarray, incidence, cost: np.ndarray, free: np.ndarray, primary: np.ndarray,
+                unpublished: np.ndarray | None = None) -> None:
     """The pair rule after a repair: an equation holding exactly one hidden cell gives it away, so hide
     that equation's cheapest other free cell — or, when there is none, publish the cell again (it
-    was derivable: showing it changes no attacker interval). In place, until no such equation is left."""
+    was derivable: showing it changes no attacker interval). An unpublished cell that is not primary
+    (an atom) may be derived: it neither triggers the rule nor is ever published. In place, until no
+    such equation is left."""
+    loose = np.zeros(len(hidden), bool) if unpublished is None else unpublished & ~primary
     for _ in range(len(hidden)):
-        single = np.flatnonzero(incidence @ hidden.astype(np.int64) == 1)
+        counted = incidence @ hidden.astype(np.int64)
+        single = np.flatnonzero((counted == 1) & (incidence @ (hidden & ~loose).astype(np.int64) == 1))
         if not len(single):
             return
         for equation in single:
@@ -215,7 +238,7 @@ def close_pairs(hidden: np.ndarray, incidence, cost: np.ndarray, free: np.ndarra
             candidates = row[~hidden[row] & free[row]]
             if len(candidates):
                 hidden[candidates[np.argmin(cost[candidates])]] = True
-            elif not primary[row[hidden[row]]].any():
+            elif not (primary | loose)[row[hidden[row]]].any():
                 hidden[row[hidden[row]]] = False
             else:
                 raise SecrecyError("protection impossible : une cellule primaire est seule masquée dans une équation")

@@ -1,6 +1,7 @@
 -- Every cell the publication may show, before secrecy: territory (all levels) ×
 -- champ × dimension × modalite × millésime, restricted to the (dimension, niveau)
--- pairs of ref_publication, with what the primary rules need: the number of
+-- pairs of ref_publication, and the cells of the unpublished atoms (niveau 'atome',
+-- int_territoire_dimension) the secrecy audit protects; with what the primary rules need: the number of
 -- enterprises (SIREN) and the largest enterprise's share of each measure.
 -- Every champ and modality is present, zero-filled, for each territory with data.
 -- Establishment counts are additive over establishment dimensions only: over job
@@ -40,8 +41,7 @@ uniques as (
            sum(u.etp) as etp, sum(u.remuneration_brute) as remuneration_brute, 1 as max_etablissements,
            max(u.max_postes) as max_postes, max(u.max_etp) as max_etp, max(u.max_remuneration) as max_remuneration
     from uniques_commune u
-    join ref_territoire_commune t on t.depcom = u.depcom
-    join ref_publication p on p.niveau = t.niveau and p.dimension = u.dimension
+    join int_territoire_dimension t on t.depcom = u.depcom and t.dimension = u.dimension
     group by all
 ),
 
@@ -53,8 +53,7 @@ par_unite as (
            sum(c.remuneration_brute) as remuneration_brute
     from contributions c
     join entreprises e on e.millesime = c.millesime and e.siren = c.siren
-    join ref_territoire_commune t on t.depcom = c.depcom
-    join ref_publication p on p.niveau = t.niveau and p.dimension = c.dimension
+    join int_territoire_dimension t on t.depcom = c.depcom and t.dimension = c.dimension
     left join ref_champs_agregation a on e.plusieurs_champs and a.champ_detail = c.champ_detail
     group by all
 ),
@@ -105,10 +104,9 @@ grille as (
     select distinct c.millesime, t.niveau, t.code, t.libelle, ch.champ, m.dimension, m.modalite,
            cast(ch.ordre as integer) as ordre_champ, m.ordre as ordre_modalite
     from (select distinct millesime, niveau, code from cellules) c
-    join (select distinct niveau, code, libelle from ref_territoire_commune) t using (niveau, code)
-    join ref_publication p on p.niveau = t.niveau
-    join dimensions_presentes d on d.millesime = c.millesime and d.dimension = p.dimension
-    join int_modalites m on m.dimension = p.dimension
+    join (select distinct niveau, code, libelle, dimension from int_territoire_dimension) t using (niveau, code)
+    join dimensions_presentes d on d.millesime = c.millesime and d.dimension = t.dimension
+    join int_modalites m on m.dimension = t.dimension
     cross join ref_champs ch
 ),
 
