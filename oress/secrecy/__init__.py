@@ -48,10 +48,10 @@ Rules come from ``oress.config.SecretRules`` (the spec's [secret] table).
 """
 from oress.secrecy.atoms import ATOM_LEVEL, needed_atoms
 from oress.secrecy.audit import AuditResult, audit, write_audit_report
-from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical
+from oress.secrecy.cells import ANNUAL, KEY, MEASURES, QUARTERLY, Measures, SecrecyError, canonical
 from oress.secrecy.equations import Equations, build_equations, check_equations
 from oress.secrecy.primary import primary_status
 from oress.secrecy.suppress import Protection, masked, suppress
 
-__all__ = ["ATOM_LEVEL", "needed_atoms", "KEY", "MEASURES", "AuditResult", "Equations", "Protection", "SecrecyError", "audit", "build_equations",
+__all__ = ["ANNUAL", "QUARTERLY", "Measures", "ATOM_LEVEL", "needed_atoms", "KEY", "MEASURES", "AuditResult", "Equations", "Protection", "SecrecyError", "audit", "build_equations",
            "canonical", "check_equations", "masked", "primary_status", "suppress", "write_audit_report"]

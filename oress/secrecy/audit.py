@@ -16,7 +16,8 @@ from oress.config import SecretRules
 from oress.files import write_atomically
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.attacker import Attack, attack
-from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, measure_values, protection
+from oress.secrecy.cells import KEY, SecrecyError, canonical, describe, measure_values, protection
+from oress.secrecy.cells import MEASURES
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.primary import DOMINANCE_SHARES, primary_status
 
@@ -51,10 +52,10 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
     """One attack per measure on the targets (cell ids); hidden is (cells × measures) bool. Measures are
     independent problems: above PARALLEL_MIN_TARGETS they run in worker processes, one per core (same
     result, the order of the LPs within a measure does not change)."""
-    need_down, need_up = protection(values, rules)
+    need_down, need_up = protection(values, rules, equations.measures)
     matrix, holds = equations.matrix(), equations.holds()
     jobs = []
-    for m in range(len(MEASURES)):
+    for m in range(len(equations.measures.names)):
         chosen = targets[hidden[targets, m]]
         jobs.append((matrix[holds[:, m]], values[:, m], hidden[:, m], chosen, need_down[chosen, m],
                      need_up[chosen, m], exact, max_failures))
@@ -77,11 +78,11 @@ def _timed_attack(job: tuple) -> tuple[Attack, float]:
 
 
 def intervals_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, hidden: np.ndarray,
-                    targets: np.ndarray, attacks: list[Attack], rules: SecretRules) -> pd.DataFrame:
+                    targets: np.ndarray, attacks: list[Attack], rules: SecretRules, measures) -> pd.DataFrame:
     """The audit rows; a primary left visible for a measure is pinned (lower = upper = value, not ok)."""
-    need_down, need_up = protection(values, rules)
+    need_down, need_up = protection(values, rules, measures)
     frames = []
-    for m, measure in enumerate(MEASURES):
+    for m, measure in enumerate(measures.names):
         lower, upper = values[targets, m].copy(), values[targets, m].copy()
         ok, extremes = np.zeros(len(targets), bool), np.ones(len(targets), bool)
         shown = hidden[targets, m]
@@ -97,7 +98,7 @@ def intervals_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, 
 
 
 def summary_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, empty: np.ndarray,
-                  differencing: np.ndarray | None = None) -> pd.DataFrame:
+                  differencing: np.ndarray | None = None, names: tuple[str, ...] = MEASURES) -> pd.DataFrame:
     """Per published niveau and 'ensemble' (the unpublished atoms are left out: nothing of theirs is shown);
     part_masquee_postes_differenciation: the share of postes hidden only to stop differencing."""
     published = keys["niveau"].to_numpy() != ATOM_LEVEL
@@ -105,7 +106,7 @@ def summary_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, em
     keys, status, values, empty = keys[published], status[published], values[published], empty[published]
     cells = keys[["niveau"]].assign(secret=status, vide=empty, differenciation=differencing[published])
     hidden = status != ""
-    for m, measure in enumerate(MEASURES):
+    for m, measure in enumerate(names):
         cells[f"valeur_{measure}"] = values[:, m]
         cells[f"masque_{measure}"] = np.where(hidden, values[:, m], 0.0)
     rows = []
@@ -113,12 +114,12 @@ def summary_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, em
         row = {"niveau": niveau, "cellules": len(group), "vides": int(group["vide"].sum()),
                "publiees": int((group["secret"] == "").sum())}
         row |= {statut: int((group["secret"] == statut).sum()) for statut in ("A", "B", "D")}
-        for measure in MEASURES:
+        for measure in names:
             total = group[f"valeur_{measure}"].sum()
             row[f"part_masquee_{measure}"] = group[f"masque_{measure}"].sum() / total if total else 0.0
-        postes = group["valeur_postes"].sum()
-        row["part_masquee_postes_differenciation"] = (
-            group.loc[group["differenciation"], "valeur_postes"].sum() / postes if postes else 0.0)
+        headline = group[f"valeur_{names[1]}"]
+        row[f"part_masquee_{names[1]}_differenciation"] = (
+            headline[group["differenciation"]].sum() / headline.sum() if headline.sum() else 0.0)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -128,15 +129,16 @@ def audit(published: pd.DataFrame, true_values: pd.DataFrame, equations: Equatio
     """Audit a written publication: `published` has the key, `secret` and the measures (NULL when
     hidden); `true_values` the key and the true measures (with nb_unites and part_max_* the primary
     rules are re-applied, so a primary left published is reported too)."""
-    shown = canonical(published, required=("secret", *MEASURES))
-    true = canonical(true_values, required=MEASURES)
+    names = equations.measures.names
+    shown = canonical(published, required=("secret", *names))
+    true = canonical(true_values, required=names)
     for name, frame in (("publication", shown), ("valeurs vraies", true)):
         if not frame[list(KEY)].equals(equations.keys):
             raise SecrecyError(f"audit : les cellules de la {name} ne sont pas celles des équations")
-    values = measure_values(true)
+    values = measure_values(true, equations.measures)
     check_equations(equations, values)
-    hidden = shown[list(MEASURES)].isna().to_numpy()
-    _check_published_values(shown, values, hidden)
+    hidden = shown[list(names)].isna().to_numpy()
+    _check_published_values(shown, values, hidden, names)
     status = shown["secret"].fillna("").astype(str).to_numpy()
     primary = np.isin(status, ["A", "B"])
     if "nb_unites" in true.columns and any(c in true.columns for c in DOMINANCE_SHARES):
@@ -144,16 +146,18 @@ def audit(published: pd.DataFrame, true_values: pd.DataFrame, equations: Equatio
     targets = np.flatnonzero(primary)
     attacks, _ = attack_measures(equations, values, hidden, targets, rules, exact=exact_audit(targets))
     empty = (true["nb_unites"].to_numpy() == 0) if "nb_unites" in true.columns else values[:, 0] == 0
-    return AuditResult(intervals_frame(equations.keys, status, values, hidden, targets, attacks, rules),
-                       summary_frame(equations.keys, status, values, empty))
+    return AuditResult(intervals_frame(equations.keys, status, values, hidden, targets, attacks, rules,
+                                       equations.measures),
+                       summary_frame(equations.keys, status, values, empty, names=names))
 
 
-def _check_published_values(shown: pd.DataFrame, values: np.ndarray, hidden: np.ndarray) -> None:
-    published = shown[list(MEASURES)].to_numpy(dtype=float)
+def _check_published_values(shown: pd.DataFrame, values: np.ndarray, hidden: np.ndarray,
+                            names: tuple[str, ...]) -> None:
+    published = shown[list(names)].to_numpy(dtype=float)
     different = ~hidden & (np.abs(np.nan_to_num(published) - values) > 0.005 + 1e-9 * np.abs(values))
     if different.any():
         row, m = np.argwhere(different)[0]
-        raise SecrecyError(f"audit : la cellule publiée {describe(shown, row)} a {MEASURES[m]} = "
+        raise SecrecyError(f"audit : la cellule publiée {describe(shown, row)} a {names[m]} = "
                            f"{published[row, m]:g} au lieu de {values[row, m]:g}")
 
 

@@ -1,6 +1,8 @@
 """The published cell: its key, its measures, the canonical order, and the protection each primary needs."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -8,6 +10,22 @@ from oress.config import SecretRules
 
 KEY = ("millesime", "niveau", "code", "champ", "dimension", "modalite")
 MEASURES = ("etablissements", "postes", "etp", "remuneration_brute")
+
+
+@dataclass(frozen=True)
+class Measures:
+    """The measures of a publication: names (the establishment count first, the headline count second:
+    costs are in its units), the SecretRules attribute holding each one's absolute protection minimum,
+    and the rounding each equation term may carry."""
+    names: tuple[str, ...]
+    minimum: tuple[str, ...]
+    tolerance: tuple[float, ...]
+
+
+ANNUAL = Measures(MEASURES, ("minimum_effectifs", "minimum_effectifs", "minimum_etp", "minimum_remuneration"),
+                  (1e-6, 1e-6, 0.5, 0.5))
+QUARTERLY = Measures(("etablissements", "effectif", "masse_salariale"),
+                     ("minimum_effectifs", "minimum_effectifs", "minimum_remuneration"), (1e-6, 1e-6, 0.5))
 
 
 class SecrecyError(ValueError):
@@ -33,13 +51,13 @@ def canonical(cells: pd.DataFrame, required: tuple[str, ...] = ()) -> pd.DataFra
     return ordered
 
 
-def measure_values(cells: pd.DataFrame) -> np.ndarray:
-    """The (cells × 4) array of true values; negative or missing values are input errors."""
-    values = cells[list(MEASURES)].to_numpy(dtype=float)
+def measure_values(cells: pd.DataFrame, measures: Measures = ANNUAL) -> np.ndarray:
+    """The (cells × measures) array of true values; negative or missing values are input errors."""
+    values = cells[list(measures.names)].to_numpy(dtype=float)
     bad = np.isnan(values) | (values < 0)
     if bad.any():
         row, column = np.argwhere(bad)[0]
-        raise SecrecyError(f"cellule {describe(cells, row)} : {MEASURES[column]} manquant ou négatif "
+        raise SecrecyError(f"cellule {describe(cells, row)} : {measures.names[column]} manquant ou négatif "
                            f"({values[row, column]!r}) ; les grandeurs doivent être ≥ 0")
     return values
 
@@ -54,19 +72,17 @@ def empty_cells(cells: pd.DataFrame, values: np.ndarray) -> np.ndarray:
     return empty
 
 
-def minima(rules: SecretRules) -> np.ndarray:
-    """The absolute minimum of the protection interval of each measure, in MEASURES order."""
-    return np.array([rules.minimum_effectifs, rules.minimum_effectifs, rules.minimum_etp,
-                     rules.minimum_remuneration], dtype=float)
+def minima(rules: SecretRules, measures: Measures = ANNUAL) -> np.ndarray:
+    """The absolute minimum of the protection interval of each measure, in `measures` order."""
+    return np.array([getattr(rules, name) for name in measures.minimum], dtype=float)
 
 
-def protection(values: np.ndarray, rules: SecretRules,
-               minimum: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def protection(values: np.ndarray, rules: SecretRules, measures: Measures = ANNUAL) -> tuple[np.ndarray, np.ndarray]:
     """How far down and up an attacker must be unable to pin each value: (need_down, need_up).
 
     Required interval = [max(v - need, 0), v + need], need = max(relative × v, minimum): a zero
-    value must still be able to reach the minimum, and no value can be pushed below 0. `minimum`: one
-    per column of `values` (default `minima(rules)`, for the four annual MEASURES).
+    value must still be able to reach the minimum, and no value can be pushed below 0; one column of
+    `values` per measure.
     """
-    need = np.maximum(rules.intervalle_protection * values, minima(rules) if minimum is None else minimum)
+    need = np.maximum(rules.intervalle_protection * values, minima(rules, measures))
     return np.minimum(need, values), need

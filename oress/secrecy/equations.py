@@ -8,7 +8,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from oress.secrecy.atoms import ATOM_LEVEL, commune_sets, decompositions
-from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe
+from oress.secrecy.cells import ANNUAL, KEY, SecrecyError, Measures, canonical, describe
 
 
 CHAMP_PARTS = {
@@ -21,8 +21,6 @@ CHAMP_PARTS = {
 # not additive over them (postes, etp and wages are); every other dimension partitions establishments
 JOB_DIMENSIONS = frozenset(("sexe", "age", "csp", "temps_travail", "contrat"))
 
-# equations must hold on the true values: exactly for counts, to rounding for etp and wages
-TOLERANCE_PER_TERM = np.array([1e-6, 1e-6, 0.5, 0.5])
 
 
 @dataclass(frozen=True)
@@ -32,6 +30,7 @@ class Equations:
     keys: pd.DataFrame
     terms: pd.DataFrame
     table: pd.DataFrame
+    measures: Measures = ANNUAL
 
     def matrix(self) -> sp.csr_matrix:
         return sp.csr_matrix((self.terms["coef"].to_numpy(float),
@@ -39,7 +38,7 @@ class Equations:
                              shape=(len(self.table), len(self.keys)))
 
     def holds(self) -> np.ndarray:
-        return self.table[list(MEASURES)].to_numpy(bool)
+        return self.table[list(self.measures.names)].to_numpy(bool)
 
     def label(self, equation: int) -> str:
         row = self.table.iloc[int(equation)]
@@ -48,7 +47,8 @@ class Equations:
 
 
 def build_equations(cells: pd.DataFrame, membership: pd.DataFrame, modalities: pd.DataFrame,
-                    atoms: pd.DataFrame | None = None) -> Equations:
+                    atoms: pd.DataFrame | None = None, measures: Measures = ANNUAL,
+                    champ_parts: dict[str, tuple[str, ...]] = CHAMP_PARTS) -> Equations:
     """All equations among present cells; a part missing from `cells` is taken as empty.
 
     modalities: dimension, modalite, parent (like int_modalites; parent NULL = sums to the total).
@@ -62,21 +62,23 @@ def build_equations(cells: pd.DataFrame, membership: pd.DataFrame, modalities: p
     """
     keys = canonical(cells)[list(KEY)]
     ids = keys.assign(cell=np.arange(len(keys)))
-    pairs = [_champ_pairs(ids), _dimension_pairs(ids, modalities), _geography_pairs(ids, membership, atoms)]
-    terms, table = _assemble([p for p in pairs if len(p)])
-    return _deduplicate(keys, terms, table)
+    names = measures.names
+    pairs = [_champ_pairs(ids, champ_parts, names), _dimension_pairs(ids, modalities, names),
+             _geography_pairs(ids, membership, atoms, names)]
+    terms, table = _assemble([p for p in pairs if len(p)], names)
+    return _deduplicate(keys, terms, table, measures)
 
 
-def _champ_pairs(ids: pd.DataFrame) -> pd.DataFrame:
-    relation = pd.DataFrame([(t, p) for t, parts in CHAMP_PARTS.items() for p in parts],
+def _champ_pairs(ids: pd.DataFrame, champ_parts: dict, names: tuple[str, ...]) -> pd.DataFrame:
+    relation = pd.DataFrame([(t, p) for t, parts in champ_parts.items() for p in parts],
                             columns=["champ", "champ_part"])
     totals = ids.merge(relation, on="champ")
     parts = ids.rename(columns={"champ": "champ_part", "cell": "part"})
     pairs = totals.merge(parts, on=["millesime", "niveau", "code", "dimension", "modalite", "champ_part"])
-    return pairs.assign(kind="champ", detail=pairs["champ"], **{m: True for m in MEASURES})
+    return pairs.assign(kind="champ", detail=pairs["champ"], **{m: True for m in names})
 
 
-def _dimension_relation(present: pd.DataFrame, modalities: pd.DataFrame) -> pd.DataFrame:
+def _dimension_relation(present: pd.DataFrame, modalities: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
     """(total dimension, total modalité) → part modality, from int_modalites: a modality with a
     parent sums into its parent, one without into the cell's total (dimension and modalité
     'ensemble')."""
@@ -90,8 +92,8 @@ def _dimension_relation(present: pd.DataFrame, modalities: pd.DataFrame) -> pd.D
         raise SecrecyError(f"modalité {first['modalite']!r} de la dimension {first['dimension']!r} absente "
                            "de la nomenclature des modalités (int_modalites)")
     parent = tree["parent"].where(tree["parent"].notna() & (tree["parent"] != ""))
-    additive = {m: np.ones(len(tree), bool) for m in MEASURES}
-    additive["etablissements"] = ~tree["dimension"].isin(JOB_DIMENSIONS).to_numpy()
+    additive = {m: np.ones(len(tree), bool) for m in names}
+    additive[names[0]] = ~tree["dimension"].isin(JOB_DIMENSIONS).to_numpy()   # the establishment count
     return pd.DataFrame({
         "dimension": np.where(parent.isna(), "ensemble", tree["dimension"]),
         "modalite": parent.fillna("ensemble").to_numpy(),
@@ -99,15 +101,16 @@ def _dimension_relation(present: pd.DataFrame, modalities: pd.DataFrame) -> pd.D
         "detail": tree["dimension"] + ":" + parent.fillna("ensemble"), **additive})
 
 
-def _dimension_pairs(ids: pd.DataFrame, modalities: pd.DataFrame) -> pd.DataFrame:
-    relation = _dimension_relation(ids[["dimension", "modalite"]].drop_duplicates(), modalities)
+def _dimension_pairs(ids: pd.DataFrame, modalities: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    relation = _dimension_relation(ids[["dimension", "modalite"]].drop_duplicates(), modalities, names)
     totals = ids.merge(relation, on=["dimension", "modalite"])
     parts = ids.rename(columns={"dimension": "dimension_part", "modalite": "modalite_part", "cell": "part"})
     pairs = totals.merge(parts, on=["millesime", "niveau", "code", "champ", "dimension_part", "modalite_part"])
     return pairs.assign(kind="dimension")
 
 
-def _geography_pairs(ids: pd.DataFrame, membership: pd.DataFrame, atoms: pd.DataFrame | None) -> pd.DataFrame:
+def _geography_pairs(ids: pd.DataFrame, membership: pd.DataFrame, atoms: pd.DataFrame | None,
+                     names: tuple[str, ...]) -> pd.DataFrame:
     """Each territory = the disjoint union of the largest smaller units inside it (atoms.decompositions),
     per dimension: the territories of every level published for the dimension (a listed territory
     absent from the cells is empty) and the atoms computed for it."""
@@ -139,37 +142,39 @@ def _geography_pairs(ids: pd.DataFrame, membership: pd.DataFrame, atoms: pd.Data
     totals = ids.merge(relation, on=["millesime", "dimension", "niveau", "code"])
     parts = ids.rename(columns={"niveau": "niveau_part", "code": "code_part", "cell": "part"})
     pairs = totals.merge(parts, on=["millesime", "champ", "dimension", "modalite", "niveau_part", "code_part"])
-    return pairs.assign(kind="geographie", detail="partition", **{m: True for m in MEASURES})
+    return pairs.assign(kind="geographie", detail="partition", **{m: True for m in names})
 
 
-def _assemble(pairs: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _assemble(pairs: list[pd.DataFrame], names: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Number equations (total cell, kind, detail) and lay out their terms: total +1, parts −1."""
-    columns = ["cell", "part", "kind", "detail", *MEASURES]
+    columns = ["cell", "part", "kind", "detail", *names]
     links = pd.concat([p[columns] for p in pairs], ignore_index=True) if pairs else pd.DataFrame(columns=columns)
     links = links.sort_values(["cell", "kind", "detail", "part"], kind="stable").reset_index(drop=True)
     links["equation"] = links.groupby(["cell", "kind", "detail"], sort=False).ngroup()
-    table = links.drop_duplicates("equation")[["equation", "kind", "cell", "detail", *MEASURES]]
+    table = links.drop_duplicates("equation")[["equation", "kind", "cell", "detail", *names]]
     table = table.rename(columns={"cell": "total"}).reset_index(drop=True)
     totals = table[["equation", "total"]].rename(columns={"total": "cell"}).assign(coef=1)
     parts = links[["equation", "part"]].rename(columns={"part": "cell"}).assign(coef=-1)
     return pd.concat([totals, parts], ignore_index=True), table
 
 
-def _deduplicate(keys: pd.DataFrame, terms: pd.DataFrame, table: pd.DataFrame) -> Equations:
+def _deduplicate(keys: pd.DataFrame, terms: pd.DataFrame, table: pd.DataFrame, measures: Measures) -> Equations:
     """One equation per set of terms (up to sign); it holds for the union of its generators' measures."""
+    names = list(measures.names)
     if table.empty:
-        return Equations(keys, terms.astype(int), table)
+        return Equations(keys, terms.astype(int), table.reindex(columns=["equation", "kind", "total", "detail", *names]),
+                         measures)
     terms = terms.sort_values(["equation", "cell"], kind="stable")
     sign = terms.groupby("equation")["coef"].transform("first")
     token = (terms["cell"] * 2 + (terms["coef"] * sign > 0)).astype(str)
     signature = token.groupby(terms["equation"]).agg(" ".join)
     first = signature.groupby(signature, sort=False).ngroup()
     table = table.assign(equation=first.loc[table["equation"]].to_numpy())
-    flags = table.groupby("equation")[list(MEASURES)].any()
-    table = table.drop_duplicates("equation").drop(columns=list(MEASURES)).merge(flags, on="equation")
+    flags = table.groupby("equation")[names].any()
+    table = table.drop_duplicates("equation").drop(columns=names).merge(flags, on="equation")
     terms = terms.assign(equation=first.loc[terms["equation"]].to_numpy())
     terms = terms.drop_duplicates(["equation", "cell"]).reset_index(drop=True)
-    return Equations(keys, terms[["equation", "cell", "coef"]].astype(int), table.reset_index(drop=True))
+    return Equations(keys, terms[["equation", "cell", "coef"]].astype(int), table.reset_index(drop=True), measures)
 
 
 def check_equations(equations: Equations, values: np.ndarray) -> np.ndarray:
@@ -177,12 +182,12 @@ def check_equations(equations: Equations, values: np.ndarray) -> np.ndarray:
     residual = equations.matrix() @ values
     size = np.bincount(equations.terms["equation"], minlength=len(equations.table))
     scale = np.abs(equations.matrix()) @ values
-    tolerance = np.outer(size, TOLERANCE_PER_TERM) + 1e-9 * scale
+    tolerance = np.outer(size, equations.measures.tolerance) + 1e-9 * scale
     broken = equations.holds() & (np.abs(residual) > tolerance)
     if broken.any():
         equation, measure = np.argwhere(broken)[0]
         raise SecrecyError(
             f"{int(broken.sum())} équation(s) d'additivité contredites par les valeurs, p. ex. "
-            f"{equations.label(equation)} pour {MEASURES[measure]} (écart {residual[equation, measure]:g}) : "
+            f"{equations.label(equation)} pour {equations.measures.names[measure]} (écart {residual[equation, measure]:g}) : "
             "une cellule manque ou l'appartenance territoriale liste un territoire non publié")
     return np.where(equations.holds(), residual, 0.0)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from oress.secrecy.cells import MEASURES, SecrecyError, describe
+from oress.secrecy.cells import SecrecyError, describe
 
 CAPACITY_MAX_TERMS = 60   # larger equations are left to the audit's cuts (their rows grow as terms²)
 COEFFICIENT_FLOOR = 1e-6
@@ -27,10 +27,10 @@ class SuppressionModel:
     def __init__(self, keys: pd.DataFrame, terms: pd.DataFrame, holds: np.ndarray, values: np.ndarray,
                  free: np.ndarray, primary: np.ndarray, always: np.ndarray, singleton: np.ndarray, cost: np.ndarray,
                  need: tuple[np.ndarray, np.ndarray], singleton_rule: bool, mip_rel_gap: float,
-                 max_nodes: int = 5000):
+                 max_nodes: int = 5000, names: tuple[str, ...] = ()):
         """always: cells hidden whatever the mask (primaries and the unpublished atoms)."""
         self.keys, self.free, self.primary, self.gap, self.max_nodes = keys, free, primary, mip_rel_gap, max_nodes
-        self.always = always
+        self.always, self.names = always, names
         self.variable = np.full(len(free), -1)
         self.variable[free] = np.arange(free.sum())
         self.cost = cost[free]
@@ -111,7 +111,8 @@ class SuppressionModel:
         heads = pairs.drop_duplicates("group")
         group_equation, group_cell = heads["equation"].to_numpy(), heads["cell"].to_numpy()
         p, j, same = pairs["cell"].to_numpy(), pairs["cell_j"].to_numpy(), pairs["same"].to_numpy()
-        for m, measure in enumerate(MEASURES):
+        for m in range(values.shape[1]):
+            measure = self.names[m] if m < len(self.names) else str(m)
             for direction, required in zip(("vers le bas", "vers le haut"), need):
                 eligible = holds[group_equation, m] & (required[group_cell, m] > 0)
                 with np.errstate(divide="ignore", invalid="ignore"):

@@ -6,7 +6,8 @@ import pandas as pd
 
 from oress.config import SecretRules
 
-# the largest enterprise's share of each measure; part_max_etablissements is optional
+# the largest enterprise's share of each annual measure (the quarterly cells carry part_max_effectif,
+# part_max_masse_salariale); part_max_etablissements is optional
 DOMINANCE_SHARES = ("part_max_etablissements", "part_max_postes", "part_max_etp", "part_max_remuneration")
 
 
@@ -17,7 +18,7 @@ def primary_status(cells: pd.DataFrame, rules: SecretRules) -> pd.Series:
     to 0) never makes a cell dominant. Empty cells (0 units) are never secret. One status per cell
     for all its measures.
     """
-    shares = [c for c in DOMINANCE_SHARES if c in cells.columns]
+    shares = [c for c in cells.columns if c.startswith("part_max_")]   # every measure the cells carry
     if "nb_unites" not in cells.columns or not shares:
         raise ValueError("primary_status : colonnes nb_unites et part_max_* requises")
     units = cells["nb_unites"].to_numpy()

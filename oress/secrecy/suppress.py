@@ -11,7 +11,7 @@ import pandas as pd
 from oress.config import SecretRules
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
 from oress.secrecy.atoms import ATOM_LEVEL
-from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, empty_cells, measure_values, protection
+from oress.secrecy.cells import ANNUAL, KEY, Measures, SecrecyError, canonical, describe, empty_cells, measure_values, protection
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.milp import SuppressionModel
 from oress.secrecy.primary import primary_status
@@ -48,9 +48,12 @@ def suppression_cost(values: np.ndarray, empty: np.ndarray, weight: np.ndarray |
 
 
 def headline_weight(cells: pd.DataFrame, rules: SecretRules) -> np.ndarray:
-    """poids_totaux on the headline cells (dimension `ensemble`), 1 elsewhere: the key figures of a
-    territory are what its readers look for; their breakdowns give way first."""
-    return np.where(cells["dimension"].to_numpy() == "ensemble", rules.poids_totaux, 1.0)
+    """poids_totaux on the headline cells, 1 elsewhere: the key figures of a territory are what its
+    readers look for; their breakdowns give way first. Headlines: the bool column `titre` when the cells
+    carry one (the quarterly note's ensemble privé), else dimension `ensemble`."""
+    headline = cells["titre"].to_numpy(bool) if "titre" in cells.columns else \
+        cells["dimension"].to_numpy() == "ensemble"
+    return np.where(headline, rules.poids_totaux, 1.0)
 
 
 def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
@@ -73,10 +76,11 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     one MILP per région, linear in the number of régions, not one MILP too large to solve); the
     equations between blocks are left to the global audit and the repair rounds, which see them all.
     """
-    cells = canonical(cells, required=(*MEASURES, "nb_unites"))
+    names = equations.measures.names
+    cells = canonical(cells, required=(*names, "nb_unites"))
     if not cells[list(KEY)].equals(equations.keys):
         raise SecrecyError("suppression : les cellules ne sont pas celles des équations (build_equations)")
-    values = measure_values(cells)
+    values = measure_values(cells, equations.measures)
     unpublished = cells["niveau"].to_numpy() == ATOM_LEVEL
     # an empty published cell is known to be empty; an empty atom is an unknown like any other
     empty = empty_cells(cells, values) & ~unpublished
@@ -90,7 +94,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     check_equations(equations, values)
     cost = np.where(unpublished, 0.0, suppression_cost(values, empty | unpublished, headline_weight(cells, rules)))
     free = ~empty & ~forced
-    problem = (values, free, primary, always, cells["nb_unites"].to_numpy() == 1, cost, protection(values, rules))
+    problem = (values, free, primary, always, cells["nb_unites"].to_numpy() == 1, cost, protection(values, rules, equations.measures))
     targets = np.flatnonzero(primary)
     if block_by is not None and cells[block_by].nunique() > 1:
         model = BlockModels(equations, problem, cells[block_by].astype(str).to_numpy(), rules.regle_singletons,
@@ -98,7 +102,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         milp_rounds = 1
     else:
         model = SuppressionModel(equations.keys, equations.terms, equations.holds(), *problem,
-                                 rules.regle_singletons, mip_rel_gap)
+                                 rules.regle_singletons, mip_rel_gap, names=names)
     if milp_rounds is None:
         milp_rounds = MILP_ROUNDS_SMALL if len(targets) < LARGE_PUBLICATION else 1
     rounds, checked = [], targets
@@ -110,7 +114,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         if number <= milp_rounds:
             hidden, milp_seconds = model.solve()
             checked = targets
-        attacks, seconds = attack_measures(equations, values, np.repeat(hidden[:, None], 4, axis=1),
+        attacks, seconds = attack_measures(equations, values, np.repeat(hidden[:, None], len(names), axis=1),
                                            checked, rules, exact=False,
                                            max_failures=None if number < milp_rounds else REPAIR_BATCH)
         cuts = [cut for result in attacks for cut in result.cuts]
@@ -127,7 +131,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                        "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
                        "secondaries": int((hidden & ~primary).sum()), "failures": failures, "cuts": added,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
-                       **{f"audit_{m}_seconds": s for m, s in zip(MEASURES, seconds)}})
+                       "audit_seconds": sum(seconds), **{f"audit_{m}_seconds": s for m, s in zip(names, seconds)}})
         if log:
             log(_describe_round(rounds[-1]))
         if on_round:
@@ -140,11 +144,12 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         raise SecrecyError(f"protection non trouvée en {max_rounds} tours : agréger la publication")
     status[hidden & ~primary] = "D"
     status = status.astype(str)
-    hidden_all = np.repeat(hidden[:, None], 4, axis=1)
+    hidden_all = np.repeat(hidden[:, None], len(names), axis=1)
     final, _ = attack_measures(equations, values, hidden_all, targets, rules, exact=exact_audit(targets))
     differencing &= ~primary & (status == "D")
-    result = AuditResult(intervals_frame(equations.keys, status, values, hidden_all, targets, final, rules),
-                         summary_frame(equations.keys, status, values, empty_cells(cells, values), differencing))
+    result = AuditResult(intervals_frame(equations.keys, status, values, hidden_all, targets, final, rules,
+                                         equations.measures),
+                         summary_frame(equations.keys, status, values, empty_cells(cells, values), differencing, names))
     if not result.passed:
         raise SecrecyError("audit final en échec après convergence : publication refusée")
     return Protection(cells.assign(secret=status), pd.DataFrame(rounds),
@@ -181,7 +186,7 @@ class BlockModels:
         return cells, SuppressionModel(
             self.equations.keys.iloc[cells].reset_index(drop=True), terms, self.equations.holds()[kept],
             values[cells], free[cells], primary[cells], always[cells], singleton[cells], cost[cells],
-            (need_down[cells], need_up[cells]), self.singleton_rule, self.gap)
+            (need_down[cells], need_up[cells]), self.singleton_rule, self.gap, names=self.equations.measures.names)
 
     def solve(self) -> tuple[np.ndarray, float]:
         hidden, total = np.zeros(len(self.coded), bool), 0.0
@@ -246,16 +251,16 @@ def close_pairs(hidden: np.ndarray, incidence, cost: np.ndarray, free: np.ndarra
 
 
 def _describe_round(row: dict) -> str:
-    audit = sum(row[f"audit_{m}_seconds"] for m in MEASURES)
+    audit = row["audit_seconds"]
     added = "coupes" if row["mode"] == "MILP" else "cellules ajoutées"
     return (f"tour {row['round']} : {row['primaries']} primaires, {row['secondaries']} secondaires, "
             f"{row['failures']} intervalles trop étroits → {row['cuts']} {added} ; "
             f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP)")
 
 
-def masked(protected: pd.DataFrame) -> pd.DataFrame:
-    """The published view: the four measures set to NULL wherever `secret` is not ''."""
+def masked(protected: pd.DataFrame, measures: Measures = ANNUAL) -> pd.DataFrame:
+    """The published view: the measures set to NULL wherever `secret` is not ''."""
     shown = protected.copy()
-    for measure in MEASURES:
+    for measure in measures.names:
         shown[measure] = shown[measure].where(shown["secret"] == "")
     return shown
