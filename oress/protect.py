@@ -102,7 +102,8 @@ def build_published(connection, rules: SecretRules, log: Callable[[str], None] |
 def status_counts(protections: dict[int, Protection]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for protection in protections.values():
-        for status, count in protection.cells["secret"].value_counts().items():
+        published = protection.cells[protection.cells["niveau"] != ATOM_LEVEL]   # atoms: never published
+        for status, count in published["secret"].value_counts().items():
             counts[status or "publie"] = counts.get(status or "publie", 0) + int(count)
     return dict(sorted(counts.items()))
 

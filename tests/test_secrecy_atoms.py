@@ -129,3 +129,25 @@ def test_a_bassin_equal_to_one_commune_shares_its_totals():
     protection = suppress(pd.DataFrame(rows), equations, RULES)
     secret = protection.cells.set_index("code")["secret"].to_dict()
     assert secret["c1"] == "A" and secret["K"] == secret["c2"] == "D"
+
+
+def test_an_establishment_count_by_job_attribute_bounds_the_hidden_total():
+    """c1 has 5 establishments, all employing women (published: 5 under sexe F); its total (marked B) and
+    c2's are hidden, their sum E = 15 published. Equations alone leave c1's count in [0, 15]; the
+    reader also knows F ≤ total, so c1 ≥ 5: pinned from below, the 10 % room down (4,5) is gone."""
+    members = membership({("epci", "E"): ["c1", "c2"]})
+    sexes = pd.DataFrame({"dimension": ["sexe", "sexe"], "modalite": ["F", "H"], "parent": [None, None]})
+    rows = [cell("commune", "c1", "ensemble", 90, 5), cell("commune", "c2", "ensemble", 100, 10),
+            cell("epci", "E", "ensemble", 190, 15),
+            cell("commune", "c1", "ensemble", 50, 5, dimension="sexe", modalite="F"),
+            cell("commune", "c1", "ensemble", 40, 4, dimension="sexe", modalite="H")]
+    cells = pd.DataFrame(rows)
+    equations = build_equations(cells, members, sexes)
+    assert len(equations.bounds) == 2                       # F ≤ total and H ≤ total for c1
+    status = np.where(cells["code"].eq("c1") & cells["dimension"].eq("ensemble"), "B",
+                      np.where(cells["code"].eq("c2") | cells["modalite"].eq("H"), "D", ""))
+    result = audit(masked(cells.assign(secret=status)), cells, equations, RULES)
+    count = result.intervals.query("code == 'c1' and measure == 'etablissements'").iloc[0]
+    assert (count["lower"], count["upper"], count["ok"]) == (5, 15, False)
+    postes = result.intervals.query("code == 'c1' and measure == 'postes'").iloc[0]
+    assert (postes["lower"], postes["upper"], postes["ok"]) == (50, 190, True)    # F 50 + H ≥ 0: room enough

@@ -33,16 +33,22 @@ class Attack:
 
 
 class _GroupLP:
-    """min c·x subject to M x = rhs, x ≥ 0, for one group of hidden cells; the objective changes."""
+    """min c·x subject to M x = rhs (inequality rows: M x ≤ rhs + slack), x ≥ 0, for one group of hidden
+    cells; the objective changes."""
 
-    def __init__(self, matrix: sp.csc_matrix, rhs: np.ndarray):
+    def __init__(self, matrix: sp.csc_matrix, rhs: np.ndarray, inequality: np.ndarray | None = None,
+                 slack: np.ndarray | None = None):
         self.size = matrix.shape[1]
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
         lp.col_cost_ = np.zeros(self.size)
         lp.col_lower_ = np.zeros(self.size)
         lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
-        lp.row_lower_ = lp.row_upper_ = rhs
+        if inequality is None or not inequality.any():
+            lp.row_lower_ = lp.row_upper_ = rhs
+        else:   # an inequality row: M x ≤ rhs + slack, no lower bound
+            lp.row_lower_ = np.where(inequality, -highspy.kHighsInf, rhs)
+            lp.row_upper_ = np.where(inequality, rhs + slack, rhs)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
         self.highs = highspy.Highs()
@@ -80,7 +86,8 @@ class _GroupLP:
 
 
 def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
-           need_down: np.ndarray, need_up: np.ndarray, exact: bool, max_failures: int | None = None) -> Attack:
+           need_down: np.ndarray, need_up: np.ndarray, exact: bool, max_failures: int | None = None,
+           inequalities: sp.csr_matrix | None = None) -> Attack:
     """Bounds of each target (hidden cell ids) for one measure.
 
     matrix: the equations that hold for this measure (rows) × cells; values: true values;
@@ -90,7 +97,14 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
     that many failing bounds, its bounds not yet settled are left undecided (ok False, bound NaN, no
     LP): a repair round fixes the failures found and audits those again (fewer LPs in all, since one
     repair settles many neighbours).
+    inequalities: rows G with G · cells ≤ 0 the reader also knows (an establishment count by job attribute
+    never exceeds the territory's establishment count).
     """
+    is_inequality = np.zeros(matrix.shape[0], bool)
+    if inequalities is not None and inequalities.shape[0]:
+        matrix = sp.vstack([matrix, inequalities]).tocsr()
+        is_inequality = np.concatenate([is_inequality, np.ones(inequalities.shape[0], bool)])
+    slack = -(matrix @ values)     # ≥ 0 on inequality rows (0 on equations, to rounding)
     lower, upper = np.full(len(targets), np.nan), np.full(len(targets), np.nan)
     ok = np.ones(len(targets), bool)
     result = Attack(lower, upper, ok, np.ones(len(targets), bool))
@@ -107,8 +121,10 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
         if len(group_rows) == 0:  # no equation: anything from 0 to infinity
             result.lower[chunk], result.upper[chunk] = 0.0, np.inf
             continue
-        _attack_group(result, chunk, members, linked[group_rows][:, members].tocsc(), rows[group_rows],
-                      matrix, values, hidden_ids, position, targets, need_down, need_up, exact, max_failures)
+        chosen = rows[group_rows]
+        _attack_group(result, chunk, members, linked[group_rows][:, members].tocsc(), chosen,
+                      matrix, values, hidden_ids, position, targets, need_down, need_up, exact, max_failures,
+                      (is_inequality[chosen], np.maximum(slack[chosen], 0.0)))
     return result
 
 
@@ -127,10 +143,11 @@ def _members(labels: np.ndarray) -> dict[int, np.ndarray]:
 
 
 def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, hidden_ids, position,
-                  targets, need_down, need_up, exact, max_failures=None) -> None:
+                  targets, need_down, need_up, exact, max_failures=None, inequality=(None, None)) -> None:
     true = values[hidden_ids[members]]
     scale = max(1.0, float(true.max()))   # wages reach 1e9 €: solve in units of the group's largest value
-    lp = _GroupLP(block, block @ (true / scale))
+    is_inequality, slack = inequality
+    lp = _GroupLP(block, block @ (true / scale), is_inequality, None if slack is None else slack / scale)
     seen_low, seen_high = true.copy(), true.copy()
     columns = np.searchsorted(members, position[targets[chunk]])
     if not exact and len(chunk) > 1:

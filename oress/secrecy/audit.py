@@ -57,8 +57,11 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
     jobs = []
     for m in range(len(equations.measures.names)):
         chosen = targets[hidden[targets, m]]
+        # the establishment count (first measure) also obeys the job-attribute inequalities
+        bounds = equations.inequalities() if m == 0 and equations.bounds is not None and len(equations.bounds) \
+            else None
         jobs.append((matrix[holds[:, m]], values[:, m], hidden[:, m], chosen, need_down[chosen, m],
-                     need_up[chosen, m], exact, max_failures))
+                     need_up[chosen, m], exact, max_failures, bounds))
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and len(targets) >= PARALLEL_MIN_TARGETS:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -1,7 +1,7 @@
 """Every additivity equation (total − Σ parts = 0) among the published cells: champ, dimension, geography."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -31,11 +31,21 @@ class Equations:
     terms: pd.DataFrame
     table: pd.DataFrame
     measures: Measures = ANNUAL
+    # (small, big) cell ids: the reader knows small ≤ big for the establishment count (the first measure)
+    bounds: pd.DataFrame | None = None
 
     def matrix(self) -> sp.csr_matrix:
         return sp.csr_matrix((self.terms["coef"].to_numpy(float),
                               (self.terms["equation"].to_numpy(), self.terms["cell"].to_numpy())),
                              shape=(len(self.table), len(self.keys)))
+
+    def inequalities(self) -> sp.csr_matrix:
+        """One row small − big ≤ 0 per bound, over the cells."""
+        pairs = self.bounds if self.bounds is not None else pd.DataFrame({"small": [], "big": []})
+        n = len(pairs)
+        return sp.csr_matrix((np.tile([1.0, -1.0], n), (np.repeat(np.arange(n), 2),
+                              np.column_stack([pairs["small"], pairs["big"]]).ravel().astype(int))),
+                             shape=(n, len(self.keys)))
 
     def holds(self) -> np.ndarray:
         return self.table[list(self.measures.names)].to_numpy(bool)
@@ -66,7 +76,16 @@ def build_equations(cells: pd.DataFrame, membership: pd.DataFrame, modalities: p
     pairs = [_champ_pairs(ids, champ_parts, names), _dimension_pairs(ids, modalities, names),
              _geography_pairs(ids, membership, atoms, names)]
     terms, table = _assemble([p for p in pairs if len(p)], names)
-    return _deduplicate(keys, terms, table, measures)
+    return replace(_deduplicate(keys, terms, table, measures), bounds=_count_bounds(ids))
+
+
+def _count_bounds(ids: pd.DataFrame) -> pd.DataFrame:
+    """An establishment counts in every job modality where it has a job: each such count is at most the
+    territory × champ's establishment count (dimension and modalité `ensemble`)."""
+    small = ids[ids["dimension"].isin(JOB_DIMENSIONS)]
+    big = ids[(ids["dimension"] == "ensemble") & (ids["modalite"] == "ensemble")]
+    pairs = small.merge(big, on=["millesime", "niveau", "code", "champ"], suffixes=("", "_big"))
+    return pd.DataFrame({"small": pairs["cell"].to_numpy(), "big": pairs["cell_big"].to_numpy()})
 
 
 def _champ_pairs(ids: pd.DataFrame, champ_parts: dict, names: tuple[str, ...]) -> pd.DataFrame:

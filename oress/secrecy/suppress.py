@@ -129,7 +129,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
             checked = failing
         rounds.append({"round": number, "mode": "MILP" if number < milp_rounds else "réparation",
                        "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
-                       "secondaries": int((hidden & ~primary).sum()), "failures": failures, "cuts": added,
+                       "secondaries": int((hidden & ~primary & ~unpublished).sum()), "failures": failures, "cuts": added,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
                        "audit_seconds": sum(seconds), **{f"audit_{m}_seconds": s for m, s in zip(names, seconds)}})
         if log:
