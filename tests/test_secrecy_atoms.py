@@ -151,3 +151,14 @@ def test_an_establishment_count_by_job_attribute_bounds_the_hidden_total():
     assert (count["lower"], count["upper"], count["ok"]) == (5, 15, False)
     postes = result.intervals.query("code == 'c1' and measure == 'postes'").iloc[0]
     assert (postes["lower"], postes["upper"], postes["ok"]) == (50, 190, True)    # F 50 + H ≥ 0: room enough
+
+
+def test_a_forced_cell_that_makes_protection_impossible_says_so():
+    """E = a + b with a alone (1 unit, A): forcing both E and b to be published gives a away as E − b."""
+    members = membership({("epci", "E"): ["a", "b"]})
+    cells = pd.DataFrame([cell("commune", "a", "ensemble", 5, 1), cell("commune", "b", "ensemble", 40, 4),
+                          cell("epci", "E", "ensemble", 45, 5)])
+    equations = build_equations(cells, members, SIZES)
+    forced = pd.Series([False, True, True])          # canonical order: commune a, commune b, epci E
+    with pytest.raises(SecrecyError, match="primaire 2018/commune/a/ensemble.*non imposée"):
+        suppress(cells, equations, RULES, must_publish=forced)

@@ -139,9 +139,13 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         if not failures:
             break
         if not added:
-            raise SecrecyError("protection impossible : l'audit échoue et aucune nouvelle contrainte ne le corrige")
+            named = ", ".join(describe(cells, cell) for cell in failing[:5])
+            blocked = " (cellules imposées à la publication en jeu)" if forced.any() else ""
+            raise SecrecyError(f"protection impossible{blocked} : {len(failing)} cellule(s) primaire(s) restent "
+                               f"déductibles et plus aucune cellule ne peut être masquée pour elles, p. ex. {named}")
     else:
-        raise SecrecyError(f"protection non trouvée en {max_rounds} tours : agréger la publication")
+        raise SecrecyError(f"protection non trouvée en {max_rounds} tours : agréger la publication "
+                           f"({len(failing)} cellules primaires encore exposées)")
     status[hidden & ~primary] = "D"
     status = status.astype(str)
     hidden_all = np.repeat(hidden[:, None], len(names), axis=1)
