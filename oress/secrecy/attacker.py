@@ -58,6 +58,10 @@ class _GroupLP:
             self.highs.setOptionValue(option, value)
         self.highs.passModel(lp)
         self.columns = np.arange(self.size, dtype=np.int32)
+        # the first solve starts cold: presolve makes it ~50× faster on a région's largest group (0,13 s
+        # instead of 6 s); the later ones start from its basis, presolve off
+        self.highs.setOptionValue("presolve", "on")
+        self.cold = True
 
     def solve(self, column: int, sign: float):
         """Optimum of sign × x[column] (None when unbounded), the point reached and the row duals."""
@@ -69,6 +73,9 @@ class _GroupLP:
         """Optimum of cost · x (None when unbounded), the point reached and the row duals."""
         self.highs.changeColsCost(self.size, self.columns, cost)
         self.highs.run()
+        if self.cold:
+            self.highs.setOptionValue("presolve", "off")
+            self.cold = False
         status = self.highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
