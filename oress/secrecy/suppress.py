@@ -21,6 +21,9 @@ MILP_ROUNDS_SMALL = 3
 # failing bounds found per group of hidden cells before a repair round stops auditing that group: the
 # repair settles most of the rest, which the next round audits again
 REPAIR_BATCH = 256
+# a primary still failing after this many repair rounds has its whole cut hidden (the cheapest cells alone
+# let the attacker find another way, round after round)
+EAGER_AFTER = 3
 LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask must not depend on the machine
 
 
@@ -57,7 +60,7 @@ def headline_weight(cells: pd.DataFrame, rules: SecretRules) -> np.ndarray:
 
 
 def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
-             must_publish: pd.Series | None = None, mip_rel_gap: float = 1e-4, max_rounds: int = 50,
+             must_publish: pd.Series | None = None, mip_rel_gap: float = 1e-4, max_rounds: int = 100,
              milp_rounds: int | None = None, block_by: str | None = None,
              log: Callable[[str], None] | None = None,
              on_round: Callable[[dict], None] | None = None) -> Protection:
@@ -107,6 +110,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         milp_rounds = MILP_ROUNDS_SMALL if len(targets) < LARGE_PUBLICATION else 1
     rounds, checked = [], targets
     differencing = np.zeros(len(cells), bool)
+    strikes = np.zeros(len(cells), int)   # audit rounds in which each primary failed
     incidence = abs(equations.matrix()).tocsr()
     hidden = None
     for number in range(1, max_rounds + 1):
@@ -119,12 +123,14 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                                            max_failures=None if number < milp_rounds else REPAIR_BATCH)
         cuts = [cut for result in attacks for cut in result.cuts]
         marks = [bool(unpublished[t]) for result in attacks for t in result.cut_targets]
+        strikes[np.unique([t for result in attacks for t in result.cut_targets]).astype(int)] += 1
+        eager = [bool(strikes[t] >= EAGER_AFTER) for result in attacks for t in result.cut_targets]
         failing = np.unique(np.concatenate([checked[hidden[checked]][~result.ok] for result in attacks]))
         failures = sum(int((~result.ok).sum()) for result in attacks)
         if number < milp_rounds:
             added = model.add_cuts(cuts) if cuts else 0
         else:
-            added = repair(hidden, cuts, cost, free, marks, differencing)
+            added = repair(hidden, cuts, cost, free, marks, differencing, eager)
             close_pairs(hidden, incidence, cost, free, primary, unpublished)
             checked = failing
         rounds.append({"round": number, "mode": "MILP" if number < milp_rounds else "réparation",
@@ -206,13 +212,15 @@ class BlockModels:
 
 
 def repair(hidden: np.ndarray, cuts: list[tuple[np.ndarray, np.ndarray]], cost: np.ndarray,
-           free: np.ndarray, marks: list[bool] | None = None, marked: np.ndarray | None = None) -> int:
+           free: np.ndarray, marks: list[bool] | None = None, marked: np.ndarray | None = None,
+           eager: list[bool] | None = None) -> int:
     """Satisfy each cut Σ coefficient × s ≥ 1 by hiding its cheapest cells per unit of coefficient
     (in place); return the number of cells newly hidden. A cell hidden for a cut whose mark is True
-    is set in `marked` (the cells hidden only to protect an unpublished atom)."""
+    is set in `marked` (the cells hidden only to protect an unpublished atom). An eager cut (its
+    primary kept failing round after round) gets every cell it names hidden, not just enough of them."""
     before = int(hidden.sum())
     for number, (cells, coefficient) in enumerate(cuts):
-        reached = coefficient[hidden[cells]].sum()
+        reached = -np.inf if eager is not None and eager[number] else coefficient[hidden[cells]].sum()
         order = np.argsort(cost[cells] / coefficient, kind="stable")
         for position in order:
             if reached >= 1 - 1e-9:
