@@ -212,3 +212,25 @@ def test_note_de_conjoncture_read_back(run):
     assert "apprentis" in flat and "MSA" in flat
     assert (folder / "note-conjoncture_pays_centre-test.pdf").is_file()
     assert (folder / "indicateurs_trimestriels.parquet").is_file()
+
+
+def test_quarterly_cells_pass_the_shared_engine_audit(run):
+    """pub_trimestres re-audited by oress.secrecy with the quarterly measures: every primary interval wide
+    enough. Saint-Lô's privé hors ESS 2017T4 (B, 61 salariés): ensemble privé 2017T4 (hidden, D) = ESS (A)
+    + privé hors ESS, so the attacker can move it down to 0 and up to the région's 157."""
+    from oress.config import SecretRules
+    from oress.secrecy import QUARTERLY, audit, build_equations
+    from oress.trimestres import CHAMP_PARTS
+
+    with duckdb.connect(str(run.warehouse), read_only=True) as connection:
+        true = connection.execute("select * from mart_trimestres").df()
+        published = connection.execute("select * from pub_trimestres").df()
+        membership = connection.execute("select niveau, code, depcom from ref_territoire_commune").df()
+    quarters = true[["dimension", "modalite"]].drop_duplicates().assign(parent=None)
+    equations = build_equations(true, membership, quarters, measures=QUARTERLY, champ_parts=CHAMP_PARTS)
+    result = audit(published, true, equations, SecretRules())
+    assert result.passed and set(result.intervals["measure"]) == set(QUARTERLY.names)
+    supermarket = result.intervals.query("niveau == 'commune' and code == '50502' and champ == 'prive_hors_ess' "
+                                         "and modalite == '2017T4' and measure == 'effectif'").iloc[0]
+    assert supermarket["secret"] == "B" and supermarket["value"] == 61
+    assert supermarket["lower"] <= 54.9 and supermarket["upper"] >= 67.1

@@ -21,9 +21,9 @@ MILP_ROUNDS_SMALL = 3
 # failing bounds found per group of hidden cells before a repair round stops auditing that group: the
 # repair settles most of the rest, which the next round audits again
 REPAIR_BATCH = 256
-# a primary still failing after this many repair rounds has its whole cut hidden (the cheapest cells alone
-# let the attacker find another way, round after round)
-EAGER_AFTER = 3
+# a primary still failing after this many repair rounds has its cut over-satisfied, by half a cut more each
+# further round (the cheapest cells alone let the attacker find another way, round after round)
+EAGER_AFTER = 4
 LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask must not depend on the machine
 
 
@@ -124,7 +124,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         cuts = [cut for result in attacks for cut in result.cuts]
         marks = [bool(unpublished[t]) for result in attacks for t in result.cut_targets]
         strikes[np.unique([t for result in attacks for t in result.cut_targets]).astype(int)] += 1
-        eager = [bool(strikes[t] >= EAGER_AFTER) for result in attacks for t in result.cut_targets]
+        eager = [1.0 + 0.5 * max(0, strikes[t] - EAGER_AFTER) for result in attacks for t in result.cut_targets]
         failing = np.unique(np.concatenate([checked[hidden[checked]][~result.ok] for result in attacks]))
         failures = sum(int((~result.ok).sum()) for result in attacks)
         if number < milp_rounds:
@@ -213,17 +213,18 @@ class BlockModels:
 
 def repair(hidden: np.ndarray, cuts: list[tuple[np.ndarray, np.ndarray]], cost: np.ndarray,
            free: np.ndarray, marks: list[bool] | None = None, marked: np.ndarray | None = None,
-           eager: list[bool] | None = None) -> int:
+           eager: list[float] | None = None) -> int:
     """Satisfy each cut Σ coefficient × s ≥ 1 by hiding its cheapest cells per unit of coefficient
     (in place); return the number of cells newly hidden. A cell hidden for a cut whose mark is True
-    is set in `marked` (the cells hidden only to protect an unpublished atom). An eager cut (its
-    primary kept failing round after round) gets every cell it names hidden, not just enough of them."""
+    is set in `marked` (the cells hidden only to protect an unpublished atom). `eager`: per cut, the
+    sum to reach (1 by default; more for a primary that keeps failing, so its cut is over-satisfied)."""
     before = int(hidden.sum())
     for number, (cells, coefficient) in enumerate(cuts):
-        reached = -np.inf if eager is not None and eager[number] else coefficient[hidden[cells]].sum()
+        goal = 1.0 if eager is None else eager[number]
+        reached = coefficient[hidden[cells]].sum()
         order = np.argsort(cost[cells] / coefficient, kind="stable")
         for position in order:
-            if reached >= 1 - 1e-9:
+            if reached >= goal - 1e-9:
                 break
             cell = cells[position]
             if hidden[cell] or not free[cell]:
