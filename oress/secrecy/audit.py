@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +39,9 @@ class AuditResult:
     'ensemble', the count of cells, empty, published, A, B, D and the share of each measure hidden."""
     intervals: pd.DataFrame
     summary: pd.DataFrame
-    # published cells the repair rounds hid to protect an unpublished atom (a difference of territories)
-    differencing: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(KEY)))
+    # published cells the repair rounds hid to protect an unpublished atom (a difference of territories);
+    # None for an audit of a written publication (`oress audit` does not know why a cell was hidden)
+    differencing: pd.DataFrame | None = None
 
     @property
     def passed(self) -> bool:
@@ -171,8 +172,9 @@ def write_audit_report(result: AuditResult, folder: Path, stem: str = "audit_sec
     paths = [folder / f"{stem}.parquet", folder / f"{stem}_resume.csv", folder / f"{stem}_differenciation.csv",
              folder / f"{stem}.html"]
     write_atomically(paths[0], lambda aside: result.intervals.to_parquet(aside, index=False))
-    write_atomically(paths[2], lambda aside: result.differencing.to_csv(aside, sep=";", index=False,
-                                                                        encoding="utf-8-sig"))
+    if result.differencing is not None:   # else the one `oress protect` wrote stays
+        write_atomically(paths[2], lambda aside: result.differencing.to_csv(aside, sep=";", index=False,
+                                                                            encoding="utf-8-sig"))
     write_atomically(paths[1], lambda aside: result.summary.to_csv(aside, sep=";", decimal=",", index=False,
                                                                    encoding="utf-8-sig"))
     write_atomically(paths[3], lambda aside: aside.write_text(_html(result), encoding="utf-8"))
@@ -190,7 +192,13 @@ def _html(result: AuditResult) -> str:
             "padding:2px 6px;text-align:right}</style><h1>Audit du secret statistique</h1>"
             f"<p>{html.escape(verdict)}</p><h2>Résumé</h2>{result.summary.to_html(index=False)}"
             f"<h2>{caption}</h2>{shown.to_html(index=False)}"
-            "<h2>Cellules masquées pour empêcher la différenciation</h2><p>Cellules publiables masquées "
+            f"{_differencing_html(result.differencing)}</html>\n")
+
+
+def _differencing_html(differencing: pd.DataFrame | None) -> str:
+    if differencing is None:
+        return ""
+    return ("<h2>Cellules masquées pour empêcher la différenciation</h2><p>Cellules publiables masquées "
             "uniquement pour protéger une cellule non publiée qu'un lecteur obtiendrait par différence entre "
-            f"territoires qui se recouvrent ({len(result.differencing)} cellules).</p>"
-            f"{result.differencing.head(500).to_html(index=False)}</html>\n")
+            f"territoires qui se recouvrent ({len(differencing)} cellules).</p>"
+            f"{differencing.head(500).to_html(index=False)}")
