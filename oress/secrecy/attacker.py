@@ -3,7 +3,9 @@
 Published cells are constants, hidden cells are variables ≥ 0, and every equation that holds for
 the measure links them. Hidden cells fall into independent groups (connected through equations
 with hidden cells), so each group is a small LP solved with HiGHS, warm-started from one target
-to the next. A failing bound yields a cut (see `_cut`).
+to the next. A failing bound yields a cut (see `_cut`). In a large group (a région's territories tied
+together by the atoms) one LP costs 50 ms to 1 s: its pending bounds are first tried on the target's
+neighbourhood alone (`_Neighbourhood`), a conservative LP of a few hundred cells.
 """
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ class Attack:
     cuts: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     cut_targets: list[int] = field(default_factory=list)   # the cell each cut protects
     lp_count: int = 0
+    local_lps: int = 0      # of lp_count, LPs on a target's neighbourhood (`_Neighbourhood`)
+    local_cuts: int = 0     # of cuts, those asking to hide cells of a neighbourhood
 
 
 class _GroupLP:
@@ -94,7 +98,7 @@ class _GroupLP:
 
 def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
            need_down: np.ndarray, need_up: np.ndarray, exact: bool, max_failures: int | None = None,
-           inequalities: sp.csr_matrix | None = None) -> Attack:
+           inequalities: sp.csr_matrix | None = None, hideable: np.ndarray | None = None) -> Attack:
     """Bounds of each target (hidden cell ids) for one measure.
 
     matrix: the equations that hold for this measure (rows) × cells; values: true values;
@@ -106,6 +110,9 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
     repair settles many neighbours).
     inequalities: rows G with G · cells ≤ 0 the reader also knows (an establishment count by job attribute
     never exceeds the territory's establishment count).
+    hideable: bool per cell, the published cells a repair may still hide. Given (a repair round), a bound that
+    fails in a group of LOCAL_MIN_CELLS or more gets the cut of its local LP (`_Neighbourhood`) when hiding
+    cells near the target can satisfy it; without it (an audit), a local failure is settled by the group's LP.
     """
     is_inequality = np.zeros(matrix.shape[0], bool)
     if inequalities is not None and inequalities.shape[0]:
@@ -131,7 +138,7 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
         chosen = rows[group_rows]
         _attack_group(result, chunk, members, linked[group_rows][:, members].tocsc(), chosen,
                       matrix, values, hidden_ids, position, targets, need_down, need_up, exact, max_failures,
-                      (is_inequality[chosen], np.maximum(slack[chosen], 0.0)))
+                      (is_inequality[chosen], np.maximum(slack[chosen], 0.0)), hideable)
     return result
 
 
@@ -150,15 +157,29 @@ def _members(labels: np.ndarray) -> dict[int, np.ndarray]:
 
 
 def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, hidden_ids, position,
-                  targets, need_down, need_up, exact, max_failures=None, inequality=(None, None)) -> None:
+                  targets, need_down, need_up, exact, max_failures=None, inequality=(None, None),
+                  hideable=None) -> None:
     true = values[hidden_ids[members]]
     scale = max(1.0, float(true.max()))   # wages reach 1e9 €: solve in units of the group's largest value
     is_inequality, slack = inequality
-    lp = _GroupLP(block, block @ (true / scale), is_inequality, None if slack is None else slack / scale)
+    slack = np.zeros(len(rows)) if slack is None else slack / scale
+    lp = _LazyLP(block, block @ (true / scale), is_inequality, slack)
+    local = _Neighbourhood(block, true / scale, is_inequality, slack) \
+        if len(members) >= LOCAL_MIN_CELLS and not exact else None
     seen_low, seen_high = true.copy(), true.copy()
     columns = np.searchsorted(members, position[targets[chunk]])
-    if not exact and len(chunk) > 1:
-        _probe(lp, columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high, result)
+    many = len(chunk) > PROBE_MIN_LOCAL
+    # a local cut may ask more than the whole problem needs: taken when the group has many pending bounds (a
+    # first audit), where the group's LPs would cost minutes; a few bounds (the last rounds) get the exact cut
+    local_hideable = hideable if many else None
+    # probing a large group costs a cold solve (up to a second): worth it for many pending bounds only; a
+    # national group (hundreds of thousands of cells) is probed one neighbourhood at a time
+    if not exact and (len(chunk) > 1 if local is None else many):
+        if len(members) > PROBE_MAX_CELLS:
+            _probe_locally(local, columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high,
+                           result)
+        else:
+            _probe(lp.get(), columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high, result)
     failures = 0
     for target, column in zip(chunk, columns):
         value = true[column]
@@ -174,7 +195,15 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
                 (result.lower if sign > 0 else result.upper)[target] = np.nan
                 result.ok[target], result.extreme[target] = False, False
                 continue
-            optimum, point, duals = lp.solve(column, sign)
+            if local is not None:
+                settled = _local_bound(local, result, target, column, sign, required, tolerance, scale, seen_low,
+                                       seen_high, (matrix, rows, hidden_ids[members], values, need, local_hideable,
+                                        int(targets[target])))
+                result.lp_count += 1
+                result.local_lps += 1
+                if settled is not None:   # a local failure costs no group LP: it does not count in max_failures
+                    continue
+            optimum, point, duals = lp.get().solve(column, sign)
             result.lp_count += 1
             if optimum is None:
                 reached = -np.inf if sign > 0 else np.inf   # only a maximum can be unbounded
@@ -189,6 +218,86 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
                 result.cuts.append(_cut(matrix, rows, duals, hidden_ids[members], column, sign, values, need))
                 result.cut_targets.append(int(targets[target]))
 
+
+# A group this large (a région's communes, EPCI, pays and atoms tied together) makes every LP cost 50 ms to 1 s;
+# its pending bounds are first tried on the target's neighbourhood alone
+LOCAL_MIN_CELLS = 3000
+LOCAL_RADIUS = 4    # equations away from the target
+
+
+class _LazyLP:
+    """The group's LP, built at its first use (a large group may need none: its neighbourhoods settle all)."""
+
+    def __init__(self, *arguments):
+        self.arguments, self.lp = arguments, None
+
+    def get(self) -> _GroupLP:
+        if self.lp is None:
+            self.lp = _GroupLP(*self.arguments)
+        return self.lp
+
+
+PROBE_MIN_LOCAL = 64   # pending bounds in a large group below which it is neither probed nor cut locally
+
+
+class _Neighbourhood:
+    """The attacker restricted to the hidden cells within LOCAL_RADIUS equations of a target, every other
+    hidden cell fixed at its true value. Its feasible tables are tables of the whole problem (fixing unknowns
+    at their true values keeps every equation true), so its interval lies inside the true one: a bound it
+    proves wide enough is wide enough. A bound it finds too narrow may be an effect of the fixing; its cut then
+    asks to hide cells of the neighbourhood until the neighbourhood alone protects the target."""
+
+    def __init__(self, block: sp.csc_matrix, true: np.ndarray, is_inequality, slack: np.ndarray):
+        self.rows_of = abs(block).tocsr().astype(bool).astype(np.float64)   # rows × group cells
+        self.block, self.true, self.slack = block.tocsr(), true, slack
+        self.is_inequality = np.zeros(block.shape[0], bool) if is_inequality is None else is_inequality
+
+    def around(self, column: int, radius: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The cells within the radius (LOCAL_RADIUS by default), the rows touching them, and the rows touching
+        the cells one step closer (a published cell of those rows, once hidden, lies within the radius)."""
+        cells = np.zeros(self.rows_of.shape[1])
+        cells[column] = 1.0
+        for _ in range(LOCAL_RADIUS if radius is None else radius):
+            inner = (self.rows_of @ cells) > 0
+            cells = (self.rows_of.T @ inner) > 0
+        return np.flatnonzero(cells), np.flatnonzero((self.rows_of @ cells) > 0), np.flatnonzero(inner)
+
+    def lp(self, cells: np.ndarray, rows: np.ndarray) -> _GroupLP:
+        sub = self.block[rows][:, cells].tocsc()
+        return _GroupLP(sub, sub @ self.true[cells], self.is_inequality[rows], self.slack[rows])
+
+
+def _local_bound(local: _Neighbourhood, result: Attack, target, column, sign, required, tolerance, scale,
+                 seen_low, seen_high, context) -> bool | None:
+    """Try one bound on the target's neighbourhood: True when it passes there (hence everywhere), False when
+    it fails and the repair has a local cut it can satisfy, None when the group's LP must decide."""
+    matrix, group_rows, group_cells, values, need, hideable, target_cell = context
+    cells, rows, inner = local.around(column)
+    optimum, point, duals = local.lp(cells, rows).solve(int(np.searchsorted(cells, column)), sign)
+    if optimum is None:
+        reached = -np.inf if sign > 0 else np.inf
+    else:
+        reached = sign * optimum * scale
+        seen_low[cells] = np.minimum(seen_low[cells], point * scale)
+        seen_high[cells] = np.maximum(seen_high[cells], point * scale)
+    if sign * (reached - required) <= tolerance:
+        (result.lower if sign > 0 else result.upper)[target] = reached
+        result.extreme[target] = False
+        return True
+    if hideable is None or optimum is None:
+        return None
+    cut_cells, coefficient = _cut(matrix, group_rows[rows], duals, group_cells[cells],
+                                  int(np.searchsorted(cells, column)), sign, values, need)
+    near = np.unique(matrix[group_rows[inner]].indices)
+    useful = np.isin(cut_cells, group_cells[cells]) | (np.isin(cut_cells, near) & hideable[cut_cells])
+    if coefficient[useful].sum() < 1 - 1e-9:
+        return None
+    (result.lower if sign > 0 else result.upper)[target] = reached
+    result.ok[target], result.extreme[target] = False, False
+    result.cuts.append((cut_cells[useful], coefficient[useful]))
+    result.cut_targets.append(target_cell)
+    result.local_cuts += 1
+    return False
 
 PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds than this
 
@@ -225,6 +334,28 @@ def _probe(lp: _GroupLP, columns, true, scale, need_down, need_up, seen_low, see
                     break
     finally:
         lp.cap(None)
+
+
+PROBE_MAX_CELLS = 50_000   # a larger group is probed by neighbourhoods of PROBE_RADIUS equations
+PROBE_RADIUS = 8
+
+
+def _probe_locally(local: _Neighbourhood, columns, true, scale, need_down, need_up, seen_low, seen_high,
+                   result: Attack) -> None:
+    """`_probe` on the neighbourhood of a pending target, then on that of the next pending target outside
+    it, and so on: the points a neighbourhood reaches are tables of the whole problem (its other cells at
+    their true values), so they are witnesses as good as the group's own."""
+    covered = np.zeros(len(true), bool)
+    for seed in columns:
+        if covered[seed]:
+            continue
+        cells, rows, _ = local.around(int(seed), PROBE_RADIUS)
+        covered[cells] = True
+        inside = np.isin(columns, cells)
+        low, high = seen_low[cells], seen_high[cells]
+        _probe(local.lp(cells, rows), np.searchsorted(cells, columns[inside]), true[cells], scale,
+               need_down[inside], need_up[inside], low, high, result)
+        seen_low[cells], seen_high[cells] = low, high
 
 
 def _cut(matrix, rows, duals, cells, column, sign, values, need) -> tuple[np.ndarray, np.ndarray]:

@@ -49,10 +49,11 @@ class AuditResult:
 
 
 def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
-                    rules: SecretRules, exact: bool, max_failures: int | None = None) -> tuple[list[Attack], list[float]]:
+                    rules: SecretRules, exact: bool, max_failures: int | None = None,
+                    hideable: np.ndarray | None = None) -> tuple[list[Attack], list[float]]:
     """One attack per measure on the targets (cell ids); hidden is (cells × measures) bool. Measures are
     independent problems: above PARALLEL_MIN_TARGETS they run in worker processes, one per core (same
-    result, the order of the LPs within a measure does not change)."""
+    result, the order of the LPs within a measure does not change). hideable: see attacker.attack."""
     need_down, need_up = protection(values, rules, equations.measures)
     matrix, holds = equations.matrix(), equations.holds()
     jobs = []
@@ -62,7 +63,7 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
         bounds = equations.inequalities() if m == 0 and equations.bounds is not None and len(equations.bounds) \
             else None
         jobs.append((matrix[holds[:, m]], values[:, m], hidden[:, m], chosen, need_down[chosen, m],
-                     need_up[chosen, m], exact, max_failures, bounds))
+                     need_up[chosen, m], exact, max_failures, bounds, hideable))
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and len(targets) >= PARALLEL_MIN_TARGETS:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:

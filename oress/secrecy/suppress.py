@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from oress.config import SecretRules
+from oress.secrecy.attacker import Attack
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.cells import ANNUAL, KEY, Measures, SecrecyError, canonical, describe, empty_cells, measure_values, protection
@@ -30,7 +31,8 @@ LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask
 @dataclass(frozen=True)
 class Protection:
     """cells: the input cells in canonical order with `secret` ('' / 'A' / 'B' / 'D');
-    rounds: one row per MILP + audit round; audit: the exact final audit."""
+    rounds: one row per MILP + audit round; audit: the final audit (exact on a small publication; on a large
+    one, the intervals the repair rounds proved, which the final mask only widens)."""
     cells: pd.DataFrame
     rounds: pd.DataFrame
     audit: AuditResult
@@ -118,9 +120,12 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         if number <= milp_rounds:
             hidden, milp_seconds = model.solve()
             checked = targets
+            proofs = Proofs(targets, len(names))   # a new mask: what earlier rounds proved no longer holds
         attacks, seconds = attack_measures(equations, values, np.repeat(hidden[:, None], len(names), axis=1),
                                            checked, rules, exact=False,
-                                           max_failures=None if number < milp_rounds else REPAIR_BATCH)
+                                           max_failures=None if number < milp_rounds else REPAIR_BATCH,
+                                           hideable=free & ~hidden)
+        proofs.record(checked, attacks)
         cuts = [cut for result in attacks for cut in result.cuts]
         marks = [bool(unpublished[t]) for result in attacks for t in result.cut_targets]
         strikes[np.unique([t for result in attacks for t in result.cut_targets]).astype(int)] += 1
@@ -137,6 +142,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                        "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
                        "secondaries": int((hidden & ~primary & ~unpublished).sum()), "failures": failures, "cuts": added,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
+                       "local_lps": sum(a.local_lps for a in attacks), "local_cuts": sum(a.local_cuts for a in attacks),
                        "audit_seconds": sum(seconds), **{f"audit_{m}_seconds": s for m, s in zip(names, seconds)}})
         if log:
             log(_describe_round(rounds[-1]))
@@ -155,7 +161,12 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     status[hidden & ~primary] = "D"
     status = status.astype(str)
     hidden_all = np.repeat(hidden[:, None], len(names), axis=1)
-    final, _ = attack_measures(equations, values, hidden_all, targets, rules, exact=exact_audit(targets))
+    if exact_audit(targets):
+        final, _ = attack_measures(equations, values, hidden_all, targets, rules, exact=True)
+    else:
+        # every primary passed in some repair round, under a mask the final one only extends: hiding a cell
+        # more only widens the attacker's intervals, so those proofs hold (a new audit would cost a round 1)
+        final = proofs.attacks()
     differencing &= ~primary & (status == "D")
     result = AuditResult(intervals_frame(equations.keys, status, values, hidden_all, targets, final, rules,
                                          equations.measures),
@@ -164,6 +175,26 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         raise SecrecyError("audit final en échec après convergence : publication refusée")
     return Protection(cells.assign(secret=status), pd.DataFrame(rounds),
                       AuditResult(result.intervals, result.summary, cells.loc[differencing & ~unpublished, list(KEY)]))
+
+
+class Proofs:
+    """The last interval the attacker reached on each primary × measure, round after round."""
+
+    def __init__(self, targets: np.ndarray, measures: int):
+        self.targets = targets
+        self.lower, self.upper = np.full((len(targets), measures), np.nan), np.full((len(targets), measures), np.nan)
+        self.ok, self.extreme = np.zeros((len(targets), measures), bool), np.zeros((len(targets), measures), bool)
+
+    def record(self, checked: np.ndarray, attacks: list) -> None:
+        """checked: the primaries audited this round (all hidden), in the order of each attack's arrays."""
+        position = np.searchsorted(self.targets, checked)
+        for m, attack in enumerate(attacks):
+            self.lower[position, m], self.upper[position, m] = attack.lower, attack.upper
+            self.ok[position, m], self.extreme[position, m] = attack.ok, attack.extreme
+
+    def attacks(self) -> list:
+        return [Attack(self.lower[:, m], self.upper[:, m], self.ok[:, m], self.extreme[:, m])
+                for m in range(self.lower.shape[1])]
 
 
 class BlockModels:
@@ -268,7 +299,8 @@ def _describe_round(row: dict) -> str:
     added = "coupes" if row["mode"] == "MILP" else "cellules ajoutées"
     return (f"tour {row['round']} : {row['primaries']} primaires, {row['secondaries']} secondaires, "
             f"{row['failures']} intervalles trop étroits → {row['cuts']} {added} ; "
-            f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP)")
+            f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP, dont {row['local_lps']} "
+            f"locaux ; {row['local_cuts']} coupes locales)")
 
 
 def masked(protected: pd.DataFrame, measures: Measures = ANNUAL) -> pd.DataFrame:

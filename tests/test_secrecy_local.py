@@ -1,0 +1,88 @@
+"""The attacker's neighbourhoods (oress.secrecy.attacker._Neighbourhood): in a large group of hidden cells, a
+bound is first tried on the cells within a few equations of its target, every other hidden cell fixed at its
+true value. Its tables are tables of the whole problem, so what it proves wide enough is; what it finds too
+narrow is settled by the group's LP (an audit) or repaired by hiding cells of the neighbourhood (a repair).
+
+The table: 12 communes in 3 EPCI of one département × 4 champs × 4 sectors, 2 to 6 establishments per commune
+drawn from a fixed seed; the constants are lowered so that this small group counts as large and its
+neighbourhoods stop one equation away from the target (the fixing bites)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from oress.secrecy import build_equations, primary_status, suppress
+from oress.secrecy import attacker
+from oress.secrecy.audit import attack_measures
+from oress.secrecy.cells import canonical, measure_values
+from tests.secrecy_cube import cube
+from tests.secrecy_tables import RULES, membership
+
+CHAMPS = ("association", "cooperative", "public", "prive_hors_ess")
+SECTORS = ("A04", "A05", "A07", "A11")
+GEOGRAPHY = membership({**{("epci", f"E{e}"): [f"c{4 * e + i:02d}" for i in range(4)] for e in range(3)},
+                        ("departement", "D"): [f"c{i:02d}" for i in range(12)]})
+MODALITIES = pd.DataFrame({"dimension": "secteur", "modalite": list(SECTORS), "parent": None})
+
+
+def table(seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = [(f"S{c}{i}", f"S{c}{i}01", f"c{c:02d}", rng.choice(CHAMPS), float(rng.integers(1, 40)), rng.choice(SECTORS))
+            for c in range(12) for i in range(int(rng.integers(2, 7)))]
+    frame = pd.DataFrame(rows, columns=["siren", "siret", "depcom", "champ_detail", "postes", "secteur"])
+    frame = frame.assign(millesime=2018, etp=frame["postes"], remuneration_brute=1000.0 * frame["postes"])
+    parts = pd.concat([frame.assign(dimension="ensemble", modalite="ensemble"),
+                       frame.assign(dimension="secteur", modalite=frame["secteur"])], ignore_index=True)
+    cells = cube(parts.drop(columns="secteur"), GEOGRAPHY)
+    return canonical(cells[(cells["dimension"] == "ensemble") | (cells["niveau"] != "commune")])
+
+
+@pytest.fixture(params=["group probed", "probed by neighbourhood"])
+def tight_neighbourhoods(monkeypatch, request):
+    """Every group counts as large, neighbourhoods of one equation; probes on the group (a région) or on
+    neighbourhoods of two equations (a national group)."""
+    monkeypatch.setattr(attacker, "LOCAL_MIN_CELLS", 1)
+    monkeypatch.setattr(attacker, "LOCAL_RADIUS", 1)
+    monkeypatch.setattr(attacker, "PROBE_MIN_LOCAL", 0)
+    if request.param == "probed by neighbourhood":
+        monkeypatch.setattr(attacker, "PROBE_MAX_CELLS", 1)
+        monkeypatch.setattr(attacker, "PROBE_RADIUS", 2)
+
+
+def test_neighbourhoods_settle_bounds_inside_the_true_interval_and_the_verdict_is_the_attackers(
+        tight_neighbourhoods):
+    """Mask: the primaries and every third other non-empty cell. The audit through neighbourhoods (exact=False)
+    gives each primary the same verdict as the exact attacker, and every bound it reports lies inside the
+    exact interval (a reachable value, not the extreme), whether the neighbourhoods take the bounds one by one
+    or are probed first."""
+    cells = table()
+    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
+    values = measure_values(cells)
+    primary = primary_status(cells, RULES).to_numpy() != ""
+    others = np.flatnonzero(~primary & (cells["nb_unites"].to_numpy() > 0))
+    hidden = primary.copy()
+    hidden[others[::3]] = True
+    hidden = np.repeat(hidden[:, None], values.shape[1], axis=1)
+    targets = np.flatnonzero(primary)
+    exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
+    local, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
+    assert sum(a.local_lps for a in local) > 0 and sum(a.local_lps for a in exact) == 0
+    for truth, seen in zip(exact, local):
+        assert seen.ok.tolist() == truth.ok.tolist()
+        assert (seen.lower >= truth.lower - 1e-6).all() and (seen.upper <= truth.upper + 1e-6).all()
+    assert not all(a.ok.all() for a in exact), "the mask should leave some primary exposed"
+
+
+def test_a_repair_through_neighbourhood_cuts_passes_the_exact_audit(monkeypatch):
+    """The repair rounds hide cells near each failing target until its neighbourhood alone protects it; the
+    final audit of this small publication is the exact one, over the whole table: it passes."""
+    for constant, value in (("LOCAL_MIN_CELLS", 1), ("LOCAL_RADIUS", 1), ("PROBE_MIN_LOCAL", 0),
+                            ("PROBE_MAX_CELLS", 1), ("PROBE_RADIUS", 1)):
+        monkeypatch.setattr(attacker, constant, value)
+    cells = table()
+    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
+    protection = suppress(cells, equations, RULES, milp_rounds=1)
+    assert protection.rounds["local_cuts"].sum() > 0
+    assert protection.audit.passed
+    assert protection.audit.intervals["extremes"].all()    # exact: both extremes solved for
+    hidden = protection.cells["secret"].to_numpy() != ""
+    assert hidden[primary_status(cells, RULES).to_numpy() != ""].all()
