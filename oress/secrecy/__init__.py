@@ -25,13 +25,15 @@ KEY; cell ids are positions in that order (``canonical``).
   need an atom that has no cells is refused. Equations.keys (the canonical KEY frame), .terms
   (equation, cell, coef ±1), .table (equation, kind, total, detail, one bool per measure: the equation
   holds for it). ``check_equations(equations, values)`` refuses equations the true values contradict.
-- ``suppress(cells, equations, rules, must_publish=None, mip_rel_gap=1e-4, max_rounds=50, log=None)
-  -> Protection``: one HiGHS MILP for the whole publication (pair rule, capacity, singleton
-  rule, cost = 1 + value in postes-equivalents), then the exact attacker audit; failing
-  intervals become cuts and the MILP is solved again until the audit passes, else SecrecyError.
+- ``suppress(cells, equations, rules, must_publish=None, mip_rel_gap=1e-4, max_rounds=100, log=None,
+  on_round=None) -> Protection``: one HiGHS MILP for the whole publication (pair rule, capacity,
+  singleton rule, cost = 1 + value in postes-equivalents), then the attacker audit; failing intervals
+  become cuts, re-solved by the MILP (small publications) or repaired monotonically, until the audit
+  passes, else SecrecyError. In large groups the attacker first works on each primary's neighbourhood
+  (``attacker._Neighbourhood``: the other unknowns fixed at their true values, a sound inner interval).
   Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');
-  Protection.rounds = round, suppressed, primaries, secondaries, failures, cuts, milp_seconds,
-  lps, audit_<measure>_seconds; Protection.audit = AuditResult. ``masked(protection.cells)``
+  Protection.rounds = round, mode, suppressed, primaries, secondaries, failures, cuts, milp_seconds,
+  lps, local_lps, local_cuts, audit_<measure>_seconds; Protection.audit = AuditResult. ``masked(protection.cells)``
   sets the four measures to NULL where secret ≠ ''.
 - ``audit(published, true_values, equations, rules) -> AuditResult`` for any written
   publication: ``published`` = KEY + ``secret`` + measures (NULL when hidden), ``true_values`` =
