@@ -295,9 +295,8 @@ def site(spec: RunSpec) -> None:
         with replacing_directory(target) as fresh:
             write_site(connection, spec, fresh, edition_date(spec))
             files = [path for path in fresh.rglob("*") if path.is_file()]
-    pages = sum(path.suffix == ".html" for path in files)
-    say(f"  {pages} pages, {len(files)} fichiers ({sum(p.stat().st_size for p in files) / 1e6:.0f} Mo) → "
-        f"{target}/index.html")
+            pages, size = sum(path.suffix == ".html" for path in files), sum(p.stat().st_size for p in files)
+    say(f"  {pages} pages, {len(files)} fichiers ({size / 1e6:.0f} Mo) → {target}/index.html")
 
 
 STEPS = (reference, ingest, transform, validate, protect, conjoncture, keyfigures, report, site)
