@@ -19,9 +19,9 @@ import pytest
 from oress import pipeline
 from oress.config import PROJECT_DIR
 from oress.publish import formatting as fmt
+from tests.conftest import visit
 from tests.test_publish_panorama import hidden_strings, normalised, visible_strings
 
-CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 PAGE_BUDGET = 300_000          # bytes of HTML per territory page (its inline map included)
 
@@ -32,23 +32,6 @@ def site(publish_run) -> Path:
     return publish_run.reports_dir / "site"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    assert CHROMIUM.exists() and DRIVER.exists(), "chromium et chromium-driver manquent : lancer `make system`"
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600",
-                     "--disable-background-networking", "--lang=fr-FR"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(str(DRIVER)))
-    yield driver
-    driver.quit()
-
-
 def territory_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.glob("*/*.html") if p.parent.name not in ("donnees", "static"))
 
@@ -56,19 +39,6 @@ def territory_pages(site: Path) -> list[Path]:
 def published(spec, sql: str, params=()):
     with duckdb.connect(str(spec.warehouse), read_only=True) as connection:
         return connection.execute(sql, list(params)).fetchall()
-
-
-def visit(browser, page: Path) -> tuple[list[str], list[dict]]:
-    """Open a page; (every URL it requested, its console messages)."""
-    browser.get_log("performance")                      # drop what earlier pages logged
-    browser.get_log("browser")
-    browser.get(page.as_uri())
-    urls = []
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls, browser.get_log("browser")
 
 
 def test_every_page_loads_offline_without_error_or_outside_request(site, browser, publish_run):
