@@ -11,6 +11,8 @@ from oress.publish import phrases
 from oress.publish.facts import JOB_DIMENSIONS, Facts, Figure
 from oress.publish.panorama import CARDS, CHAMP_ROWS, COMPARED, SIZE_LABELS, SIZE_ORDER, champ_label
 
+# int_modalites orders ages by code; the reading order. 50+ is INSEE's BTS band (delivered tables).
+MODALITY_ORDER = {"age": ("<30", "30-39", "40-49", "50-54", "55+", "50+")}
 PROFILE_TITLES = {"sexe": "Sexe", "age": "Âge", "csp": "Catégorie socioprofessionnelle",
                   "temps_travail": "Temps de travail", "contrat": "Contrat de travail"}
 
@@ -24,16 +26,20 @@ def text(value: str) -> dict:
 
 
 def table(caption: str, headers: list[str], rows: list[dict], note: str | None = None) -> dict:
-    """A table: bars get their width from the largest positive value of their column."""
+    """A table: a column where a cell asks for a bar is a bar column; each bar's width is its value over the
+    column's largest positive value (a cell without a value keeps an empty track, so columns stay aligned)."""
+    bars = []
     for column in range(len(headers) - 1):
         values = [r["cellules"][column]["valeur"] for r in rows if r["cellules"][column]["valeur"] is not None]
+        if values:
+            bars.append(column)
         top = max([v for v in values if v > 0], default=0)
         for r in rows:
             value = r["cellules"][column]["valeur"]
             r["cellules"][column]["barre"] = round(100 * value / top, 1) if value is not None and top and value > 0 \
-                else None
+                else 0
     secret = any(c["texte"] == fmt.SECRET for r in rows for c in r["cellules"])
-    return {"legende": caption, "entetes": headers, "lignes": rows, "note": note, "secret": secret}
+    return {"legende": caption, "entetes": headers, "lignes": rows, "note": note, "secret": secret, "barres": bars}
 
 
 def line(label: str, cells: list[dict], classe: str = "", href: str | None = None) -> dict:
@@ -134,9 +140,15 @@ def profile(facts: Facts, modalities: dict[str, list[dict]]) -> dict:
     for dimension in JOB_DIMENSIONS:
         if not facts.has_dimension(dimension):
             continue
+        # a modality without any job in the territory is an empty row of the grid (50+ outside INSEE's tables)
+        present = {key[2] for key, c in facts.cells.items() if key[1] == dimension and key[0] == "ensemble"
+                   and (c["secret"] or c["postes"])}
+        order = MODALITY_ORDER.get(dimension, ())
+        chosen = sorted((m for m in modalities.get(dimension, []) if m["modalite"] in present),
+                        key=lambda m: order.index(m["modalite"]) if m["modalite"] in order else len(order))
         rows = [line(m["libelle"], [cell(facts.cell("ess", "postes", dimension, m["modalite"]), fmt.entier)] + [
             cell(facts.get("repartition", champ, "postes", dimension, m["modalite"]), fmt.pourcent,
-                 bar=champ == "ess") for champ, _ in COMPARED]) for m in modalities.get(dimension, [])]
+                 bar=champ == "ess") for champ, _ in COMPARED]) for m in chosen]
         tables.append(table(f"Postes salariés selon {PROFILE_TITLES[dimension].lower()}",
                             [PROFILE_TITLES[dimension], "Postes de l’ESS"] + [f"Répartition — {name}"
                                                                              for _, name in COMPARED], rows))
