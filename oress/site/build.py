@@ -67,9 +67,10 @@ class Site:
                 join ref_communes c using (depcom)
                 where (t.niveau, t.code) in (select distinct niveau, code from pub_indicateurs where millesime = ?)
                   and t.niveau not in ('commune', 'france')
-                order by t.niveau, t.code, c.libelle, t.depcom""", [self.millesime]):
+                order by t.niveau, t.code, t.depcom""", [self.millesime]):
             members.setdefault((niveau, code), []).append((depcom, libelle))
-        territories = [Territory(n, c, lib, members.get((n, c), [])) for n, c, lib in rows]
+        territories = [Territory(n, c, lib, sorted(members.get((n, c), []), key=lambda m: (fold(m[1]), m[0])))
+                       for n, c, lib in rows]
         return sorted(territories, key=lambda t: (LEVEL_ORDER.get(t.niveau, 2), t.niveau, t.code))
 
     def _modalities(self) -> dict[str, list[dict]]:
@@ -225,8 +226,10 @@ def search_index(site: Site, out: Path) -> Path:
     for t in ordered:
         for commune in t.communes:
             pages_of.setdefault(commune, []).append(number[t.niveau, t.code])
+    local_first = {"epci": 0, "departement": 2, "region": 3}              # custom niveaux (pays…): 1
+    key = {number[t.niveau, t.code]: (local_first.get(t.niveau, 1), number[t.niveau, t.code]) for t in ordered}
     payload = {"territoires": [[t.href, t.libelle, t.level_name] for t in ordered],
-               "communes": [[name, code, pages_of[code, name]] for code, name in
+               "communes": [[name, code, sorted(pages_of[code, name], key=key.get)] for code, name in
                             sorted(pages_of, key=lambda c: (fold(c[1]), c[0]))]}
     target = out / "static" / "communes.js"
     target.parent.mkdir(parents=True, exist_ok=True)
