@@ -291,7 +291,7 @@ def site(spec: RunSpec) -> None:
 
     target = spec.reports_dir / "site"
     with reading(spec.warehouse) as connection:
-        _require_tables(connection, spec, "pub_indicateurs", "pub_derives", "ref_communes_geometrie")
+        _require_tables(connection, spec, "pub_indicateurs", "pub_derives")
         with replacing_directory(target) as fresh:
             write_site(connection, spec, fresh, edition_date(spec))
             files = [path for path in fresh.rglob("*") if path.is_file()]

@@ -59,6 +59,12 @@ def test_every_page_loads_offline_without_error_or_outside_request(site, browser
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), page.name   # nothing from outside
         if page in pages:
             assert len(html.encode()) < PAGE_BUDGET, f"{page.name}: {len(html.encode())} octets"
+            # a map has a title and a description, and a table follows it in its section
+            maps = browser.find_elements("css selector", "svg.carte")
+            assert maps, page.name
+            for svg in maps:
+                assert svg.find_element("css selector", "title").get_attribute("textContent")
+                assert svg.find_elements("xpath", "ancestor::section//table"), page.name
             for link in browser.find_elements("css selector", ".telechargements a"):
                 assert (page.parent / link.get_attribute("href").rsplit("/", 1)[1]).is_file()
 
@@ -127,7 +133,7 @@ def test_axe_core_finds_no_serious_or_critical_violation(site, browser):
     assert AXE.is_file(), "axe-core manque : lancer `make npm` (npm ci)"
     source = AXE.read_text(encoding="utf-8")
     pages = [site / "index.html", site / "methode.html", site / "donnees" / "index.html",
-             *(p for p in territory_pages(site) if p.parent.name in ("pays", "region", "epci"))]
+             *territory_pages(site)]
     for page in pages:
         browser.get(page.as_uri())
         browser.execute_script(source)                 # into the test page only, never into the site

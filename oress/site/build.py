@@ -50,7 +50,9 @@ class Site:
             niveau: published.load_facts(connection, self.millesime, niveau)
             for niveau in sorted({t.niveau for t in self.territories})}
         self.communes = load_level(connection, self.millesime, "commune")
-        self.shapes = geometry.RegionShapes(connection, spec.region)
+        geometries = self.query("select count(*) from information_schema.tables "
+                                "where table_name = 'ref_communes_geometrie'")[0][0]
+        self.shapes = geometry.RegionShapes(connection, spec.region) if geometries else None   # no maps
         self.modalities = self._modalities()
         self.environment = _environment()
         self.cache: dict = {}
@@ -139,6 +141,8 @@ def territory_page(site: Site, territory: Territory, out: Path) -> Path:
 
 def territory_map(site: Site, territory: Territory, base: str) -> dict | None:
     """The communes of the territory coloured by the ESS share; the région's EPCI for the région and France."""
+    if site.shapes is None:
+        return None
     if territory.niveau in ("region", "france"):
         return epci_map(site, base, f"carte-{territory.niveau}")
     codes = [c for c, _ in territory.communes]
@@ -204,7 +208,7 @@ def index_page(site: Site, out: Path) -> Path:
     facts = site.facts.get("region", {}).get(site.spec.region)
     labels = {ref: site.label(ref) for ref in facts.references()} if facts else {}
     custom = [n for n in site.spec.custom_levels if any(t.niveau == n for t in site.territories)]
-    maps = [epci_map(site, "", "carte-epci")] + [
+    maps = [] if site.shapes is None else [epci_map(site, "", "carte-epci")] + [
         {"svg": group_map(site, n, "", f"carte-{n}", f"Carte des territoires de niveau {n}"),
          "legende": geometry.legend(), "titre": f"La part de l’ESS dans l’emploi salarié, par {n}"} for n in custom]
     context = {**site.common("", f"L’économie sociale et solidaire — {region.libelle if region else ''} — "
