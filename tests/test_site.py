@@ -165,3 +165,10 @@ def test_data_page_metadata_and_a_second_build_is_byte_identical(site, publish_r
     shutil.copytree(site, tmp_path / "avant")
     pipeline.site(publish_run)
     assert digest(site) == first
+
+
+def test_the_secrecy_audit_report_renders_offline(publish_run, browser):
+    page = publish_run.reports_for(2018) / "qualite" / "audit_secret.html"
+    urls, console = visit(browser, page)
+    assert urls == [page.as_uri()] and not console
+    assert browser.execute_script("return document.styleSheets.length") >= 1      # its own inline style

@@ -16,9 +16,9 @@ from oress.publish import facts as published
 from oress.publish import formatting as fmt
 from oress.publish.panorama import load_level, map_statuses
 from oress.site import catalogue, geometry, pages
+from oress.site.search import LEVEL_ORDER, fold, search_index
 
 LEVEL_NAMES = {"france": "France", "region": "Région", "departement": "Département", "epci": "Intercommunalité (EPCI)"}
-LEVEL_ORDER = {"region": 0, "departement": 1, "epci": 3, "france": 4}    # custom niveaux (pays…) come second
 STATIC = ("site.css", "recherche.js")
 
 
@@ -197,12 +197,6 @@ def level_tables(site: Site, base: str) -> list[dict]:
     return tables
 
 
-def fold(text: str) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
 def index_page(site: Site, out: Path) -> Path:
     region = next((t for t in site.territories if t.niveau == "region"), None)
     facts = site.facts.get("region", {}).get(site.spec.region)
@@ -217,29 +211,6 @@ def index_page(site: Site, out: Path) -> Path:
                "cartes": maps, "zones": level_tables(site, ""),
                "france": next((t for t in site.territories if t.niveau == "france"), None)}
     return site.render("index.html.j2", out / "index.html", context)
-
-
-def search_index(site: Site, out: Path) -> Path:
-    """static/communes.js: every commune of the région with the pages of its EPCI, custom territories and
-    département (a script, not JSON: a page opened from file:// may not fetch)."""
-    import json
-
-    ordered = sorted(site.territories, key=lambda t: (LEVEL_ORDER.get(t.niveau, 2), t.niveau, t.code))
-    number = {(t.niveau, t.code): i for i, t in enumerate(ordered)}
-    pages_of: dict[tuple[str, str], list[int]] = {}
-    for t in ordered:
-        for commune in t.communes:
-            pages_of.setdefault(commune, []).append(number[t.niveau, t.code])
-    local_first = {"epci": 0, "departement": 2, "region": 3}              # custom niveaux (pays…): 1
-    key = {number[t.niveau, t.code]: (local_first.get(t.niveau, 1), number[t.niveau, t.code]) for t in ordered}
-    payload = {"territoires": [[t.href, t.libelle, t.level_name] for t in ordered],
-               "communes": [[name, code, sorted(pages_of[code, name], key=key.get)] for code, name in
-                            sorted(pages_of, key=lambda c: (fold(c[1]), c[0]))]}
-    target = out / "static" / "communes.js"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("window.ORESS_COMMUNES = " + json.dumps(payload, ensure_ascii=False, separators=(",", ":"),
-                                                              sort_keys=True) + ";\n", encoding="utf-8")
-    return target
 
 
 def write_site(connection, spec: RunSpec, out: Path, edition) -> list[Path]:
