@@ -4,20 +4,21 @@ SPEC ?= pipelines/demo.toml
 PYTHON ?= python3
 VENV := .venv
 OR := $(VENV)/bin/oress
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils chromium chromium-driver
 GEOMETRY := data/reference/cache/communes_geometrie.parquet
 DEMO_DATA := data/raw/demo/.stamp
+NODE_TOOLS := node_modules/.package-lock.json
 
 .DEFAULT_GOAL := all
-.PHONY: all help system install demo reference ingest transform validate protect audit conjoncture livraison keyfigures report build test bench bench-national clean
+.PHONY: all help system install demo reference ingest transform validate protect audit conjoncture livraison keyfigures report site npm build test bench bench-national clean
 
 all: build ## Everything: system packages, venv, demo data, full pipeline, PDFs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-system: .stamp-system ## Install the Debian packages (pango, harfbuzz-subset, poppler, npm)
-.stamp-system:
+system: .stamp-system ## Install the Debian packages (pango, harfbuzz-subset, poppler, chromium, npm)
+.stamp-system: Makefile
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
 	  command -v npm >/dev/null || echo npm); \
 	if [ -n "$$missing" ]; then \
@@ -35,6 +36,10 @@ $(VENV)/.stamp: pyproject.toml
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e ".[test]"
 	@touch $@
+
+npm: $(NODE_TOOLS) ## JavaScript tools from npm (package-lock.json): axe-core for the site's accessibility tests
+$(NODE_TOOLS): package.json package-lock.json | system
+	npm ci --no-audit --no-fund --silent
 
 $(GEOMETRY): | system install
 	$(OR) reference --refresh --spec $(SPEC)
@@ -76,10 +81,13 @@ keyfigures: install ## indicateurs.parquet / .csv / chiffres-cles.xlsx
 report: system install ## Panorama PDF per custom territory
 	$(OR) report --spec $(SPEC)
 
-build: system install $(GEOMETRY) $(DEMO_DATA) ## All steps in order on the demo spec
+site: system install npm ## Static website of every published territory under reports/site/ (works from file://)
+	$(OR) site --spec $(SPEC)
+
+build: system install npm $(GEOMETRY) $(DEMO_DATA) ## All steps in order on the demo spec
 	$(OR) build --spec $(SPEC)
 
-test: system install $(GEOMETRY) ## Run the test suite (the map tests need the commune geometries)
+test: system install npm $(GEOMETRY) ## Run the test suite (map tests need the commune geometries, site tests chromium and axe-core)
 	$(VENV)/bin/pytest
 
 bench: install ## Benchmarks (figures printed, never part of the tests)

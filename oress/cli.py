@@ -132,6 +132,12 @@ def report(spec: SpecOption = DEFAULT_SPEC,
 
 
 @app.command()
+def site(spec: SpecOption = DEFAULT_SPEC) -> None:
+    """Écrire le site statique de l'observatoire (une page par territoire publié) sous <reports_dir>/site/."""
+    _run(_pipeline().site, spec)
+
+
+@app.command()
 def build(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Toutes les étapes dans l'ordre, arrêt à la première erreur."""
     _run(_pipeline().build, spec)

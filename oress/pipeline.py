@@ -282,8 +282,25 @@ def report_delivered(spec: RunSpec) -> None:
     report(replace(spec, territoires=tuple(t for t in spec.territoires if t.code in built)))
 
 
-STEPS = (reference, ingest, transform, validate, protect, conjoncture, keyfigures, report)
-DELIVERED_STEPS = (reference, delivered, keyfigures, report_delivered)
+def site(spec: RunSpec) -> None:
+    """The static website under <reports_dir>/site/, from the published cells of the last millésime; built
+    aside and swapped in whole."""
+    from oress.files import replacing_directory
+    from oress.publish.report import edition_date
+    from oress.site.build import write_site
+
+    target = spec.reports_dir / "site"
+    with reading(spec.warehouse) as connection:
+        _require_tables(connection, spec, "pub_indicateurs", "pub_derives")
+        with replacing_directory(target) as fresh:
+            write_site(connection, spec, fresh, edition_date(spec))
+            files = [path for path in fresh.rglob("*") if path.is_file()]
+            pages, size = sum(path.suffix == ".html" for path in files), sum(p.stat().st_size for p in files)
+    say(f"  {pages} pages, {len(files)} fichiers ({size / 1e6:.0f} Mo) → {target}/index.html")
+
+
+STEPS = (reference, ingest, transform, validate, protect, conjoncture, keyfigures, report, site)
+DELIVERED_STEPS = (reference, delivered, keyfigures, report_delivered, site)
 
 
 def build(spec: RunSpec) -> None:

@@ -371,7 +371,10 @@ def run_gx(frame, check: Check = ETABLISSEMENTS) -> list[Outcome]:
 
 
 def run_millesime(connection, millesime: int, out_dir: Path, chunk_rows: int = CHUNK_ROWS) -> list[Outcome]:
-    """Every suite of a millésime; the GX Data Docs are built aside and swapped into out_dir/gx."""
+    """Every suite of a millésime; the GX Data Docs are built aside, made to render offline, and swapped into
+    out_dir/gx."""
+    from oress.offline import make_offline
+
     aside = out_dir / ".gx.building"
     shutil.rmtree(aside, ignore_errors=True)
     validator = Validator(aside)
@@ -379,6 +382,8 @@ def run_millesime(connection, millesime: int, out_dir: Path, chunk_rows: int = C
     for check in CHECKS:
         outcomes += run_check(connection, validator, check, millesime, chunk_rows)
     validator.build_docs()
+    if aside.exists():
+        make_offline(aside)         # GX's pages load their CSS and scripts from CDNs: copies from npm instead
     _swap_dir(aside, out_dir / "gx")
     return outcomes
 

@@ -116,3 +116,40 @@ def publish_run(tmp_path_factory):
         step(spec)
     pipeline.report(spec, workers=2)
     return spec
+
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium session (Debian's chromium and chromium-driver, through selenium) for every
+    test that opens a page; it logs console messages and network requests."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    assert CHROMIUM.exists() and CHROMEDRIVER.exists(), "chromium et chromium-driver manquent : lancer `make system`"
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600",
+                     "--disable-background-networking", "--lang=fr-FR"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    yield driver
+    driver.quit()
+
+
+def visit(browser, page: Path) -> tuple[list[str], list[dict]]:
+    """Open a local page; (every URL it requested, its console messages)."""
+    import json
+
+    browser.get_log("performance")                      # drop what earlier pages logged
+    browser.get_log("browser")
+    browser.get(page.as_uri())
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls, browser.get_log("browser")

@@ -95,6 +95,27 @@ def test_consistent_files_pass_and_the_report_lists_every_expectation(validated)
     assert "postes de l&#x27;établissement = postes présents au 31/12" in page
 
 
+def test_reports_render_styled_offline_in_a_browser(validated, browser):
+    """GX's Data Docs get their CSS and scripts from npm copies (oress/offline.py), not from CDNs; the
+    validation report is self-contained."""
+    from tests.conftest import visit
+
+    out = validated.reports_for(2018) / "qualite"
+    pages = [out / "validation.html", out / "gx" / "index.html", *sorted((out / "gx").rglob("*/*.html"))[:2]]
+    for page in pages:
+        urls, console = visit(browser, page)
+        outside = [u for u in urls if not (u.startswith("file://") or u.startswith("data:"))]
+        assert not outside and not console, (page.name, outside, console)
+        # a stylesheet or script that failed to load would be a console error; here its effect is checked
+        assert browser.execute_script("return document.styleSheets.length") >= 1, page.name
+        if "gx" in page.parts:
+            sheets = browser.execute_script("return Array.from(document.styleSheets).map(s => s.href || '')")
+            assert any("static/vendor/bootstrap/dist/css/bootstrap.min.css" in href for href in sheets), page.name
+            assert "BlinkMacSystemFont" in browser.execute_script(      # bootstrap 4's font stack
+                "return getComputedStyle(document.body).fontFamily"), page.name
+            assert browser.execute_script("return typeof jQuery !== 'undefined' && !!jQuery.fn.bootstrapTable")
+
+
 def test_broken_identity_fails_the_run_and_names_the_siret(tmp_path, reference_warehouse):
     broken = tmp_path / "postes.csv"
     lines = (FORMATS / "postes.csv").read_text(encoding="utf-8").splitlines()

@@ -1,0 +1,1 @@
+"""The observatory website (`oress site`): static pages built from the published cells."""
