@@ -101,13 +101,7 @@ def key_figures_page(facts: Facts, labels: dict[str, str], libelle: str) -> dict
         series.append(charts.Series(label, (total.value, private.value), reference_colour(reference)))
     chart = charts.grouped_bars(["Part de l’emploi\nsalarié total", "Part de l’emploi\nsalarié privé"], series,
                                 fmt.pourcent, width_mm=170, bar_mm=4.2)
-    rank_total, rank_private = facts.rank("part_dans_ensemble"), facts.rank("part_dans_prive")
-    rang = None
-    if rank_total:
-        rang = (f"Rang du territoire parmi les {rank_total[1]} {phrases.peers(facts.niveau, rank_total[1])} : "
-                f"{phrases.rank_text(rank_total[0])} pour la part de l’emploi total"
-                + (f", {phrases.rank_text(rank_private[0])} pour la part de l’emploi privé" if rank_private else "")
-                + " (1ᵉʳ = part la plus forte).")
+    rang = phrases.rank_sentence(facts)
     alt = ("Graphique en barres : part de l’ESS dans l’emploi salarié total et dans l’emploi privé, "
            "pour le territoire et ses territoires de comparaison. " + " ".join(sentences[1:2]))
     return {"cartes": cards, "phrases": sentences,

@@ -61,6 +61,18 @@ def rank_text(rank: int) -> str:
     return number + ("ᵉʳ" if suffix == "er" else "ᵉ")
 
 
+def rank_sentence(facts: Facts) -> str | None:
+    """The territory's rank among its published peers by the ESS's share of all jobs and of private jobs
+    (None when it has no rank), as the panorama and the site print it."""
+    total, private = facts.rank("part_dans_ensemble"), facts.rank("part_dans_prive")
+    if not total:
+        return None
+    return (f"Rang du territoire parmi les {total[1]} {peers(facts.niveau, total[1])} : "
+            f"{rank_text(total[0])} pour la part de l’emploi salarié total"
+            + (f", {rank_text(private[0])} pour la part de l’emploi privé" if private else "")
+            + " (1ᵉʳ = part la plus forte).")
+
+
 def zone(facts: Facts) -> str:
     """How prose names the area: "du territoire", "du département", "de la région"."""
     return {"region": "de la région", "departement": "du département"}.get(facts.niveau, "du territoire")

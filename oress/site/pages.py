@@ -83,13 +83,7 @@ def weight(facts: Facts, labels: dict[str, str], links: dict[str, str]) -> dict:
             cell(facts.reference_value("part_dans_prive", "ess", reference), fmt.pourcent, bar=True),
             cell(facts.get("ecart_part_dans_prive", "ess", reference=reference), fmt.ecart)],
             "", links.get(reference)))
-    rank_total, rank_private = facts.rank("part_dans_ensemble"), facts.rank("part_dans_prive")
-    rank = None
-    if rank_total:
-        rank = (f"Rang parmi les {rank_total[1]} {phrases.peers(facts.niveau, rank_total[1])} publiés : "
-                f"{phrases.rank_text(rank_total[0])} pour la part de l’emploi salarié total"
-                + (f", {phrases.rank_text(rank_private[0])} pour la part de l’emploi privé" if rank_private else "")
-                + " (1ᵉʳ = part la plus forte).")
+    rank = phrases.rank_sentence(facts)
     return {"tableau": table("Poids de l’ESS comparé au département, à la région et à la France",
                              ["Territoire", "Part de l’emploi salarié total", "Écart du territoire (points)",
                               "Part de l’emploi privé", "Écart du territoire (points)"], rows),
