@@ -79,6 +79,10 @@ def test_job_dimensions_follow_the_publication_levels(published):
     dimensions = {(k[0], k[3]) for k in published}
     assert {("epci", "sexe"), ("pays", "age"), ("departement", "csp"), ("region", "contrat")} <= dimensions
     assert not {d for level, d in dimensions if level == "commune"} - {"ensemble"}
+    # the 50 ans et plus band exists only in INSEE's delivered tables: a run from job files publishes 50-54 and
+    # 55+, never an all-zero 50+ row a reader would take for «no job»
+    ages = {k[4] for k in published if k[3] == "age"}
+    assert ages == {"<30", "30-39", "40-49", "50-54", "55+"}
 
 
 def test_enterprises_are_counted_once_for_the_frequency_rule(built):

@@ -106,7 +106,7 @@ grille as (
     from (select distinct millesime, niveau, code from cellules) c
     join (select distinct niveau, code, libelle, dimension from int_territoire_dimension) t using (niveau, code)
     join dimensions_presentes d on d.millesime = c.millesime and d.dimension = t.dimension
-    join int_modalites m on m.dimension = t.dimension
+    join int_modalites m on m.dimension = t.dimension and not m.livraison_seule   -- no all-zero 50+ band
     cross join ref_champs ch
 ),
 
