@@ -356,10 +356,6 @@ def load_folder(connection, folder: Path, millesime: int) -> list[str]:
     return [p.name for p in tables.values()]
 
 
-def _expected(flavour: Flavour) -> str:
-    return flavour.name + (".csv" if flavour.format == "csv" else "_….ods")
-
-
 def series_by_millesime(connection) -> dict[int, str]:
     """The series each delivered millésime's totals come from: FLORES when a FLORES table was read, else BTS."""
     rows = connection.execute("select millesime, list(distinct source) from liv_fichiers group by 1").fetchall()
