@@ -60,7 +60,7 @@ ingest: install ## Read raw extracts; every line loaded or rejected with its rea
 transform: install ## Classify and aggregate (sql/intermediate, sql/marts)
 	$(OR) transform --spec $(SPEC)
 
-validate: install ## Great Expectations suites and accounting identities
+validate: install npm ## Great Expectations suites and accounting identities (Data Docs made offline from npm packages)
 	$(OR) validate --spec $(SPEC)
 
 protect: install ## Statistical secrecy on the published cells (A, B, D) and its attacker audit
