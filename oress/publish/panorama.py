@@ -226,9 +226,8 @@ def sizes_page(facts: Facts) -> dict:
 PROFILE_ROWS = (   # label, dimension, modalities summed (all must be published) or alternatives, css class
     ("Femmes", "sexe", ("2",), ""),
     ("Moins de 30 ans", "age", ("<30",), ""),
-    # INSEE's BTS tables deliver 50+ as one band; elsewhere it is the sum of 50-54 and 55+ (and 50+ an
-    # empty row of the grid, all zero)
-    ("50 ans ou plus", "age", (("50-54", "55+"), ("50+",)), ""),
+    # INSEE's BTS tables deliver 50+ as one band; elsewhere it is the sum of 50-54 and 55+
+    ("50 ans ou plus", "age", (("50+",), ("50-54", "55+")), ""),
     ("dont 55 ans ou plus", "age", ("55+",), "detail"),
     ("Temps partiel et autres", "temps_travail", ("partiel_autres",), ""),
     ("Contrats à durée déterminée (CDD)", "contrat", ("CDD",), ""),
@@ -244,9 +243,9 @@ DIMENSION_NAMES = {"sexe": "le sexe", "age": "l’âge", "temps_travail": "le te
 
 
 def _summed(facts: Facts, champ: str, dimension: str, modalities: tuple) -> Figure:
-    """The sum of the modalities' shares; with alternatives, the first one the territory has every cell of."""
+    """The sum of the modalities' shares; with alternatives, the first one the territory has cells for."""
     if modalities and isinstance(modalities[0], tuple):
-        delivered = [m for m in modalities if all((champ, dimension, x) in facts.cells for x in m)]
+        delivered = [m for m in modalities if any((champ, dimension, x) in facts.cells for x in m)]
         modalities = delivered[0] if delivered else modalities[-1]
     figures = [facts.get("repartition", champ, "postes", dimension, m) for m in modalities]
     if all(f.known for f in figures):

@@ -258,8 +258,7 @@ def profile(facts: Facts, has_jobs: bool) -> list[str]:
         old = facts.get("repartition", "ess", "postes", "age", "50-54")
         oldest = facts.get("repartition", "ess", "postes", "age", "55+")
         band = facts.get("repartition", "ess", "postes", "age", "50+")   # INSEE's BTS tables: one band
-        # the job file's runs have 50-54 and 55+ (their 50+ cells are an empty row of the grid, all zero)
-        if band.known and not old.known:
+        if band.known:
             detail = f", dont {fmt.pourcent(oldest.value)} pour les 55 ans ou plus" if oldest.known else ""
             out.append(f"Les salariés de 50 ans ou plus occupent {fmt.pourcent(band.value)} des postes "
                        f"de l’ESS{detail}.")

@@ -134,7 +134,7 @@ def profile(facts: Facts, modalities: dict[str, list[dict]]) -> dict:
     for dimension in JOB_DIMENSIONS:
         if not facts.has_dimension(dimension):
             continue
-        # a modality without any job in the territory is an empty row of the grid (50+ outside INSEE's tables)
+        # the modalities the territory has a job in (or a secret cell for); the others would be rows of zeros
         present = {key[2] for key, c in facts.cells.items() if key[1] == dimension and key[0] == "ensemble"
                    and (c["secret"] or c["postes"])}
         order = MODALITY_ORDER.get(dimension, ())
