@@ -41,12 +41,9 @@ def _frames(site):
     grouped by territory (read once)."""
     if "frames" not in site.cache:
         cells = keyfigures.published_cells(site.connection, site.millesime)
-        derived = site.connection.execute(f"""
-            select d.{', d.'.join(keyfigures.DERIVED_COLUMNS)}, c.libelle as libelle_champ
-            from pub_derives d join ref_champs c using (champ)
-            where millesime = ? and niveau <> 'commune' and dimension = 'ensemble' and valeur is not null
-            order by {keyfigures.LEVEL_ORDER}, niveau, code, cast(c.ordre as integer), indicateur, mesure, reference
-            """, [site.millesime]).df()
+        derived = keyfigures.derived_indicators(site.connection, site.millesime)
+        derived = derived[(derived["niveau"] != "commune") & (derived["dimension"] == "ensemble")
+                          & derived["valeur"].notna()]
         site.cache["frames"] = ({k: g for k, g in cells.groupby(["niveau", "code"], sort=True)},
                                 {k: g for k, g in derived.groupby(["niveau", "code"], sort=True)})
     return site.cache["frames"]
