@@ -48,6 +48,15 @@ class Status:
     share: float | None = None
 
 
+def local_plane(geometries, lon0: float, lat0: float):
+    """Geometries in longitude / latitude → kilometres on a plane tangent at (lon0, lat0)."""
+    import shapely
+
+    kx = KM_PER_DEGREE_LON_EQUATOR * math.cos(math.radians(lat0))
+    return shapely.transform(geometries, lambda xy: np.column_stack(
+        ((xy[:, 0] - lon0) * kx, (xy[:, 1] - lat0) * KM_PER_DEGREE_LAT)))
+
+
 class MapData:
     """Every commune geometry of France, projected, with its attributes; built once per process."""
 
@@ -69,9 +78,7 @@ class MapData:
         in_region = geometries[self.reg == region]
         lon0, lat0 = shapely.centroid(shapely.union_all(shapely.envelope(in_region))).coords[0] \
             if len(in_region) else (2.5, 46.5)
-        kx = KM_PER_DEGREE_LON_EQUATOR * math.cos(math.radians(lat0))
-        self.geometries = shapely.orient_polygons(shapely.transform(
-            geometries, lambda xy: np.column_stack(((xy[:, 0] - lon0) * kx, (xy[:, 1] - lat0) * KM_PER_DEGREE_LAT))))
+        self.geometries = shapely.orient_polygons(local_plane(geometries, lon0, lat0))
         self.bounds = shapely.bounds(self.geometries)
         self.index = {code: i for i, code in enumerate(self.depcom)}
         self.region = region

@@ -8,12 +8,11 @@ EPCI about 40 kB.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from oress.publish.maps import BREAKS, COLOURS, KM_PER_DEGREE_LAT, KM_PER_DEGREE_LON_EQUATOR, Status, class_of
+from oress.publish.maps import BREAKS, COLOURS, Status, class_of, local_plane
 
 WIDTH = 600.0                 # view box width, in SVG units
 TOLERANCE_UNITS = 1.0         # simplification tolerance, in view-box units (about a screen pixel)
@@ -47,9 +46,7 @@ class RegionShapes:
             lon0, lat0 = shapely.centroid(shapely.envelope(shapely.union_all(shapely.envelope(geometries)))).coords[0]
         else:
             lon0, lat0 = 2.5, 46.5
-        kx = KM_PER_DEGREE_LON_EQUATOR * math.cos(math.radians(lat0))
-        self.geometries = shapely.transform(geometries, lambda xy: np.column_stack(
-            ((xy[:, 0] - lon0) * kx, (xy[:, 1] - lat0) * KM_PER_DEGREE_LAT)))
+        self.geometries = local_plane(geometries, lon0, lat0)
         self.index = {code: i for i, code in enumerate(self.depcom)}
 
     def positions(self, communes) -> np.ndarray:
