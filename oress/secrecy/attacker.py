@@ -35,6 +35,15 @@ class Attack:
     local_lps: int = 0      # of lp_count, LPs on a target's neighbourhood (`_Neighbourhood`)
     local_cuts: int = 0     # of cuts, those asking to hide cells of a neighbourhood
 
+    @classmethod
+    def joined(cls, parts: list[Attack]) -> Attack:
+        """One attack from attacks on consecutive parts of the targets."""
+        if not parts:
+            return cls(*(np.zeros(0, kind) for kind in (float, float, bool, bool)))
+        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in ("lower", "upper", "ok", "extreme")),
+                   [cut for p in parts for cut in p.cuts], [t for p in parts for t in p.cut_targets],
+                   sum(p.lp_count for p in parts), sum(p.local_lps for p in parts), sum(p.local_cuts for p in parts))
+
 
 class _GroupLP:
     """min c·x subject to M x = rhs (inequality rows: M x ≤ rhs + slack), x ≥ 0, for one group of hidden

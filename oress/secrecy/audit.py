@@ -48,29 +48,37 @@ class AuditResult:
         return bool(self.intervals["ok"].all())
 
 
-def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
+def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets,
                     rules: SecretRules, exact: bool, max_failures: int | None = None,
-                    hideable: np.ndarray | None = None) -> tuple[list[Attack], list[float]]:
-    """One attack per measure on the targets (cell ids); hidden is (cells × measures) bool. Measures are
-    independent problems: above PARALLEL_MIN_TARGETS they run in worker processes, one per core (same
-    result, the order of the LPs within a measure does not change). hideable: see attacker.attack."""
+                    hideable: np.ndarray | None = None, split: int = 1) -> tuple[list[Attack], list[float]]:
+    """One attack per measure on the targets (cell ids, or one array of them per measure); hidden is
+    (cells × measures) bool. Measures are independent problems, and so are parts of one measure's targets:
+    above PARALLEL_MIN_TARGETS they run in worker processes, one per core. split: each measure's targets in
+    that many consecutive parts (a fixed number, not the core count: the parts change which LPs are solved,
+    and the mask must not depend on the machine). hideable: see attacker.attack."""
     need_down, need_up = protection(values, rules, equations.measures)
     matrix, holds = equations.matrix(), equations.holds()
-    jobs = []
-    for m in range(len(equations.measures.names)):
-        chosen = targets[hidden[targets, m]]
+    names = equations.measures.names
+    per_measure = targets if isinstance(targets, list) else [targets] * len(names)
+    jobs, owners = [], []
+    for m in range(len(names)):
+        chosen = per_measure[m][hidden[per_measure[m], m]]
         # the establishment count (first measure) also obeys the job-attribute inequalities
         bounds = equations.inequalities() if m == 0 and equations.bounds is not None and len(equations.bounds) \
             else None
-        jobs.append((matrix[holds[:, m]], values[:, m], hidden[:, m], chosen, need_down[chosen, m],
-                     need_up[chosen, m], exact, max_failures, bounds, hideable))
+        for part in np.array_split(chosen, split) if len(chosen) else []:
+            jobs.append((matrix[holds[:, m]], values[:, m], hidden[:, m], part, need_down[part, m],
+                         need_up[part, m], exact, max_failures, bounds, hideable))
+            owners.append(m)
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers > 1 and len(targets) >= PARALLEL_MIN_TARGETS:
+    if workers > 1 and sum(len(job[3]) for job in jobs) >= PARALLEL_MIN_TARGETS:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             done = list(pool.map(_timed_attack, jobs))
     else:
         done = [_timed_attack(job) for job in jobs]
-    return [attack for attack, _ in done], [seconds for _, seconds in done]
+    owners = np.array(owners)
+    return ([Attack.joined([done[j][0] for j in np.flatnonzero(owners == m)]) for m in range(len(names))],
+            [sum(done[j][1] for j in np.flatnonzero(owners == m)) for m in range(len(names))])
 
 
 PARALLEL_MIN_TARGETS = 500

@@ -16,6 +16,7 @@ import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from oress.secrecy.cells import SecrecyError, describe
 
@@ -28,9 +29,13 @@ class SuppressionModel:
                  free: np.ndarray, primary: np.ndarray, always: np.ndarray, singleton: np.ndarray, cost: np.ndarray,
                  need: tuple[np.ndarray, np.ndarray], singleton_rule: bool, mip_rel_gap: float,
                  max_nodes: int = 5000, names: tuple[str, ...] = ()):
-        """always: cells hidden whatever the mask (primaries and the unpublished atoms)."""
-        self.keys, self.free, self.primary, self.gap, self.max_nodes = keys, free, primary, mip_rel_gap, max_nodes
-        self.always, self.names = always, names
+        """always: cells hidden whatever the mask (primaries and the unpublished atoms). Cells that always hold
+        the same value (`equal_cells`) share one variable."""
+        self.gap, self.max_nodes, self.names = mip_rel_gap, max_nodes, names
+        self.cell_class, self.always_cells, self.free_cells = equal_cells(terms, holds, free), always, free
+        keys, terms, values, free, primary, always, singleton, cost, need = _merged(
+            self.cell_class, keys, terms, values, free, primary, always, singleton, cost, need)
+        self.keys, self.free, self.primary, self.always = keys, free, primary, always
         self.variable = np.full(len(free), -1)
         self.variable[free] = np.arange(free.sum())
         self.cost = cost[free]
@@ -136,7 +141,11 @@ class SuppressionModel:
         self._seen = seen
         added = 0
         for cells, coefficient in cuts:
-            keep = self.free[cells]
+            keep = self.free_cells[cells]
+            # a cell hidden is its class hidden: Σ over a class's cells, capped at 1 (s is binary, the row is ≥ 1)
+            cells, inverse = np.unique(self.cell_class[cells[keep]], return_inverse=True)
+            coefficient = np.minimum(np.bincount(inverse, weights=coefficient[keep]), 1.0)
+            keep = np.ones(len(cells), bool)
             signature = (tuple(cells[keep]), tuple(np.round(coefficient[keep], 9)))
             if signature in seen:
                 continue
@@ -188,4 +197,48 @@ class SuppressionModel:
         chosen = np.asarray(highs.getSolution().col_value)[:n_s] > 0.5
         hidden = np.zeros(len(self.free), bool)
         hidden[np.flatnonzero(self.free)[chosen]] = True
-        return hidden, seconds
+        # an unpublished atom stays an unknown even when its class is published (it is then derived)
+        return hidden[self.cell_class] | self.always_cells, seconds
+
+
+def equal_cells(terms: pd.DataFrame, holds: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """A class label per cell: two cells are in one class when an equation that holds for every measure has
+    them as its only cells that are not empty or imposed, on opposite sides — they always hold the same value
+    (an EPCI made of one atom, a sector alone in its group, ESS made of associations only). Hiding one without
+    the other protects nothing, and a chain of such cells moves as one: the model sees one variable per class,
+    so a primary's partner of its own class is not counted as protection."""
+    kept = terms[free[terms["cell"].to_numpy()] & holds.all(axis=1)[terms["equation"].to_numpy()]]
+    size = kept.groupby("equation")["cell"].transform("size").to_numpy()
+    twins = kept[size == 2].sort_values(["equation", "cell"])
+    first, second = twins.iloc[0::2], twins.iloc[1::2]
+    opposite = first["coef"].to_numpy() != second["coef"].to_numpy()
+    a, b = first["cell"].to_numpy()[opposite], second["cell"].to_numpy()[opposite]
+    graph = sp.coo_matrix((np.ones(len(a)), (a, b)), shape=(len(free), len(free)))
+    return connected_components(graph, directed=False)[1]
+
+
+def _merged(label: np.ndarray, keys, terms, values, free, primary, always, singleton, cost, need):
+    """The model's inputs per class (`equal_cells`) instead of per cell: a class is primary when one of its
+    cells is, always hidden when it holds a primary or only unpublished cells (an atom equal to a published
+    cell is derived when that cell is published: it protects nothing then), free when all its cells are."""
+    count = label.max() + 1
+    _, representative = np.unique(label, return_index=True)
+
+    def any_of(flags):
+        return np.bincount(label, weights=flags.astype(float), minlength=count) > 0
+
+    atom = always & ~primary
+    merged_terms = terms.assign(cell=label[terms["cell"].to_numpy()]).groupby(
+        ["equation", "cell"], as_index=False, sort=True)["coef"].sum()
+    merged_terms = merged_terms[merged_terms["coef"] != 0].assign(coef=lambda t: np.sign(t["coef"]))
+    need = tuple(_class_max(label, level, count) for level in need)
+    primary_class = any_of(primary)
+    return (keys.iloc[representative].reset_index(drop=True), merged_terms, values[representative],
+            ~any_of(~free), primary_class, primary_class | ~any_of(~atom), any_of(singleton),
+            np.bincount(label, weights=cost, minlength=count), need)
+
+
+def _class_max(label: np.ndarray, level: np.ndarray, count: int) -> np.ndarray:
+    merged = np.zeros((count, *level.shape[1:]))
+    np.maximum.at(merged, label, level)
+    return merged

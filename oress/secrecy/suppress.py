@@ -25,6 +25,9 @@ REPAIR_BATCH = 256
 # a primary still failing after this many repair rounds has its cut over-satisfied, by half a cut more each
 # further round (the cheapest cells alone let the attacker find another way, round after round)
 EAGER_AFTER = 4
+# the headline count (postes; effectif in the quarterly note: Measures puts it second), audited alone on a new
+# mask of a large publication, its primaries in LEAD_SPLIT parts (one per core on the usual 2-core machine)
+LEAD_MEASURE, LEAD_SPLIT = 1, 2
 LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask must not depend on the machine
 
 
@@ -110,35 +113,43 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                                  rules.regle_singletons, mip_rel_gap, names=names)
     if milp_rounds is None:
         milp_rounds = MILP_ROUNDS_SMALL if len(targets) < LARGE_PUBLICATION else 1
-    rounds, checked = [], targets
+    rounds, pending = [], [targets] * len(names)
     differencing = np.zeros(len(cells), bool)
     strikes = np.zeros(len(cells), int)   # audit rounds in which each primary failed
     incidence = abs(equations.matrix()).tocsr()
     hidden = None
     for number in range(1, max_rounds + 1):
-        milp_seconds = 0.0
+        milp_seconds, lead_round = 0.0, False
         if number <= milp_rounds:
             hidden, milp_seconds = model.solve()
-            checked = targets
+            pending = [targets] * len(names)
             proofs = Proofs(targets, len(names))   # a new mask: what earlier rounds proved no longer holds
+            lead_round = len(names) > 1 and len(targets) >= LARGE_PUBLICATION
+        # hiding cells only widens the attacker's intervals: a measure audits again only the primaries that
+        # failed for it; after a new mask, a large publication audits its headline count alone first — the
+        # other measures fail at nearly the same cells, and the repair for it settles most of theirs
+        audited = [pending[m] if not lead_round or m == LEAD_MEASURE else targets[:0] for m in range(len(names))]
         attacks, seconds = attack_measures(equations, values, np.repeat(hidden[:, None], len(names), axis=1),
-                                           checked, rules, exact=False,
+                                           audited, rules, exact=False,
                                            max_failures=None if number < milp_rounds else REPAIR_BATCH,
-                                           hideable=free & ~hidden)
-        proofs.record(checked, attacks)
+                                           hideable=free & ~hidden, split=LEAD_SPLIT if lead_round else 1)
+        for m, result in enumerate(attacks):
+            proofs.record(m, audited[m], result)
+        failed = [audited[m][hidden[audited[m]]][~result.ok] for m, result in enumerate(attacks)]
+        pending = [failed[m] if not lead_round or m == LEAD_MEASURE else pending[m] for m in range(len(names))]
         cuts = [cut for result in attacks for cut in result.cuts]
         marks = [bool(unpublished[t]) for result in attacks for t in result.cut_targets]
         strikes[np.unique([t for result in attacks for t in result.cut_targets]).astype(int)] += 1
         eager = [1.0 + 0.5 * max(0, strikes[t] - EAGER_AFTER) for result in attacks for t in result.cut_targets]
-        failing = np.unique(np.concatenate([checked[hidden[checked]][~result.ok] for result in attacks]))
-        failures = sum(int((~result.ok).sum()) for result in attacks)
+        failing = np.unique(np.concatenate(failed))
+        failures = sum(len(f) for f in failed)
         if number < milp_rounds:
             added = model.add_cuts(cuts) if cuts else 0
         else:
             added = repair(hidden, cuts, cost, free, marks, differencing, eager)
             close_pairs(hidden, incidence, cost, free, primary, unpublished)
-            checked = failing
         rounds.append({"round": number, "mode": "MILP" if number < milp_rounds else "réparation",
+                       "measures": sum(len(a) > 0 for a in audited),
                        "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
                        "secondaries": int((hidden & ~primary & ~unpublished).sum()), "failures": failures, "cuts": added,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
@@ -148,16 +159,16 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
             log(_describe_round(rounds[-1]))
         if on_round:
             on_round(rounds[-1])
-        if not failures:
+        if not any(len(p) for p in pending):
             break
-        if not added:
+        if failures and not added:
             named = ", ".join(describe(cells, cell) for cell in failing[:5])
             blocked = " (cellules imposées à la publication en jeu)" if forced.any() else ""
             raise SecrecyError(f"protection impossible{blocked} : {len(failing)} cellule(s) primaire(s) restent "
                                f"déductibles et plus aucune cellule ne peut être masquée pour elles, p. ex. {named}")
     else:
         raise SecrecyError(f"protection non trouvée en {max_rounds} tours : agréger la publication "
-                           f"({len(failing)} cellules primaires encore exposées)")
+                           f"({len(np.unique(np.concatenate(pending)))} cellules primaires encore exposées)")
     status[hidden & ~primary] = "D"
     status = status.astype(str)
     hidden_all = np.repeat(hidden[:, None], len(names), axis=1)
@@ -185,12 +196,11 @@ class Proofs:
         self.lower, self.upper = np.full((len(targets), measures), np.nan), np.full((len(targets), measures), np.nan)
         self.ok, self.extreme = np.zeros((len(targets), measures), bool), np.zeros((len(targets), measures), bool)
 
-    def record(self, checked: np.ndarray, attacks: list) -> None:
-        """checked: the primaries audited this round (all hidden), in the order of each attack's arrays."""
+    def record(self, m: int, checked: np.ndarray, attack: Attack) -> None:
+        """checked: the primaries audited this round for measure m (all hidden), in the order of the attack's."""
         position = np.searchsorted(self.targets, checked)
-        for m, attack in enumerate(attacks):
-            self.lower[position, m], self.upper[position, m] = attack.lower, attack.upper
-            self.ok[position, m], self.extreme[position, m] = attack.ok, attack.extreme
+        self.lower[position, m], self.upper[position, m] = attack.lower, attack.upper
+        self.ok[position, m], self.extreme[position, m] = attack.ok, attack.extreme
 
     def attacks(self) -> list:
         return [Attack(self.lower[:, m], self.upper[:, m], self.ok[:, m], self.extreme[:, m])
@@ -237,7 +247,7 @@ class BlockModels:
             hidden[cells[local]] = True
             total += seconds
             if self.log:
-                self.log(f"bloc {label} : {len(cells)} cellules, {int(model.primary.sum())} primaires, "
+                self.log(f"bloc {label} : {len(cells)} cellules, {int(self.problem[2][cells].sum())} primaires, "
                          f"{int(local.sum())} masquées ; MILP {seconds:.1f} s")
         return hidden, total
 
@@ -298,7 +308,7 @@ def _describe_round(row: dict) -> str:
     audit = row["audit_seconds"]
     added = "coupes" if row["mode"] == "MILP" else "cellules ajoutées"
     return (f"tour {row['round']} : {row['primaries']} primaires, {row['secondaries']} secondaires, "
-            f"{row['failures']} intervalles trop étroits → {row['cuts']} {added} ; "
+            f"{row['failures']} intervalles trop étroits ({row['measures']} mesure(s) auditée(s)) → {row['cuts']} {added} ; "
             f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP, dont {row['local_lps']} "
             f"locaux ; {row['local_cuts']} coupes locales)")
 
