@@ -86,3 +86,33 @@ def test_a_repair_through_neighbourhood_cuts_passes_the_exact_audit(monkeypatch)
     assert protection.audit.intervals["extremes"].all()    # exact: both extremes solved for
     hidden = protection.cells["secret"].to_numpy() != ""
     assert hidden[primary_status(cells, RULES).to_numpy() != ""].all()
+
+
+def test_a_neighbourhood_is_walked_from_its_target_and_stops_before_its_size_cap():
+    """`around` walks the equations from the target (its cost is the neighbourhood's size, not the group's):
+    on the 12-commune table's hidden cells it returns, for every radius, the cells and rows the definition
+    gives — cells reached through r equations, the rows touching them, the rows of the cells r − 1 away —
+    and with a cap it stops at the last radius whose cells fit under it."""
+    cells = table()
+    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
+    values = measure_values(cells)
+    hidden = np.flatnonzero(values[:, 1] > 0)
+    block = equations.matrix()[:, hidden]
+    block = block[np.flatnonzero(np.diff(block.tocsr().indptr) > 0)].tocsc()
+    local = attacker._Neighbourhood(block, values[hidden, 1], None, np.zeros(block.shape[0]))
+    touches = (abs(block) > 0).astype(int).tocsr()          # rows × cells
+    for target in (0, len(hidden) // 2, len(hidden) - 1):
+        reached = np.zeros(len(hidden), int)
+        reached[target] = 1
+        sizes = []
+        for radius in (1, 2, 3):
+            inner = (touches @ reached) > 0
+            reached = ((touches.T @ inner) > 0).astype(int)
+            got_cells, got_rows, got_inner = local.around(target, radius)
+            assert got_cells.tolist() == np.flatnonzero(reached).tolist()
+            assert got_rows.tolist() == np.flatnonzero(touches @ reached).tolist()
+            assert got_inner.tolist() == np.flatnonzero(inner).tolist()
+            sizes.append(len(got_cells))
+        if sizes[1] < sizes[2]:
+            capped, _, _ = local.around(target, 3, most=sizes[2] - 1)
+            assert len(capped) == sizes[1]

@@ -257,19 +257,26 @@ class _Neighbourhood:
     asks to hide cells of the neighbourhood until the neighbourhood alone protects the target."""
 
     def __init__(self, block: sp.csc_matrix, true: np.ndarray, is_inequality, slack: np.ndarray):
-        self.rows_of = abs(block).tocsr().astype(bool).astype(np.float64)   # rows × group cells
+        pattern = abs(block).astype(bool)
+        self.cells_of, self.rows_of = pattern.tocsr(), pattern.tocsc()   # a row's cells, a cell's rows
         self.block, self.true, self.slack = block.tocsr(), true, slack
         self.is_inequality = np.zeros(block.shape[0], bool) if is_inequality is None else is_inequality
 
-    def around(self, column: int, radius: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The cells within the radius (LOCAL_RADIUS by default), the rows touching them, and the rows touching
-        the cells one step closer (a published cell of those rows, once hidden, lies within the radius)."""
-        cells = np.zeros(self.rows_of.shape[1])
-        cells[column] = 1.0
+    def around(self, column: int, radius: int | None = None,
+               most: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The cells within the radius (LOCAL_RADIUS by default; fewer steps when the next would pass `most`
+        cells), the rows touching them, and the rows touching the cells one step closer (a published cell of
+        those rows, once hidden, lies within the radius). Walked from the target: the cost is the
+        neighbourhood's size, not the group's (a national group holds hundreds of thousands of cells)."""
+        cells = np.array([column])
+        inner = _gather(self.rows_of, cells)
         for _ in range(LOCAL_RADIUS if radius is None else radius):
-            inner = (self.rows_of @ cells) > 0
-            cells = (self.rows_of.T @ inner) > 0
-        return np.flatnonzero(cells), np.flatnonzero((self.rows_of @ cells) > 0), np.flatnonzero(inner)
+            inner = _gather(self.rows_of, cells)
+            wider = _gather(self.cells_of, inner)
+            if most is not None and len(wider) > most and len(cells) > 1:
+                break
+            cells = wider
+        return cells, _gather(self.rows_of, cells), inner
 
     def lp(self, cells: np.ndarray, rows: np.ndarray) -> _GroupLP:
         sub = self.block[rows][:, cells].tocsc()
@@ -282,18 +289,12 @@ def _local_bound(local: _Neighbourhood, result: Attack, target, column, sign, re
     it fails and the repair has a local cut it can satisfy, None when the group's LP must decide."""
     matrix, group_rows, group_cells, values, need, hideable, target_cell = context
     cells, rows, inner = local.around(column)
-    optimum, point, duals = local.lp(cells, rows).solve(int(np.searchsorted(cells, column)), sign)
-    if optimum is None:
-        reached = -np.inf if sign > 0 else np.inf
-    else:
-        reached = sign * optimum * scale
-        seen_low[cells] = np.minimum(seen_low[cells], point * scale)
-        seen_high[cells] = np.maximum(seen_high[cells], point * scale)
+    reached, duals = _ball_bound(local, cells, rows, column, sign, scale, seen_low, seen_high)
     if sign * (reached - required) <= tolerance:
         (result.lower if sign > 0 else result.upper)[target] = reached
         result.extreme[target] = False
         return True
-    if hideable is None or optimum is None:
+    if hideable is None or duals is None:
         return None
     cut_cells, coefficient = _cut(matrix, group_rows[rows], duals, group_cells[cells],
                                   int(np.searchsorted(cells, column)), sign, values, need)
@@ -307,6 +308,26 @@ def _local_bound(local: _Neighbourhood, result: Attack, target, column, sign, re
     result.cut_targets.append(target_cell)
     result.local_cuts += 1
     return False
+
+
+def _ball_bound(local: _Neighbourhood, cells, rows, column, sign, scale, seen_low, seen_high):
+    """The bound reached on a neighbourhood (±inf when unbounded) and the LP's row duals (None then); the point
+    reached is a witness for every cell of it."""
+    optimum, point, duals = local.lp(cells, rows).solve(int(np.searchsorted(cells, column)), sign)
+    if optimum is None:
+        return (-np.inf if sign > 0 else np.inf), None
+    seen_low[cells] = np.minimum(seen_low[cells], point * scale)
+    seen_high[cells] = np.maximum(seen_high[cells], point * scale)
+    return sign * optimum * scale, duals
+
+
+def _gather(compressed: sp.csr_matrix | sp.csc_matrix, members: np.ndarray) -> np.ndarray:
+    """The sorted distinct indices stored in the given rows of a CSR matrix (columns of a CSC one)."""
+    starts, ends = compressed.indptr[members], compressed.indptr[members + 1]
+    lengths = ends - starts
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return np.unique(compressed.indices[np.arange(lengths.sum()) + offsets])
+
 
 PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds than this
 
@@ -347,6 +368,7 @@ def _probe(lp: _GroupLP, columns, true, scale, need_down, need_up, seen_low, see
 
 PROBE_MAX_CELLS = 50_000   # a larger group is probed by neighbourhoods of PROBE_RADIUS equations
 PROBE_RADIUS = 8
+PROBE_MAX_BALL = 4000    # cells: a probe's neighbourhood stops growing before it passes this size
 
 
 def _probe_locally(local: _Neighbourhood, columns, true, scale, need_down, need_up, seen_low, seen_high,
@@ -358,7 +380,7 @@ def _probe_locally(local: _Neighbourhood, columns, true, scale, need_down, need_
     for seed in columns:
         if covered[seed]:
             continue
-        cells, rows, _ = local.around(int(seed), PROBE_RADIUS)
+        cells, rows, _ = local.around(int(seed), PROBE_RADIUS, PROBE_MAX_BALL)
         covered[cells] = True
         inside = np.isin(columns, cells)
         low, high = seen_low[cells], seen_high[cells]
