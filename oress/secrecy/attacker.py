@@ -36,12 +36,15 @@ class Attack:
     local_cuts: int = 0     # of cuts, those asking to hide cells of a neighbourhood
 
     @classmethod
-    def joined(cls, parts: list[Attack]) -> Attack:
-        """One attack from attacks on consecutive parts of the targets."""
-        if not parts:
-            return cls(*(np.zeros(0, kind) for kind in (float, float, bool, bool)))
-        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in ("lower", "upper", "ok", "extreme")),
-                   [cut for p in parts for cut in p.cuts], [t for p in parts for t in p.cut_targets],
+    def joined(cls, parts: list[Attack], positions: list[np.ndarray]) -> Attack:
+        """One attack from attacks on parts of the targets; positions: where each part's targets stand."""
+        arrays = []
+        for name, kind in (("lower", float), ("upper", float), ("ok", bool), ("extreme", bool)):
+            whole = np.zeros(sum(len(p.ok) for p in parts), kind)
+            for part, where in zip(parts, positions):
+                whole[where] = getattr(part, name)
+            arrays.append(whole)
+        return cls(*arrays, [cut for p in parts for cut in p.cuts], [t for p in parts for t in p.cut_targets],
                    sum(p.lp_count for p in parts), sum(p.local_lps for p in parts), sum(p.local_cuts for p in parts))
 
 
@@ -181,6 +184,11 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
     # a local cut may ask more than the whole problem needs: taken when the group has many pending bounds (a
     # first audit), where the group's LPs would cost minutes; a few bounds (the last rounds) get the exact cut
     local_hideable = hideable if many else None
+    # a national group's LP costs seconds a bound: its bounds are settled on neighbourhoods only, a failure
+    # repaired by the widest neighbourhood's cut (`_local_bound`, last resort)
+    national = len(members) > PROBE_MAX_CELLS and hideable is not None
+    if national:
+        local_hideable = hideable
     # probing a large group costs a cold solve (up to a second): worth it for many pending bounds only; a
     # national group (hundreds of thousands of cells) is probed one neighbourhood at a time
     if not exact and (len(chunk) > 1 if local is None else many):
@@ -207,7 +215,7 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
             if local is not None:
                 settled = _local_bound(local, result, target, column, sign, required, tolerance, scale, seen_low,
                                        seen_high, (matrix, rows, hidden_ids[members], values, need, local_hideable,
-                                        int(targets[target])))
+                                        int(targets[target])), national)
                 result.lp_count += 1
                 result.local_lps += 1
                 if settled is not None:   # a local failure costs no group LP: it does not count in max_failures
@@ -284,9 +292,12 @@ class _Neighbourhood:
 
 
 def _local_bound(local: _Neighbourhood, result: Attack, target, column, sign, required, tolerance, scale,
-                 seen_low, seen_high, context) -> bool | None:
+                 seen_low, seen_high, context, last_resort: bool = False) -> bool | None:
     """Try one bound on the target's neighbourhood: True when it passes there (hence everywhere), False when
-    it fails and the repair has a local cut it can satisfy, None when the group's LP must decide."""
+    it fails and the repair has a local cut it can satisfy, None when the group's LP must decide.
+    last_resort (a national group, whose LP is out of reach): a failure with no local cut is tried again on a
+    neighbourhood of WIDE_RADIUS equations, and when that fails too, its cut is taken whatever it asks — or,
+    if it cannot be satisfied near the target, one more hidden cell among the published ones around it."""
     matrix, group_rows, group_cells, values, need, hideable, target_cell = context
     cells, rows, inner = local.around(column)
     reached, duals = _ball_bound(local, cells, rows, column, sign, scale, seen_low, seen_high)
@@ -301,13 +312,32 @@ def _local_bound(local: _Neighbourhood, result: Attack, target, column, sign, re
     near = np.unique(matrix[group_rows[inner]].indices)
     useful = np.isin(cut_cells, group_cells[cells]) | (np.isin(cut_cells, near) & hideable[cut_cells])
     if coefficient[useful].sum() < 1 - 1e-9:
-        return None
+        if not last_resort:
+            return None
+        cells, rows, inner = local.around(column, WIDE_RADIUS, WIDE_MAX_CELLS)
+        result.lp_count += 1
+        result.local_lps += 1
+        reached, duals = _ball_bound(local, cells, rows, column, sign, scale, seen_low, seen_high)
+        if sign * (reached - required) <= tolerance:
+            (result.lower if sign > 0 else result.upper)[target] = reached
+            result.extreme[target] = False
+            return True
+        near = np.unique(matrix[group_rows[inner]].indices)
+        cut_cells, coefficient = _cut(matrix, group_rows[rows], duals, group_cells[cells],
+                                      int(np.searchsorted(cells, column)), sign, values, need)
+        useful = np.isin(cut_cells, group_cells[cells]) | (np.isin(cut_cells, near) & hideable[cut_cells])
+        if coefficient[useful].sum() < 1 - 1e-9:
+            cut_cells = near[hideable[near]]
+            coefficient, useful = np.ones(len(cut_cells)), np.ones(len(cut_cells), bool)
     (result.lower if sign > 0 else result.upper)[target] = reached
     result.ok[target], result.extreme[target] = False, False
     result.cuts.append((cut_cells[useful], coefficient[useful]))
     result.cut_targets.append(target_cell)
     result.local_cuts += 1
     return False
+
+
+WIDE_RADIUS, WIDE_MAX_CELLS = 8, 4000
 
 
 def _ball_bound(local: _Neighbourhood, cells, rows, column, sign, scale, seen_low, seen_high):

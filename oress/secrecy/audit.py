@@ -53,9 +53,10 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
                     hideable: np.ndarray | None = None, split: int = 1) -> tuple[list[Attack], list[float]]:
     """One attack per measure on the targets (cell ids, or one array of them per measure); hidden is
     (cells × measures) bool. Measures are independent problems, and so are parts of one measure's targets:
-    above PARALLEL_MIN_TARGETS they run in worker processes, one per core. split: each measure's targets in
-    that many consecutive parts (a fixed number, not the core count: the parts change which LPs are solved,
-    and the mask must not depend on the machine). hideable: see attacker.attack."""
+    above PARALLEL_MIN_TARGETS targets (or PARALLEL_MIN_HIDDEN hidden cells) they run in worker processes,
+    one per core. split: each measure's targets in that many consecutive parts (a fixed number, not the core
+    count: the parts change which LPs are solved, and the mask must not depend on the machine).
+    hideable: see attacker.attack."""
     need_down, need_up = protection(values, rules, equations.measures)
     matrix, holds = equations.matrix(), equations.holds()
     names = equations.measures.names
@@ -66,22 +67,31 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
         # the establishment count (first measure) also obeys the job-attribute inequalities
         bounds = equations.inequalities() if m == 0 and equations.bounds is not None and len(equations.bounds) \
             else None
-        for part in np.array_split(chosen, split) if len(chosen) else []:
+        # every split-th target in each part: the costly ones (a région's EPCI and pays) are not all in one
+        for part in [chosen[i::split] for i in range(split)] if len(chosen) else []:
             jobs.append((matrix[holds[:, m]], values[:, m], hidden[:, m], part, need_down[part, m],
                          need_up[part, m], exact, max_failures, bounds, hideable))
             owners.append(m)
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers > 1 and sum(len(job[3]) for job in jobs) >= PARALLEL_MIN_TARGETS:
+    if workers > 1 and (sum(len(job[3]) for job in jobs) >= PARALLEL_MIN_TARGETS
+                        or hidden.sum() >= PARALLEL_MIN_HIDDEN * len(names)):
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             done = list(pool.map(_timed_attack, jobs))
     else:
         done = [_timed_attack(job) for job in jobs]
     owners = np.array(owners)
-    return ([Attack.joined([done[j][0] for j in np.flatnonzero(owners == m)]) for m in range(len(names))],
-            [sum(done[j][1] for j in np.flatnonzero(owners == m)) for m in range(len(names))])
+    attacks = []
+    for m in range(len(names)):
+        parts = [done[j][0] for j in np.flatnonzero(owners == m)]
+        attacks.append(Attack.joined(parts, [np.arange(i, sum(len(p.ok) for p in parts), len(parts))
+                                             for i in range(len(parts))]))
+    return attacks, [sum(done[j][1] for j in np.flatnonzero(owners == m)) for m in range(len(names))]
 
 
 PARALLEL_MIN_TARGETS = 500
+# hidden cells per measure from which even a few targets are worth a process each: their LPs run on groups of
+# thousands of cells (a quarter of a second each on a région), the fork costs a few milliseconds
+PARALLEL_MIN_HIDDEN = 5000
 
 
 def _timed_attack(job: tuple) -> tuple[Attack, float]:
