@@ -360,6 +360,8 @@ def _gather(compressed: sp.csr_matrix | sp.csc_matrix, members: np.ndarray) -> n
 
 
 PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds than this
+# in a large group one probe LP costs as much as ~50 neighbourhood LPs (0,3–3 s on a région's group)
+PROBE_MIN_SETTLED_LARGE = 64
 
 
 def _probe(lp: _GroupLP, columns, true, scale, need_down, need_up, seen_low, seen_high, result: Attack) -> None:
@@ -390,7 +392,7 @@ def _probe(lp: _GroupLP, columns, true, scale, need_down, need_up, seen_low, see
                 np.maximum(seen_high, point * scale, out=seen_high)
                 seen = (seen_low if sign > 0 else seen_high)[columns]
                 settled = pending & (sign * (seen - required[sign]) <= tolerance)
-                if settled.sum() < PROBE_MIN_SETTLED:
+                if settled.sum() < (PROBE_MIN_SETTLED_LARGE if len(true) >= LOCAL_MIN_CELLS else PROBE_MIN_SETTLED):
                     break
     finally:
         lp.cap(None)
