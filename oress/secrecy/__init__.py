@@ -29,10 +29,12 @@ KEY; cell ids are positions in that order (``canonical``).
   on_round=None) -> Protection``: one HiGHS MILP for the whole publication (pair rule, capacity,
   singleton rule, cost = 1 + value in postes-equivalents), then the attacker audit; failing intervals
   become cuts, re-solved by the MILP (small publications) or repaired monotonically, until the audit
-  passes, else SecrecyError. In large groups the attacker first works on each primary's neighbourhood
-  (``attacker._Neighbourhood``: the other unknowns fixed at their true values, a sound inner interval).
-  Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');
-  Protection.rounds = round, mode, suppressed, primaries, secondaries, failures, cuts, milp_seconds,
+  passes, else SecrecyError. Cells that always hold the same value share one MILP variable
+  (``milp.equal_cells``); each measure re-audits only its own failing primaries, and a large publication's
+  new mask is audited on the headline count (postes) alone first. In large groups the attacker first works
+  on each primary's neighbourhood (``attacker._Neighbourhood``: the other unknowns fixed at their true
+  values, a sound inner interval). Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');
+  Protection.rounds = round, mode, measures (audited), suppressed, primaries, secondaries, failures, cuts, milp_seconds,
   lps, local_lps, local_cuts, audit_<measure>_seconds; Protection.audit = AuditResult. ``masked(protection.cells)``
   sets the four measures to NULL where secret ≠ ''.
 - ``audit(published, true_values, equations, rules) -> AuditResult`` for any written
