@@ -12,7 +12,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
-from oress.config import SQL_DIR
+from oress.config import SQL_DIR, RunSpec, SpecError
 from oress.sources import AUTO, NATURES, Flavour, InputError, Match, detect, patterns
 
 __all__ = ["InputError", "find_input", "find_inputs", "inputs", "load_file", "create_raw_tables", "define_macros",
@@ -366,3 +366,13 @@ def reconcile(connection) -> list[dict]:
             raise RuntimeError(f"{f['fichier']}: {f['lus']} lignes lues mais {f['charges']} chargées + "
                                f"{f['rejetes']} rejetées ; anomalie du chargement, à signaler")
     return files
+
+
+def require_raw_files(spec: RunSpec) -> None:
+    """Fail early, naming the file, when a millésime has no establishment file."""
+    for millesime in spec.millesimes:
+        if find_input(spec.raw_dir / str(millesime), "etablissements") is None:
+            raise SpecError(
+                f"{spec.raw_dir / str(millesime)}: aucun fichier etablissements.(csv|csv.gz|parquet) "
+                f"pour le millésime {millesime} (lancer `oress demo` pour les données de démonstration)"
+            )

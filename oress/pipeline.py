@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from oress.config import RunSpec, require_raw_files
+from oress.config import RunSpec, edition_date
+from oress.ingest import require_raw_files
 from oress.warehouse import building, models, reading, run_models
 
 
@@ -286,7 +287,6 @@ def site(spec: RunSpec) -> None:
     """The static website under <reports_dir>/site/, from the published cells of the last millésime; built
     aside and swapped in whole."""
     from oress.files import replacing_directory
-    from oress.publish.report import edition_date
     from oress.site.build import write_site
 
     target = spec.reports_dir / "site"
