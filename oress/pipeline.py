@@ -304,7 +304,18 @@ DELIVERED_STEPS = (reference, delivered, keyfigures, report_delivered, site)
 
 
 def build(spec: RunSpec) -> None:
-    """Every step in order, stopping at the first failure; from INSEE's tables when `livraison_insee` is set."""
-    for step in DELIVERED_STEPS if spec.livraison_insee else STEPS:
-        say(f"[bold]{step.__name__}[/bold]")
-        step(spec)
+    """Every step in order, from INSEE's tables when `livraison_insee` is set; one transaction: every input is
+    checked before anything is written, then the steps run on one aside copy of the warehouse and of the
+    reports tree, swapped in only when every step succeeded (a failure leaves both as they were)."""
+    from dataclasses import replace
+
+    from oress.files import replacing_tree
+    from oress.ingest import check_inputs
+    from oress.warehouse import transaction
+
+    check_inputs(spec)
+    with transaction(spec.warehouse) as warehouse, replacing_tree(spec.reports_dir) as reports:
+        aside = replace(spec, warehouse=warehouse, reports_dir=reports)
+        for step in DELIVERED_STEPS if spec.livraison_insee else STEPS:
+            say(f"[bold]{step.__name__}[/bold]")
+            step(aside)
