@@ -47,6 +47,7 @@ def _require_tables(connection, spec: RunSpec, *tables: str) -> None:
 
 def ingest(spec: RunSpec) -> None:
     from oress import ingest as reader
+    from oress import validate as checks
     from oress.files import write_json
     from oress.manifest import record_inputs
     from oress.sources import load_flavours
@@ -68,12 +69,17 @@ def ingest(spec: RunSpec) -> None:
         run_models(connection, models(("staging",)))
         reader.collect_rejects(connection)
         files = reader.reconcile(connection)
+        contracts = {m: checks.staging_outcomes(connection, m) for m in spec.millesimes}
     for millesime in spec.millesimes:
         mine = [f for f in files if f["millesime"] == millesime]
         write_json(spec.reports_for(millesime) / "qualite" / "ingestion.json", {"fichiers": mine})
         for f in mine:
             say(f"  {millesime} {f['nature']} : {f['lus']} lignes lues = {f['charges']} chargées "
                 f"+ {f['rejetes']} rejetées")
+    for millesime, outcomes in contracts.items():   # the staging contracts: a critical failure stops here
+        say(f"  {millesime} : contrats de staging, {sum(o.statut in ('echec', 'erreur') for o in outcomes)} "
+            f"en écart sur {len(outcomes)}")
+        checks.gate(outcomes)
 
 
 def transform(spec: RunSpec) -> None:
