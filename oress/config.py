@@ -236,13 +236,6 @@ def _date(path: Path, value) -> dt.date | None:
     raise SpecError(f"{path}: 'date_edition' doit être une date TOML, p. ex. 2026-11-22")
 
 
-def require_raw_files(spec: RunSpec) -> None:
-    """Fail early, naming the file, when a millésime has no establishment file."""
-    from oress.ingest import find_input
-
-    for millesime in spec.millesimes:
-        if find_input(spec.raw_dir / str(millesime), "etablissements") is None:
-            raise SpecError(
-                f"{spec.raw_dir / str(millesime)}: aucun fichier etablissements.(csv|csv.gz|parquet) "
-                f"pour le millésime {millesime} (lancer `oress demo` pour les données de démonstration)"
-            )
+def edition_date(spec: RunSpec) -> dt.date:
+    """The spec's date_edition, else today: PDFs are byte-identical for the same data and date."""
+    return spec.date_edition or dt.date.today()

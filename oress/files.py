@@ -39,6 +39,29 @@ def replacing_directory(target: Path):
         shutil.rmtree(fresh, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def replacing_tree(target: Path):
+    """Yield ONE aside copy of the folder `target` (a build's whole reports tree); on success it replaces
+    `target`, otherwise `target` is left as it was. Copies left by a killed build are removed first."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.tree*"):
+        shutil.rmtree(stale)
+    fresh = target.with_name(f".{target.name}.{os.getpid()}.tree")
+    if target.exists():
+        shutil.copytree(target, fresh, symlinks=True)
+    else:
+        fresh.mkdir()
+    try:
+        yield fresh
+        old = target.with_name(f".{target.name}.{os.getpid()}.tree-old")
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
 def write_json(path: Path, payload: dict) -> None:
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     write_atomically(path, lambda aside: aside.write_text(text, encoding="utf-8"))

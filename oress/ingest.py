@@ -12,7 +12,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
-from oress.config import SQL_DIR
+from oress.config import SQL_DIR, RunSpec, SpecError
 from oress.sources import AUTO, NATURES, Flavour, InputError, Match, detect, patterns
 
 __all__ = ["InputError", "find_input", "find_inputs", "inputs", "load_file", "create_raw_tables", "define_macros",
@@ -366,3 +366,43 @@ def reconcile(connection) -> list[dict]:
             raise RuntimeError(f"{f['fichier']}: {f['lus']} lignes lues mais {f['charges']} chargées + "
                                f"{f['rejetes']} rejetées ; anomalie du chargement, à signaler")
     return files
+
+
+def require_raw_files(spec: RunSpec) -> None:
+    """Fail early, naming the file, when a millésime has no establishment file."""
+    for millesime in spec.millesimes:
+        if find_input(spec.raw_dir / str(millesime), "etablissements") is None:
+            raise SpecError(
+                f"{spec.raw_dir / str(millesime)}: aucun fichier etablissements.(csv|csv.gz|parquet) "
+                f"pour le millésime {millesime} (lancer `oress demo` pour les données de démonstration)"
+            )
+
+
+def check_inputs(spec: RunSpec) -> None:
+    """Before a build writes anything: every millésime has its files, and each file's header has the
+    columns its format requires (the same checks `ingest` makes when it loads the file)."""
+    import duckdb
+
+    from oress.sources import load_flavours
+
+    if spec.livraison_insee is not None:
+        return
+    require_raw_files(spec)
+    flavours = load_flavours()
+    for millesime in spec.millesimes:
+        for nature, path in inputs(spec.raw_dir / str(millesime), flavours):
+            if path.suffix == ".parquet":
+                try:
+                    header = [row[0] for row in duckdb.connect().execute(
+                        "describe select * from read_parquet(?)", [str(path)]).fetchall()]
+                except Exception as error:
+                    raise InputError(f"{path}: fichier Parquet illisible ({str(error).splitlines()[0]}) ; le "
+                                     "fournir à nouveau ou en CSV") from error
+            else:
+                try:
+                    with _open_bytes(path) as handle:
+                        _check_text(path, handle.read(65536))
+                except (OSError, EOFError) as error:
+                    raise _unreadable(path, error) from error
+                header, _ = read_header(path, utf8=True)
+            detect(path, nature, header, flavours)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from oress.config import RunSpec, require_raw_files
+from oress.config import RunSpec, edition_date
+from oress.ingest import require_raw_files
 from oress.warehouse import building, models, reading, run_models
 
 
@@ -46,6 +47,7 @@ def _require_tables(connection, spec: RunSpec, *tables: str) -> None:
 
 def ingest(spec: RunSpec) -> None:
     from oress import ingest as reader
+    from oress import validate as checks
     from oress.files import write_json
     from oress.manifest import record_inputs
     from oress.sources import load_flavours
@@ -67,12 +69,17 @@ def ingest(spec: RunSpec) -> None:
         run_models(connection, models(("staging",)))
         reader.collect_rejects(connection)
         files = reader.reconcile(connection)
+        contracts = {m: checks.staging_outcomes(connection, m) for m in spec.millesimes}
     for millesime in spec.millesimes:
         mine = [f for f in files if f["millesime"] == millesime]
         write_json(spec.reports_for(millesime) / "qualite" / "ingestion.json", {"fichiers": mine})
         for f in mine:
             say(f"  {millesime} {f['nature']} : {f['lus']} lignes lues = {f['charges']} chargées "
                 f"+ {f['rejetes']} rejetées")
+    for millesime, outcomes in contracts.items():   # the staging contracts: a critical failure stops here
+        say(f"  {millesime} : contrats de staging, {sum(o.statut in ('echec', 'erreur') for o in outcomes)} "
+            f"en écart sur {len(outcomes)}")
+        checks.gate(outcomes)
 
 
 def transform(spec: RunSpec) -> None:
@@ -286,7 +293,6 @@ def site(spec: RunSpec) -> None:
     """The static website under <reports_dir>/site/, from the published cells of the last millésime; built
     aside and swapped in whole."""
     from oress.files import replacing_directory
-    from oress.publish.report import edition_date
     from oress.site.build import write_site
 
     target = spec.reports_dir / "site"
@@ -304,7 +310,18 @@ DELIVERED_STEPS = (reference, delivered, keyfigures, report_delivered, site)
 
 
 def build(spec: RunSpec) -> None:
-    """Every step in order, stopping at the first failure; from INSEE's tables when `livraison_insee` is set."""
-    for step in DELIVERED_STEPS if spec.livraison_insee else STEPS:
-        say(f"[bold]{step.__name__}[/bold]")
-        step(spec)
+    """Every step in order, from INSEE's tables when `livraison_insee` is set; one transaction: every input is
+    checked before anything is written, then the steps run on one aside copy of the warehouse and of the
+    reports tree, swapped in only when every step succeeded (a failure leaves both as they were)."""
+    from dataclasses import replace
+
+    from oress.files import replacing_tree
+    from oress.ingest import check_inputs
+    from oress.warehouse import transaction
+
+    check_inputs(spec)
+    with transaction(spec.warehouse) as warehouse, replacing_tree(spec.reports_dir) as reports:
+        aside = replace(spec, warehouse=warehouse, reports_dir=reports)
+        for step in DELIVERED_STEPS if spec.livraison_insee else STEPS:
+            say(f"[bold]{step.__name__}[/bold]")
+            step(aside)

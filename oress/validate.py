@@ -291,15 +291,18 @@ class Validator:
 
 def merge(chunks: list[list[Outcome]]) -> list[Outcome]:
     """One outcome per expectation over every chunk: counts added, the worst status kept, first examples."""
-    merged: dict[tuple[str, str], Outcome] = {}
+    merged: dict[tuple[str, str, str], Outcome] = {}
     for outcomes in chunks:
         for o in outcomes:
-            seen = merged.get((o.table, o.controle))
+            # keyed by label too: two expectations of one kind on one column ("ETP positifs", critical, and
+            # "un poste au plus 1,5 ETP", a warning) stay two outcomes with their own severity
+            key = (o.table, o.controle, o.libelle)
+            seen = merged.get(key)
             if seen is None:
-                merged[(o.table, o.controle)] = o
+                merged[key] = o
                 continue
             statut = max(seen.statut, o.statut, key=("sans_objet", "succes", "echec", "erreur").index)
-            merged[(o.table, o.controle)] = replace(
+            merged[key] = replace(
                 seen, statut=statut, detail=seen.detail or o.detail, exemples=(seen.exemples + o.exemples)[:5],
                 lignes=seen.lignes + o.lignes, ecarts=seen.ecarts + o.ecarts)
     return [_described(o) for o in merged.values()]
@@ -385,6 +388,17 @@ def run_millesime(connection, millesime: int, out_dir: Path, chunk_rows: int = C
     if aside.exists():
         make_offline(aside)         # GX's pages load their CSS and scripts from CDNs: copies from npm instead
     _swap_dir(aside, out_dir / "gx")
+    return outcomes
+
+
+def staging_outcomes(connection, millesime: int, chunk_rows: int = CHUNK_ROWS) -> list[Outcome]:
+    """The contracts of each staging table (schemas and their GX suites; the identities between the job and
+    establishment files stay with `oress validate`), without Data Docs: the gate that ends `ingest`, so a
+    critical failure stops before transform."""
+    validator = Validator()
+    outcomes = schema_outcomes(connection)
+    for check in (c for c in CHECKS if c.table.startswith("stg_")):
+        outcomes += run_check(connection, validator, check, millesime, chunk_rows)
     return outcomes
 
 

@@ -68,6 +68,25 @@ def building(path: Path):
             aside.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def transaction(path: Path):
+    """Yield the path of ONE aside copy of the warehouse for a whole build (each step changes that copy);
+    it replaces `path` only if the block succeeds, so a failed or killed build leaves `path` untouched.
+    Copies left by a killed build are removed first."""
+    with _lock(path):
+        for stale in path.parent.glob(f".{path.name}.*.transaction*"):
+            stale.unlink()
+        aside = path.with_name(f".{path.name}.{os.getpid()}.transaction")
+        if path.exists():
+            shutil.copyfile(path, aside)
+        try:
+            yield aside
+            os.replace(aside, path)
+        finally:
+            aside.unlink(missing_ok=True)
+            aside.with_suffix(aside.suffix + ".lock").unlink(missing_ok=True)
+
+
 def reading(path: Path):
     """A read-only connection on the current warehouse."""
     if not path.exists():

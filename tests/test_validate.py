@@ -42,6 +42,23 @@ def test_warning_does_not_stop():
     validate.gate(outcomes)
 
 
+def test_two_expectations_of_one_kind_keep_their_own_severity():
+    """"ETP positifs" (critical) and "un poste au plus 1,5 ETP" (warning) are both between-expectations on
+    etp: a job of 2 ETP fails the warning only, and does not stop the run."""
+    jobs = pd.DataFrame({
+        "fichier": ["postes.csv"] * 2, "ligne": [2, 3], "siret": ["12345678901234"] * 2, "sexe": ["1", "2"],
+        "age": [30, 45], "pcs": ["526A", "431A"], "temps_travail": ["C", "P"], "contrat": ["CDI", "CDD"],
+        "etp": [2.0, 0.5], "remuneration_brute": [50000.0, 10000.0], "present_3112": [1, 1],
+        "salaire_etp": [25000.0, 20000.0]})
+    outcomes = validate.run_gx(jobs, validate.POSTES)
+    by_label = {o.libelle: o for o in outcomes}
+    assert by_label["ETP positifs"].statut == "succes" and by_label["ETP positifs"].severite == "critique"
+    assert by_label["un poste au plus 1,5 ETP"].statut == "echec"
+    assert by_label["un poste au plus 1,5 ETP"].severite == "avertissement"
+    assert by_label["un poste au plus 1,5 ETP"].ecarts == 1
+    validate.gate(outcomes)
+
+
 def test_crashed_metric_fails_loudly():
     broken = GOOD.drop(columns=["cj"])                              # the metric cannot be computed
     outcomes = validate.run_gx(broken)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from oress.config import RunSpec
+from oress.config import RunSpec, edition_date
 from oress.publish import charts
 from oress.publish import formatting as fmt
 from oress.publish.facts import Figure
@@ -172,7 +172,6 @@ def write_all(connection, spec: RunSpec) -> list[Path]:
     """indicateurs_trimestriels.(parquet|csv) and one note per territory, under <reports>/<year>/conjoncture."""
     from oress.files import replacing_directory
     from oress.publish.pdf import Renderer
-    from oress.publish.report import edition_date
 
     (last,) = connection.execute("select max(trimestre) from pub_trimestres").fetchone()
     renderer, edition, target, written = Renderer(), edition_date(spec), out_dir(spec, last), []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from oress.config import RunSpec
+from oress.config import RunSpec, edition_date
 from oress.publish import charts, panorama, phrases
 from oress.publish import facts as published
 from oress.publish import formatting as fmt
@@ -25,7 +25,6 @@ def write_all(connection, spec: RunSpec, on_pdf=None) -> list[Path]:
     """One PDF per millésime of the spec, next to indicateurs.parquet."""
     from oress.publish.maps import MapData
     from oress.publish.pdf import Renderer
-    from oress.publish.report import edition_date
 
     renderer = Renderer()
     present = connection.execute("select count(*) from information_schema.tables "

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from oress.config import RunSpec
+from oress.config import RunSpec, edition_date
 from oress.publish import facts as published
 from oress.publish import formatting as fmt
 from oress.publish import conjoncture, panorama
@@ -29,11 +29,6 @@ class Job:
     code: str
     libelle: str
     out_file: Path
-
-
-def edition_date(spec: RunSpec) -> dt.date:
-    """The spec's date_edition, else today: PDFs are byte-identical for the same data and date."""
-    return spec.date_edition or dt.date.today()
 
 
 def out_file(spec: RunSpec, millesime: int, niveau: str, code: str) -> Path:
