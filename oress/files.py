@@ -23,37 +23,33 @@ def write_atomically(path: Path, write) -> None:
 def replacing_directory(target: Path):
     """Yield an empty sibling folder; on success it replaces `target` as a whole (a set of files that
     belong together — parquet, csv, xlsx of one millésime — is never half old, half new)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*"):   # left by a run that was killed
-        shutil.rmtree(stale)
-    fresh = target.with_name(f".{target.name}.{os.getpid()}.new")
-    fresh.mkdir()
-    try:
+    with _swapped(target, "new", copy=False) as fresh:
         yield fresh
-        old = target.with_name(f".{target.name}.{os.getpid()}.old")
-        if target.exists():
-            target.rename(old)
-        fresh.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
 
 
 @contextlib.contextmanager
 def replacing_tree(target: Path):
     """Yield ONE aside copy of the folder `target` (a build's whole reports tree); on success it replaces
-    `target`, otherwise `target` is left as it was. Copies left by a killed build are removed first."""
+    `target`, otherwise `target` is left as it was."""
+    with _swapped(target, "tree", copy=True) as fresh:
+        yield fresh
+
+
+@contextlib.contextmanager
+def _swapped(target: Path, tag: str, copy: bool):
+    """A sibling folder (a copy of `target`, or empty) renamed over `target` when the block succeeds; the
+    folders of this tag left by a killed run are removed first."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*.tree*"):
+    for stale in target.parent.glob(f".{target.name}.*.{tag}*"):
         shutil.rmtree(stale)
-    fresh = target.with_name(f".{target.name}.{os.getpid()}.tree")
-    if target.exists():
+    fresh = target.with_name(f".{target.name}.{os.getpid()}.{tag}")
+    if copy and target.exists():
         shutil.copytree(target, fresh, symlinks=True)
     else:
         fresh.mkdir()
     try:
         yield fresh
-        old = target.with_name(f".{target.name}.{os.getpid()}.tree-old")
+        old = target.with_name(f".{target.name}.{os.getpid()}.{tag}-old")
         if target.exists():
             target.rename(old)
         fresh.rename(target)
