@@ -19,6 +19,12 @@ def say(message: str) -> None:
     console().print(message)
 
 
+def shown(spec: RunSpec, path) -> str:
+    """A report's path within the reports tree: a build writes an aside copy of the tree, whose name the
+    reader never sees."""
+    return str(path.relative_to(spec.reports_dir)) if path.is_relative_to(spec.reports_dir) else str(path)
+
+
 def demo(spec: RunSpec, seed: int = 2018, scale: float = 1.0, france: bool = False) -> None:
     from oress import demo as generator
 
@@ -101,7 +107,7 @@ def validate(spec: RunSpec) -> None:
             checks.write_report(outcomes, out_dir, millesime, checks.rejection_summary(connection, millesime))
             outcomes_by_year[millesime] = outcomes
             failed = sum(o.statut in ("echec", "erreur") for o in outcomes)
-            say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart ; {out_dir}/validation.html")
+            say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart ; {shown(spec, out_dir)}/validation.html")
     for outcomes in outcomes_by_year.values():
         checks.gate(outcomes)
 
@@ -123,7 +129,8 @@ def protect(spec: RunSpec) -> None:
             raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
     for millesime, protection in protections.items():
         paths = write_audit_report(protection.audit, spec.reports_for(millesime) / "qualite")
-        say(f"  {millesime} : audit du secret réussi ({len(protection.audit.intervals)} intervalles) → {paths[-1]}")
+        say(f"  {millesime} : audit du secret réussi ({len(protection.audit.intervals)} intervalles) → "
+            f"{shown(spec, paths[-1])}")
 
 
 @contextmanager
@@ -166,7 +173,8 @@ def audit(spec: RunSpec) -> None:
             result = audit_publication(connection, parquet, millesime, spec.secret)
             paths = write_audit_report(result, spec.reports_for(millesime) / "qualite")
             failing = int((~result.intervals["ok"]).sum())
-            say(f"  {millesime} : {len(result.intervals)} intervalles, {failing} trop étroits → {paths[-1]}")
+            say(f"  {millesime} : {len(result.intervals)} intervalles, {failing} trop étroits → "
+                f"{shown(spec, paths[-1])}")
             if failing:
                 failures.append(f"{millesime} ({failing} intervalles)")
     if failures:
@@ -193,7 +201,7 @@ def conjoncture(spec: RunSpec) -> None:
                                f"{failed}")
     with reading(spec.warehouse) as connection:
         for path in notes.write_all(connection, spec):
-            say(f"  {path}")
+            say(f"  {shown(spec, path)}")
 
 
 def delivered(spec: RunSpec) -> None:
@@ -232,7 +240,7 @@ def delivered(spec: RunSpec) -> None:
             {"fichier": f["fichier"], "millesime": millesime, "lus": f["lus"], "charges": f["retenues"],
              "rejetes": f["ecartees"]} for f in report_["fichiers"]]})
         say(f"  {millesime} : {len(report_['doublons_discordants'])} doublon(s) discordant(s), "
-            f"{len(report_['valeurs_approximatives'])} valeur(s) approximative(s) → {path}")
+            f"{len(report_['valeurs_approximatives'])} valeur(s) approximative(s) → {shown(spec, path)}")
 
 
 def keyfigures(spec: RunSpec) -> None:
@@ -253,8 +261,9 @@ def keyfigures(spec: RunSpec) -> None:
                 write_files(cells, derived, fresh, {
                     "perimetre": perimetre, "cog": cog, "millesime": str(millesime), "secret": secret})
                 write_json(fresh / "manifeste.json", build_manifest(connection, spec, millesime))
-            say(f"  {out_dir}/indicateurs.parquet : {len(cells)} cellules, {len(derived)} indicateurs dérivés")
-        keyfigures_pdf.write_all(connection, spec, on_pdf=lambda path: say(f"  {path}"))
+            say(f"  {shown(spec, out_dir)}/indicateurs.parquet : {len(cells)} cellules, "
+                f"{len(derived)} indicateurs dérivés")
+        keyfigures_pdf.write_all(connection, spec, on_pdf=lambda path: say(f"  {shown(spec, path)}"))
 
 
 def report(spec: RunSpec, territoire: str | None = None, workers: int | None = None) -> None:
@@ -272,9 +281,11 @@ def report(spec: RunSpec, territoire: str | None = None, workers: int | None = N
                 names = [j.code for j in missing if j.millesime == millesime]
                 say(f"  {millesime} : {len(names)} territoire(s) absent(s) des tableaux livrés, sans panorama : "
                     f"{', '.join(names[:8])}{' …' if len(names) > 8 else ''}")
+    if not chosen:
+        say("  aucun panorama à écrire (clé panoramas de la spec)")
     width = len(str(len(chosen)))
     panorama.run(spec, chosen, workers, on_pdf=lambda done, total, rendered: say(
-        f"  [{done:>{width}}/{total}] {rendered.describe()}"))
+        f"  [{done:>{width}}/{total}] {rendered.describe(shown(spec, rendered.path))}"))
 
 
 def report_delivered(spec: RunSpec) -> None:
@@ -302,7 +313,8 @@ def site(spec: RunSpec) -> None:
             write_site(connection, spec, fresh, edition_date(spec))
             files = [path for path in fresh.rglob("*") if path.is_file()]
             pages, size = sum(path.suffix == ".html" for path in files), sum(p.stat().st_size for p in files)
-    say(f"  {pages} pages, {len(files)} fichiers ({size / 1e6:.0f} Mo) → {target}/index.html")
+    say(f"  {pages} pages, {len(files)} fichiers ({size / 1e6:.0f} Mo) → "
+        f"{shown(spec, target)}/index.html")
 
 
 STEPS = (reference, ingest, transform, validate, protect, conjoncture, keyfigures, report, site)
@@ -325,3 +337,4 @@ def build(spec: RunSpec) -> None:
         for step in DELIVERED_STEPS if spec.livraison_insee else STEPS:
             say(f"[bold]{step.__name__}[/bold]")
             step(aside)
+    say(f"rapports sous {spec.reports_dir} ; entrepôt {spec.warehouse}")

@@ -80,3 +80,13 @@ def test_next_build_removes_leftovers_of_a_killed_build(built):
     outputs = {k: v for k, v in before.items()
                if not k.startswith(str(built.warehouse.parent)) and "/qualite/gx/" not in k}
     assert {k: v for k, v in snapshot(built).items() if k in outputs} == outputs
+
+
+def test_build_messages_name_the_reports_as_the_reader_finds_them(built, capsys):
+    pipeline.build(built)
+    said = capsys.readouterr().err
+    # every report path is shown within the reports tree, never under the aside copy the build wrote
+    assert ".tree" not in said and ".transaction" not in said
+    assert "→ 2018/qualite/audit_secret.html" in said and "→ site/index.html" in said
+    assert "  2018/chiffres-cles/indicateurs.parquet" in said
+    assert f"rapports sous {built.reports_dir}" in said

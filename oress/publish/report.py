@@ -219,9 +219,10 @@ class Rendered:
     pages: int
     expected: int = PAGES
 
-    def describe(self) -> str:
-        """`path (2.1 s)`, with a warning when a section overflowed onto an extra page."""
-        text = f"{self.path} ({self.seconds:.1f} s)"
+    def describe(self, path: str | None = None) -> str:
+        """`path (2.1 s)` (path: how to show it, the file's own by default), with a warning when a section
+        overflowed onto an extra page."""
+        text = f"{path or self.path} ({self.seconds:.1f} s)"
         if self.pages != self.expected:
             text += f" — attention : {self.pages} pages au lieu de {self.expected}, une section déborde"
         return text
