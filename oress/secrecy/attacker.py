@@ -5,7 +5,8 @@ the measure links them. Hidden cells fall into independent groups (connected thr
 with hidden cells), so each group is a small LP solved with HiGHS, warm-started from one target
 to the next. A failing bound yields a cut (see `_cut`). In a large group (a région's territories tied
 together by the atoms) one LP costs 50 ms to 1 s: its pending bounds are first tried on the target's
-neighbourhood alone (`_Neighbourhood`), a conservative LP of a few hundred cells.
+neighbourhood alone (`_Neighbourhood`), a conservative LP of a few hundred cells, and the group's own LP is
+presolved once for its targets (`presolve.Reduction`, half its rows).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
+
+from oress.secrecy.presolve import Reduction
 
 DUAL_EPSILON = 1e-9
 
@@ -50,21 +53,28 @@ class Attack:
 
 class _GroupLP:
     """min c·x subject to M x = rhs (inequality rows: M x ≤ rhs + slack), x ≥ 0, for one group of hidden
-    cells; the objective changes."""
+    cells; the objective changes. keep (bool per cell, with true: the cells' true values): the only cells an
+    objective will weigh — a large group is then presolved once for all of them (`presolve.Reduction`)."""
 
     def __init__(self, matrix: sp.csc_matrix, rhs: np.ndarray, inequality: np.ndarray | None = None,
-                 slack: np.ndarray | None = None):
+                 slack: np.ndarray | None = None, true: np.ndarray | None = None, keep: np.ndarray | None = None):
         self.size = matrix.shape[1]
+        if inequality is None or not inequality.any():
+            lower, upper = rhs, rhs
+        else:   # an inequality row: M x ≤ rhs + slack, no lower bound
+            lower = np.where(inequality, -highspy.kHighsInf, rhs)
+            upper = np.where(inequality, rhs + slack, rhs)
+        self.reduction = None
+        if keep is not None and self.size >= PRESOLVE_MIN_CELLS:
+            self.reduction = Reduction(matrix, np.asarray(lower, float), np.asarray(upper, float), true, keep)
+            matrix, lower, upper = self.reduction.matrix, self.reduction.row_lower, self.reduction.row_upper
+        self.width = matrix.shape[1]
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
-        lp.col_cost_ = np.zeros(self.size)
-        lp.col_lower_ = np.zeros(self.size)
-        lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
-        if inequality is None or not inequality.any():
-            lp.row_lower_ = lp.row_upper_ = rhs
-        else:   # an inequality row: M x ≤ rhs + slack, no lower bound
-            lp.row_lower_ = np.where(inequality, -highspy.kHighsInf, rhs)
-            lp.row_upper_ = np.where(inequality, rhs + slack, rhs)
+        lp.col_cost_ = np.zeros(self.width)
+        lp.col_lower_ = np.zeros(self.width)
+        lp.col_upper_ = np.full(self.width, highspy.kHighsInf)
+        lp.row_lower_, lp.row_upper_ = lower, upper
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
         self.highs = highspy.Highs()
@@ -73,7 +83,7 @@ class _GroupLP:
         for option, value in (("presolve", "off"), ("threads", 1), ("random_seed", 0), ("simplex_strategy", 4)):
             self.highs.setOptionValue(option, value)
         self.highs.passModel(lp)
-        self.columns = np.arange(self.size, dtype=np.int32)
+        self.columns = np.arange(self.width, dtype=np.int32)
         # the first solve starts cold: presolve makes it ~50× faster on a région's largest group (0,13 s
         # instead of 6 s); the later ones start from its basis, presolve off
         self.highs.setOptionValue("presolve", "on")
@@ -87,7 +97,14 @@ class _GroupLP:
 
     def solve_cost(self, cost: np.ndarray):
         """Optimum of cost · x (None when unbounded), the point reached and the row duals."""
-        self.highs.changeColsCost(self.size, self.columns, cost)
+        reduction = self.reduction
+        if reduction is not None:
+            offset = float(cost[reduction.fixed] @ reduction.true[reduction.fixed])
+            if self.width == 0 or not cost[reduction.columns].any():    # only pinned cells weighed
+                return offset, reduction.point(reduction.true[reduction.columns]), \
+                    reduction.duals(cost, np.zeros(len(reduction.rows)))
+            cost = cost[reduction.columns]
+        self.highs.changeColsCost(self.width, self.columns, cost)
         self.highs.run()
         if self.cold:
             self.highs.setOptionValue("presolve", "off")
@@ -98,14 +115,25 @@ class _GroupLP:
                 return None, None, None
             raise RuntimeError(f"LP de l'attaquant : statut HiGHS inattendu {self.highs.modelStatusToString(status)}")
         solution = self.highs.getSolution()
-        return (self.highs.getInfo().objective_function_value, np.asarray(solution.col_value),
-                np.asarray(solution.row_dual))
+        optimum, point, duals = (self.highs.getInfo().objective_function_value, np.asarray(solution.col_value),
+                                 np.asarray(solution.row_dual))
+        if reduction is None:
+            return optimum, point, duals
+        whole = np.zeros(self.size)
+        whole[reduction.columns] = cost
+        return optimum + offset, reduction.point(point), reduction.duals(whole, duals)
 
     def cap(self, upper: np.ndarray | None) -> None:
         """Bound every unknown from above (a smaller feasible set: its points are still attacker points),
         or lift the bounds again (None)."""
-        bound = np.full(self.size, highspy.kHighsInf) if upper is None else upper
-        self.highs.changeColsBounds(self.size, self.columns, np.zeros(self.size), bound)
+        bound = np.full(self.width, highspy.kHighsInf) if upper is None else upper
+        if upper is not None and self.reduction is not None:
+            bound = bound[self.reduction.columns]
+        self.highs.changeColsBounds(self.width, self.columns, np.zeros(self.width), bound)
+
+
+# a group this large is presolved once for its targets (`presolve.Reduction`): half the rows, twice as fast a solve
+PRESOLVE_MIN_CELLS = 3000
 
 
 def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
@@ -175,11 +203,13 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
     scale = max(1.0, float(true.max()))   # wages reach 1e9 €: solve in units of the group's largest value
     is_inequality, slack = inequality
     slack = np.zeros(len(rows)) if slack is None else slack / scale
-    lp = _LazyLP(block, block @ (true / scale), is_inequality, slack)
+    columns = np.searchsorted(members, position[targets[chunk]])
+    keep = np.zeros(len(members), bool)
+    keep[columns] = True
+    lp = _LazyLP(block, block @ (true / scale), is_inequality, slack, true / scale, keep)
     local = _Neighbourhood(block, true / scale, is_inequality, slack) \
         if len(members) >= LOCAL_MIN_CELLS and not exact else None
     seen_low, seen_high = true.copy(), true.copy()
-    columns = np.searchsorted(members, position[targets[chunk]])
     many = len(chunk) > PROBE_MIN_LOCAL
     # a local cut may ask more than the whole problem needs: taken when the group has many pending bounds (a
     # first audit), where the group's LPs would cost minutes; a few bounds (the last rounds) get the exact cut
@@ -226,8 +256,8 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
                 reached = -np.inf if sign > 0 else np.inf   # only a maximum can be unbounded
             else:
                 reached = sign * optimum * scale
-                np.minimum(seen_low, point * scale, out=seen_low)
-                np.maximum(seen_high, point * scale, out=seen_high)
+                np.fmin(seen_low, point * scale, out=seen_low)
+                np.fmax(seen_high, point * scale, out=seen_high)
             (result.lower if sign > 0 else result.upper)[target] = reached
             if sign * (reached - required) > tolerance:
                 failures += 1
@@ -346,8 +376,8 @@ def _ball_bound(local: _Neighbourhood, cells, rows, column, sign, scale, seen_lo
     optimum, point, duals = local.lp(cells, rows).solve(int(np.searchsorted(cells, column)), sign)
     if optimum is None:
         return (-np.inf if sign > 0 else np.inf), None
-    seen_low[cells] = np.minimum(seen_low[cells], point * scale)
-    seen_high[cells] = np.maximum(seen_high[cells], point * scale)
+    seen_low[cells] = np.fmin(seen_low[cells], point * scale)
+    seen_high[cells] = np.fmax(seen_high[cells], point * scale)
     return sign * optimum * scale, duals
 
 
@@ -388,8 +418,8 @@ def _probe(lp: _GroupLP, columns, true, scale, need_down, need_up, seen_low, see
                 result.lp_count += 1
                 if optimum is None:
                     break
-                np.minimum(seen_low, point * scale, out=seen_low)
-                np.maximum(seen_high, point * scale, out=seen_high)
+                np.fmin(seen_low, point * scale, out=seen_low)
+                np.fmax(seen_high, point * scale, out=seen_high)
                 seen = (seen_low if sign > 0 else seen_high)[columns]
                 settled = pending & (sign * (seen - required[sign]) <= tolerance)
                 if settled.sum() < (PROBE_MIN_SETTLED_LARGE if len(true) >= LOCAL_MIN_CELLS else PROBE_MIN_SETTLED):
