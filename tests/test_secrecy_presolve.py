@@ -93,6 +93,7 @@ def test_presolved_group_lps_give_the_whole_lps_optima_and_valid_duals(monkeypat
 def test_a_protection_with_presolved_lps_passes_the_audit_without(monkeypatch):
     """Every group presolved during the protection; the final mask then audited by the whole LPs: it passes."""
     monkeypatch.setattr(attacker, "PRESOLVE_MIN_CELLS", 1)
+    monkeypatch.setattr(attacker, "PRESOLVE_MIN_TARGETS", 1)
     cells = table()
     equations = build_equations(cells, GEOGRAPHY, MODALITIES)
     protection = suppress(cells, equations, RULES, milp_rounds=1)

@@ -49,9 +49,9 @@ class Reduction:
         # parts of a published total): not a constraint of the LP, only what lets a substitution see x ≥ 0.
         # Its row (implied_by) must stay as it was when the bound was read and must not hold the substituted
         # cell — otherwise x ≥ 0 would be proved from itself — so a changed row forgets the bounds it gave.
-        self.implied_upper = np.full(matrix.shape[1], np.inf)
-        self.implied_by = np.full(matrix.shape[1], -1)
-        self.bounded_by: dict[int, np.ndarray] = {}
+        self.implied_upper = [np.inf] * matrix.shape[1]    # lists: read one cell at a time, in Python
+        self.implied_by = [-1] * matrix.shape[1]
+        self.bounded_by: dict[int, set[int]] = {}
         self.row_alive = np.ones(matrix.shape[0], bool)
         self.col_alive = np.ones(matrix.shape[1], bool)
         self.fixed = np.zeros(matrix.shape[1], bool)        # pinned at its true value
@@ -91,25 +91,24 @@ class Reduction:
     def _bound_cells(self, i: int) -> None:
         """Σ a_k x_k ≤ upper with every a_k > 0 (or ≥ lower with every a_k < 0) and x ≥ 0: x_k ≤ upper / a_k."""
         entries = self.row_entries[i]
-        values = np.fromiter(entries.values(), float, len(entries))
-        if (values > 0).all() and self.upper[i] < np.inf:
-            bound = self.upper[i] / values
-        elif (values < 0).all() and self.lower[i] > -np.inf:
-            bound = self.lower[i] / values
+        if self.upper[i] < np.inf and all(value > 0 for value in entries.values()):
+            limit = self.upper[i]
+        elif self.lower[i] > -np.inf and all(value < 0 for value in entries.values()):
+            limit = self.lower[i]
         else:
             return
-        cells = np.fromiter(entries.keys(), int, len(entries))
-        tighter = bound < self.implied_upper[cells]
-        self.implied_upper[cells[tighter]] = np.maximum(bound[tighter], 0.0)
-        self.implied_by[cells[tighter]] = i
-        if tighter.any():
-            self.bounded_by[i] = np.union1d(self.bounded_by.get(i, np.array([], int)), cells[tighter])
+        implied, implied_by = self.implied_upper, self.implied_by
+        gave = self.bounded_by.setdefault(i, set())
+        for k, value in entries.items():
+            bound = max(limit / value, 0.0)
+            if bound < implied[k]:
+                implied[k], implied_by[k] = bound, i
+                gave.add(k)
 
     def _forget_bounds(self, i: int) -> None:
-        cells = self.bounded_by.pop(i, None)
-        if cells is not None:
-            mine = cells[self.implied_by[cells] == i]
-            self.implied_upper[mine], self.implied_by[mine] = np.inf, -1
+        for k in self.bounded_by.pop(i, ()):
+            if self.implied_by[k] == i:
+                self.implied_upper[k], self.implied_by[k] = np.inf, -1
 
     def _check_col(self, j: int, rows: set, cols: set) -> None:
         if self.keep[j]:
