@@ -10,7 +10,7 @@ DEMO_DATA := data/raw/demo/.stamp
 NODE_TOOLS := node_modules/.package-lock.json
 
 .DEFAULT_GOAL := all
-.PHONY: all help system install demo reference ingest transform validate protect audit conjoncture livraison keyfigures report site npm build test bench bench-national clean
+.PHONY: all help system install lock demo reference ingest transform validate protect audit conjoncture livraison keyfigures report site npm build test bench bench-national clean
 
 all: build ## Everything: system packages, venv, demo data, full pipeline, PDFs
 
@@ -30,12 +30,20 @@ system: .stamp-system ## Install the Debian packages (pango, harfbuzz-subset, po
 	fi
 	@touch $@
 
-install: $(VENV)/.stamp ## Create .venv and install oress with its test tools
-$(VENV)/.stamp: pyproject.toml
+install: $(VENV)/.stamp ## Create .venv and install oress with its test tools, the versions of requirements.lock
+$(VENV)/.stamp: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e ".[test]"
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	@touch $@
+
+lock: | install ## Refresh requirements.lock from pyproject.toml (the newest versions PyPI offers; then make test)
+	$(VENV)/bin/pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes \
+	  --no-annotate --no-header --quiet -o requirements.lock.new
+	{ sed -n '1,2p' requirements.lock; cat requirements.lock.new; } > requirements.lock.tmp
+	rm requirements.lock.new && mv requirements.lock.tmp requirements.lock
 
 npm: $(NODE_TOOLS) ## JavaScript tools from npm (package-lock.json): axe-core for the site's accessibility tests
 $(NODE_TOOLS): package.json package-lock.json | system
