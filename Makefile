@@ -10,7 +10,7 @@ DEMO_DATA := data/raw/demo/.stamp
 NODE_TOOLS := node_modules/.package-lock.json
 
 .DEFAULT_GOAL := all
-.PHONY: all help system install lock demo reference ingest transform validate protect audit conjoncture livraison keyfigures report site npm build test bench bench-national clean
+.PHONY: all help system install lock lint demo reference ingest transform validate protect audit conjoncture livraison keyfigures report site npm build test bench bench-national clean
 
 all: build ## Everything: system packages, venv, demo data, full pipeline, PDFs
 
@@ -95,7 +95,11 @@ site: system install npm ## Static website of every published territory under re
 build: system install npm $(GEOMETRY) $(DEMO_DATA) ## All steps in order on the demo spec
 	$(OR) build --spec $(SPEC)
 
-test: system install npm $(GEOMETRY) ## Run the test suite (map tests need the commune geometries, site tests chromium and axe-core)
+lint: install ## ruff on the Python (pyproject.toml), sqlfluff on sql/ (.sqlfluff, DuckDB dialect)
+	$(VENV)/bin/ruff check oress tests bench
+	$(VENV)/bin/sqlfluff lint sql --processes 1 --disable-progress-bar --nocolor
+
+test: system install lint npm $(GEOMETRY) ## Lint, then the test suite (map tests need the commune geometries, site tests chromium and axe-core)
 	$(VENV)/bin/pytest
 
 bench: install ## Benchmarks (figures printed, never part of the tests)

@@ -25,8 +25,7 @@ import time
 from pathlib import Path
 
 import duckdb
-
-from bench_ingest import bare_read_seconds, lines   # bench/ is on the path when run as a script
+from bench_ingest import bare_read_seconds, lines  # bench/ is on the path when run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -88,7 +87,8 @@ def main() -> None:
                 return connection.execute(sql).fetchone()[0]
             except duckdb.CatalogException:
                 return 0
-        etablissements, postes = count("select count(*) from stg_etablissements"), count("select count(*) from stg_postes")
+        etablissements = count("select count(*) from stg_etablissements")
+        postes = count("select count(*) from stg_postes")
         cells, epci = count("select count(*) from mart_cellules"), count(
             "select count(distinct code) from mart_cellules where niveau = 'epci'")
         secret = count("select count(*) from pub_indicateurs where secret <> ''")

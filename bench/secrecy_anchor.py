@@ -29,13 +29,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_secrecy import establishments, geography  # noqa: E402  (bench/ is on the path as a script)
 from pytauargus.engine import Engine  # noqa: E402
 
 from oress.config import SecretRules  # noqa: E402
 from oress.secrecy import audit, build_equations, masked, suppress  # noqa: E402
 from oress.secrecy.equations import CHAMP_PARTS  # noqa: E402
 from tests.secrecy_cube import cube  # noqa: E402
-from bench_secrecy import establishments, geography  # noqa: E402  (bench/ is on the path as a script)
 
 RULES = SecretRules(frequence_min=3, dominance_seuil=0.85)
 MEASURE_COLUMNS = ["etablissements", "postes", "etp", "remuneration_brute"]

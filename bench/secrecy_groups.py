@@ -21,6 +21,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from secrecy_scale import subset  # noqa: E402  (bench/ is on the path when run as a script)
+
 from oress.config import SecretRules  # noqa: E402
 from oress.protect import membership, modalities, region_blocks, true_cells  # noqa: E402
 from oress.secrecy import MEASURES, build_equations  # noqa: E402
@@ -28,7 +30,6 @@ from oress.secrecy.attacker import _GroupLP, _groups  # noqa: E402
 from oress.secrecy.cells import canonical, empty_cells, measure_values, protection  # noqa: E402
 from oress.secrecy.primary import primary_status  # noqa: E402
 from oress.secrecy.suppress import BlockModels, headline_weight, suppression_cost  # noqa: E402
-from secrecy_scale import subset  # noqa: E402  (bench/ is on the path when run as a script)
 
 
 def first_mask(cells, equations, rules):

@@ -53,7 +53,7 @@ def main() -> None:
         seconds = time.perf_counter() - start
         audit = protection.rounds[[f"audit_{m}_seconds" for m in MEASURES]].sum().sum()
         status = protection.cells["secret"].value_counts().to_dict()
-        rows.append((size, len(chosen), int((status.get("A", 0) + status.get("B", 0))), status.get("D", 0),
+        rows.append((size, len(chosen), int(status.get("A", 0) + status.get("B", 0)), status.get("D", 0),
                      equations_seconds, protection.rounds["milp_seconds"].sum(), audit, seconds))
         print(f"== {size} région(s) {regions[:size]}: {len(chosen)} cellules, statuts {status}, {seconds:.0f} s, "
               f"pic {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB", flush=True)

@@ -40,8 +40,8 @@ def temporary_spec(spec_path: Path, folder: Path) -> Path:
     for millesime in spec.millesimes:
         (reports / str(millesime)).symlink_to(spec.reports_for(millesime))
     text = spec_path.read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if not line.split("=")[0].strip() in
-             ("raw_dir", "warehouse", "reports_dir", "date_edition")]
+    paths = ("raw_dir", "warehouse", "reports_dir", "date_edition")
+    lines = [line for line in text.splitlines() if line.split("=")[0].strip() not in paths]
     head = [f'raw_dir = "{spec.raw_dir}"', f'warehouse = "{spec.warehouse}"', f'reports_dir = "{reports}"',
             f"date_edition = {(spec.date_edition or dt.date(2026, 12, 1)).isoformat()}"]
     target = folder / "spec.toml"
@@ -68,7 +68,8 @@ def main() -> None:
         pages = sorted(p for p in site.glob("*/*.html") if p.parent.name != "donnees")
         sizes = sorted(p.stat().st_size / 1000 for p in pages)
         shared = sum(p.stat().st_size for p in (site / "static").glob("site.css")) / 1000
-        print(f"{len(pages)} territory pages, {sum(p.suffix == '.html' for p in files)} HTML pages, {len(files)} files, "
+        print(f"{len(pages)} territory pages, {sum(p.suffix == '.html' for p in files)} HTML pages, "
+              f"{len(files)} files, "
               f"{sum(p.stat().st_size for p in files) / 1e6:.0f} MB")
         print(f"territory page HTML: median {statistics.median(sizes):.0f} kB, min {sizes[0]:.0f}, max {sizes[-1]:.0f} "
               f"(+ site.css {shared:.0f} kB); index {(site / 'index.html').stat().st_size / 1000:.0f} kB "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import errno
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -124,8 +124,8 @@ def keyfigures(spec: SpecOption = DEFAULT_SPEC) -> None:
 
 @app.command()
 def report(spec: SpecOption = DEFAULT_SPEC,
-           territoire: Annotated[Optional[str], typer.Option(help="Code d'un seul territoire.")] = None,
-           workers: Annotated[Optional[int], typer.Option(help="Processus de rendu (défaut : un par cœur).")] = None
+           territoire: Annotated[str | None, typer.Option(help="Code d'un seul territoire.")] = None,
+           workers: Annotated[int | None, typer.Option(help="Processus de rendu (défaut : un par cœur).")] = None
            ) -> None:
     """Produire le panorama PDF de chaque territoire de la spécification."""
     _run(_pipeline().report, spec, territoire=territoire, workers=workers)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from oress.config import REFERENCE_DIR
@@ -96,7 +96,7 @@ FLAVOURS += (
 CODED_LABEL = re.compile(r"\s*([0-9A-Za-z]+)\s+-\s+(.*\S)\s*", re.S)
 
 
-@lru_cache(maxsize=None)
+@cache
 def normalise(label: str) -> str:
     """Accents, case, punctuation and spacing ignored: 'Aide a domicile' == 'Aide à  Domicile'."""
     text = unicodedata.normalize("NFKD", str(label))
@@ -132,7 +132,7 @@ def read_spreadsheet(path: Path, header_column: str):
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine")
     except Exception as error:   # a corrupt or non-ODS file: say which, keep the reader's reason
         raise DeliveryError(f"{path}: classeur illisible ({error})") from error
-    for name, sheet in sheets.items():
+    for sheet in sheets.values():
         sheet = sheet.fillna("")
         found = [i for i, row in enumerate(sheet.itertuples(index=False)) if header_column in
                  [str(v).strip() for v in row]]
@@ -155,7 +155,7 @@ class LabelMap:
     rows: dict[tuple[str, ...], dict[str, str]]
 
     @classmethod
-    def load(cls, file: str, keys: tuple[str, ...]) -> "LabelMap":
+    def load(cls, file: str, keys: tuple[str, ...]) -> LabelMap:
         import pandas as pd
 
         frame = pd.read_csv(LABELS_DIR / file, sep=";", dtype=str, keep_default_na=False)

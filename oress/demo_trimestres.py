@@ -44,7 +44,7 @@ def quarters(frame, previous, year: int, rng: np.random.Generator):
     division = frame["apet"].str.replace(".", "", regex=False).str[:2]
     rows = []
     for q in range(4):
-        factor = division.map(lambda d: SEASONS.get(d, SEASONS["default"])[q]).to_numpy()
+        factor = division.map(lambda d: SEASONS.get(d, SEASONS["default"])[q]).to_numpy()  # noqa: B023 (run now)
         path = start + (end - start) * (q + 1) / 4
         effectif = end if q == 3 else np.maximum(0, np.round(path * factor * rng.normal(1, 0.01, len(frame))))
         wages = np.round(frame["remuneration_brute"].to_numpy() * WAGE_SHARES[q], 2)

@@ -18,8 +18,8 @@ NODE_MODULES = PROJECT_DIR / "node_modules"
 CDN_FILES = {
     "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "bootstrap/dist/css/bootstrap.min.css",
     "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "bootstrap/dist/js/bootstrap.min.js",
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "bootstrap-table/dist/bootstrap-table.min.css",
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "bootstrap-table/dist/bootstrap-table.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "bootstrap-table/dist/bootstrap-table.min.css",  # noqa: E501 (one URL per line)
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "bootstrap-table/dist/bootstrap-table.min.js",  # noqa: E501 (one URL per line)
     "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
         "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
     "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
@@ -33,7 +33,7 @@ CDN_FILES = {
         "bootstrap-datepicker/dist/css/bootstrap-datepicker.min.css",
     "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
         "bootstrap-datepicker/dist/js/bootstrap-datepicker.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "@fortawesome/fontawesome-free/css/all.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "@fortawesome/fontawesome-free/css/all.min.css",  # noqa: E501 (one URL per line)
     "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
         "@forevolve/bootstrap-dark/dist/css/bootstrap-prefers-dark.css",
     "https://cdn.jsdelivr.net/npm/vega@5": "vega/build/vega.min.js",
@@ -77,7 +77,7 @@ def rewrite(page: Path, docs: Path) -> None:
         for quote in ('"', "'"):
             text = re.sub(rf"<[^>]*{re.escape(quote + url + quote)}[^>]*>",
                           lambda tag: SUBRESOURCE.sub("", tag.group(0)).replace(
-                              quote + url + quote, f"{quote}{prefix}static/vendor/{relative}{quote}"), text)
+                              quote + url + quote, f"{quote}{prefix}static/vendor/{relative}{quote}"), text)  # noqa: B023 (run now)
     text = GX_ASSETS.sub(lambda m: _local_asset(docs, prefix, m), text)
     # GX writes ../../../static/ in pages four folders deep (their favicon is not found): the true depth
     text = re.sub(r"""((?:src|href)=["'])(?:\.\./)*static/""", lambda m: m.group(1) + prefix + "static/", text)

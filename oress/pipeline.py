@@ -33,7 +33,8 @@ def demo(spec: RunSpec, seed: int = 2018, scale: float = 1.0, france: bool = Fal
 
 
 def reference(spec: RunSpec, refresh: bool = False) -> None:
-    from oress.reference import load_reference, refresh as refresh_csvs
+    from oress.reference import load_reference
+    from oress.reference import refresh as refresh_csvs
 
     if refresh:
         say(f"  extraction depuis les paquets : {refresh_csvs()}")
@@ -107,7 +108,8 @@ def validate(spec: RunSpec) -> None:
             checks.write_report(outcomes, out_dir, millesime, checks.rejection_summary(connection, millesime))
             outcomes_by_year[millesime] = outcomes
             failed = sum(o.statut in ("echec", "erreur") for o in outcomes)
-            say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart ; {shown(spec, out_dir)}/validation.html")
+            say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart ; "
+                f"{shown(spec, out_dir)}/validation.html")
     for outcomes in outcomes_by_year.values():
         checks.gate(outcomes)
 
@@ -228,7 +230,8 @@ def delivered(spec: RunSpec) -> None:
         statuses = connection.execute("select secret, count(*) from pub_indicateurs group by 1 order by 1").fetchall()
         say(f"  cellules par statut de secret : {dict((s or 'publie', n) for s, n in statuses)}")
         run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
-        checks = {**run_checks(connection, folder="checks/published"), **run_checks(connection, folder="checks/livraison")}
+        checks = {**run_checks(connection, folder="checks/published"),
+                  **run_checks(connection, folder="checks/livraison")}
         failed = {name: n for name, n in checks.items() if n}
         if failed:
             raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")

@@ -6,13 +6,23 @@ true cells, the territory membership and the modality tree the equations are bui
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from oress.config import SecretRules
-from oress.secrecy import ATOM_LEVEL, KEY, MEASURES, AuditResult, Protection, SecrecyError, audit, build_equations, suppress
+from oress.secrecy import (
+    ATOM_LEVEL,
+    KEY,
+    MEASURES,
+    AuditResult,
+    Protection,
+    SecrecyError,
+    audit,
+    build_equations,
+    suppress,
+)
 
 CELL_COLUMNS = (*KEY, "libelle", *MEASURES)
 PRIMARY_COLUMNS = ("nb_unites", "part_max_etablissements", "part_max_postes", "part_max_etp",

@@ -8,7 +8,7 @@ effectif, masse salariale) and their protection minima as parameters (oress.secr
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 import math
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 CRITICAL, WARNING = "critique", "avertissement"
 CHUNK_ROWS = 1_000_000

@@ -87,7 +87,8 @@ def profile(connection) -> dict:
                                         when age < 50 then '40-49' else '50+' end as age4
                          from poste where present_3112 = 1),
         shares as (
-            select groupe, 'sexe' as dimension, cast(sexe as varchar) as modalite, count(*) as n from present group by all
+            select groupe, 'sexe' as dimension, cast(sexe as varchar) as modalite, count(*) as n
+            from present group by all
             union all select groupe, 'age', age4, count(*) from present group by all
             union all select groupe, 'age', '55+', count(*) from present where age >= 55 group by all
             union all select groupe, 'temps_travail', case when temps_travail = 'C' then 'complet'

@@ -69,8 +69,9 @@ def test_unreadable_files_stop_with_the_file_and_the_fix(run_with, name, message
     ("retour_ligne_entre_guillemets.csv", "2 lignes lues = 2 chargées + 0 rejetées", []),
     ("cp1252_sans_bom.csv", "2 lignes lues = 2 chargées + 0 rejetées", []),
     # codes written as SQL stay text: rejected with their value, the rejets table is still there
-    ("codes_sql.csv", "3 lignes lues = 1 chargées + 2 rejetées", [(3, "commune inconnue du COG de référence : 50502')OR('1'='1"),
-                                                                 (4, "code APE inconnu de la NAF rév. 2 : 8891A\"OR1=1--")]),
+    ("codes_sql.csv", "3 lignes lues = 1 chargées + 2 rejetées",
+     [(3, "commune inconnue du COG de référence : 50502')OR('1'='1"),
+      (4, "code APE inconnu de la NAF rév. 2 : 8891A\"OR1=1--")]),
 ])
 def test_damaged_lines_are_rejected_with_their_reason(run_with, name, counts, rejected):
     code, output, rejets = run_with(BAD / name)

@@ -166,7 +166,8 @@ def test_accounting_and_secrecy_checks_pass_on_real_cells(run):
         assert run_checks(connection)["chk_trimestres_identites"] == 0
         assert run_checks(connection, folder="checks/conjoncture") == {
             "chk_trimestres_derives_publies": 0, "chk_trimestres_secret_primaire": 0}
-        assert connection.execute("select count(*) from mart_trimestres").fetchone()[0] == 8 * 7 * 3   # 2 communes, 2 EPCI, département, région, France, pays × 7 champs × 3 quarters
+        # 2 communes, 2 EPCI, département, région, France, pays × 7 champs × 3 quarters
+        assert connection.execute("select count(*) from mart_trimestres").fetchone()[0] == 8 * 7 * 3
 
 
 def test_secrecy_primary_and_secondary(run):

@@ -4,6 +4,7 @@ DuckDB and the reference perimeter, tests/demo_figures.py)."""
 from __future__ import annotations
 
 import hashlib
+
 import pandas as pd
 import pytest
 

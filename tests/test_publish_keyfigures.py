@@ -45,7 +45,8 @@ def test_key_figures_departements_and_secrecy(publish_run):
     with pdfplumber.open(path) as document:
         first, departements = (normalised(document.pages[i].extract_text()) for i in (0, 2))
         assert len(document.pages[2].curves) + len(document.pages[2].rects) > 50     # the EPCI map
-    figures = (fmt.entier(region(publish_run, "ess", "etablissements")), fmt.entier(region(publish_run, "ess", "postes")))
+    figures = (fmt.entier(region(publish_run, "ess", "etablissements")),
+               fmt.entier(region(publish_run, "ess", "postes")))
     assert (f"l’économie sociale et solidaire (ESS) compte {figures[0]} établissements employeurs et "
             f"{figures[1]} postes salariés dans la région") in first
     france = derived(publish_run, "ecart_part_dans_ensemble", "france (référence nationale FLORES)",

@@ -14,7 +14,7 @@ The pays covers both EPCI, so it holds every establishment:
 import re
 import shutil
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 
 import duckdb
 import pdfplumber
@@ -45,7 +45,7 @@ def normalised(text: str) -> str:
     return " ".join(text.replace(fmt.NNBSP, " ").replace(fmt.NBSP, " ").split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_text(path, index: int, modified: float) -> str:
     """One page's text (pdfplumber parses a page only when asked: vector maps make it slow)."""
     with pdfplumber.open(path) as document:
@@ -150,7 +150,7 @@ def hidden_strings(spec) -> set[str]:
         where m.millesime = 2018 and m.code = 'centre-test' and m.dimension = 'ensemble' and p.secret <> ''""")
     assert {r[0] for r in rows} == {"association", "cooperative", "mutuelle", "public", "prive_hors_ess"}
     out = set()
-    for champ, etablissements, postes, etp, remuneration, total, ess in rows:
+    for champ, _etablissements, postes, etp, remuneration, total, ess in rows:
         out |= {fmt.entier(postes), fmt.entier(etp), fmt.millions_euros(remuneration),
                 fmt.pourcentage(postes / total)}
         if champ not in ("public", "prive_hors_ess"):

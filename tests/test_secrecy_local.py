@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oress.secrecy import build_equations, primary_status, suppress
-from oress.secrecy import attacker
+from oress.secrecy import attacker, build_equations, primary_status, suppress
 from oress.secrecy.audit import attack_measures
 from oress.secrecy.cells import canonical, measure_values
 from tests.secrecy_cube import cube

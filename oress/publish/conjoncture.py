@@ -142,7 +142,8 @@ def context(connection, spec: RunSpec, niveau: str, code: str, libelle: str, edi
     urssaf = connection.execute("select count(*) from mart_trimestres_prive_urssaf").fetchone()[0] > 0
     return {
         "titre": f"Note de conjoncture de l’ESS — {libelle} — {quarter_text(last)}",
-        "observatoire": spec.observatoire, "libelle": libelle, "dernier": quarter_text(last), "premier": first, "premier_texte": quarter_text(first),
+        "observatoire": spec.observatoire, "libelle": libelle, "dernier": quarter_text(last), "premier": first,
+        "premier_texte": quarter_text(first),
         "date_edition": fmt.date_longue(edition), "date_edition_iso": edition.isoformat(),
         "cartes": [{"valeur": v, "libelle": label} for v, label in cards],
         "synthese": page(phrases=sentences(series, libelle), graphique=main_chart, note=secret_note(

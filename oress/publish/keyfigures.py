@@ -34,8 +34,8 @@ DEFINITIONS = [
     ("Rémunérations brutes", "Rémunérations brutes annuelles, en euros"),
     ("Champ", "ESS = associations + coopératives + mutuelles + fondations ; hors ESS = public + privé hors ESS"),
     ("Secret", "vide : publié ; A : moins de 3 entreprises ; B : une entreprise détient 85 % ou plus d'une "
-               "mesure ; D : secret secondaire (empêche de retrouver une cellule A ou B par différence) ; S : secret à la "
-               "source (cellule `s` des tableaux livrés par l'INSEE, A ou B non précisé)"),
+               "mesure ; D : secret secondaire (empêche de retrouver une cellule A ou B par différence) ; "
+               "S : secret à la source (cellule `s` des tableaux livrés par l'INSEE, A ou B non précisé)"),
     ("Valeur approximative", "Valeur livrée en notation scientifique (p. ex. 7,62E+11) : précision perdue, "
                              "ordre de grandeur seulement (tableaux livrés par l'INSEE)"),
     ("part_dans_ensemble", "Part du champ dans l'ensemble (ESS + hors ESS) du territoire, en %"),

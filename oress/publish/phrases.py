@@ -198,7 +198,8 @@ def families(facts: Facts) -> list[str]:
 
 def sectors(facts: Facts, codes: list[tuple[str, str]], dimension: str = "secteur") -> list[str]:
     """codes: the top-level sectors (code, label). 'premier' only when no sector is secret."""
-    values = [(code, label, facts.get("repartition", "ess", dimension=dimension, modalite=code)) for code, label in codes]
+    values = [(code, label, facts.get("repartition", "ess", dimension=dimension, modalite=code))
+              for code, label in codes]
     known = [(code, label, v.value) for code, label, v in values if v.known and v.value > 0]
     if not known:
         return []

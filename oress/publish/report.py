@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oress.config import RunSpec, edition_date
+from oress.publish import conjoncture, panorama
 from oress.publish import facts as published
 from oress.publish import formatting as fmt
-from oress.publish import conjoncture, panorama
 
 EXTRA_LEVELS = ("epci", "departement")   # standard levels a spec may ask panoramas for
 PAGES = 10                               # a panorama's pages: one per section and the cover

@@ -45,8 +45,8 @@ KEY; cell ids are positions in that order (``canonical``).
   = KEY, secret, measure, value, lower, upper, required_lower, required_upper, ok (one row per
   primary cell × measure; required = value ∓ max(intervalle_protection × value, minimum), lower
   clipped at 0; ok when lower ≤ required_lower and upper ≥ required_upper; extremes False when, above
-  EXACT_AUDIT_MAX_PRIMARIES primaries, a bound is a witness the attacker reaches, not his optimum); .summary = per niveau
-  and 'ensemble': cellules, vides, publiees, A, B, D, part_masquee_<measure>; .passed.
+  EXACT_AUDIT_MAX_PRIMARIES primaries, a bound is a witness the attacker reaches, not his optimum); .summary = per
+  niveau and 'ensemble': cellules, vides, publiees, A, B, D, part_masquee_<measure>; .passed.
 - ``write_audit_report(result, folder) -> [paths]``: audit_secret.parquet,
   audit_secret_resume.csv, audit_secret.html, each written aside then renamed.
 
@@ -59,5 +59,6 @@ from oress.secrecy.equations import Equations, build_equations, check_equations
 from oress.secrecy.primary import primary_status
 from oress.secrecy.suppress import Protection, masked, suppress
 
-__all__ = ["ANNUAL", "QUARTERLY", "Measures", "ATOM_LEVEL", "needed_atoms", "KEY", "MEASURES", "AuditResult", "Equations", "Protection", "SecrecyError", "audit", "build_equations",
+__all__ = ["ANNUAL", "QUARTERLY", "Measures", "ATOM_LEVEL", "needed_atoms", "KEY", "MEASURES", "AuditResult",
+           "Equations", "Protection", "SecrecyError", "audit", "build_equations",
            "canonical", "check_equations", "masked", "primary_status", "suppress", "write_audit_report"]

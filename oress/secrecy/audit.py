@@ -16,8 +16,7 @@ from oress.config import SecretRules
 from oress.files import write_atomically
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.attacker import Attack, attack
-from oress.secrecy.cells import KEY, SecrecyError, canonical, describe, measure_values, protection
-from oress.secrecy.cells import MEASURES
+from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, measure_values, protection
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.primary import DOMINANCE_SHARES, primary_status
 
@@ -116,7 +115,8 @@ def intervals_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, 
             required_lower=values[targets, m] - need_down[targets, m],
             required_upper=values[targets, m] + need_up[targets, m], ok=ok, extremes=extremes)
         frames.append(frame)
-    result = pd.concat(frames, ignore_index=True)[INTERVAL_COLUMNS] if frames else pd.DataFrame(columns=INTERVAL_COLUMNS)
+    result = pd.concat(frames, ignore_index=True)[INTERVAL_COLUMNS] if frames \
+        else pd.DataFrame(columns=INTERVAL_COLUMNS)
     return result.sort_values([*KEY, "measure"], kind="stable").reset_index(drop=True)
 
 

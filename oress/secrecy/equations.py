@@ -8,8 +8,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from oress.secrecy.atoms import ATOM_LEVEL, commune_sets, decompositions
-from oress.secrecy.cells import ANNUAL, KEY, SecrecyError, Measures, canonical, describe
-
+from oress.secrecy.cells import ANNUAL, KEY, Measures, SecrecyError, canonical, describe
 
 CHAMP_PARTS = {
     "ensemble": ("ess", "hors_ess"),
@@ -181,7 +180,8 @@ def _deduplicate(keys: pd.DataFrame, terms: pd.DataFrame, table: pd.DataFrame, m
     """One equation per set of terms (up to sign); it holds for the union of its generators' measures."""
     names = list(measures.names)
     if table.empty:
-        return Equations(keys, terms.astype(int), table.reindex(columns=["equation", "kind", "total", "detail", *names]),
+        columns = ["equation", "kind", "total", "detail", *names]
+        return Equations(keys, terms.astype(int), table.reindex(columns=columns),
                          measures)
     terms = terms.sort_values(["equation", "cell"], kind="stable")
     sign = terms.groupby("equation")["coef"].transform("first")
@@ -207,6 +207,7 @@ def check_equations(equations: Equations, values: np.ndarray) -> np.ndarray:
         equation, measure = np.argwhere(broken)[0]
         raise SecrecyError(
             f"{int(broken.sum())} équation(s) d'additivité contredites par les valeurs, p. ex. "
-            f"{equations.label(equation)} pour {equations.measures.names[measure]} (écart {residual[equation, measure]:g}) : "
+            f"{equations.label(equation)} pour {equations.measures.names[measure]} "
+            f"(écart {residual[equation, measure]:g}) : "
             "une cellule manque ou l'appartenance territoriale liste un territoire non publié")
     return np.where(equations.holds(), residual, 0.0)

@@ -1,22 +1,30 @@
 """Secondary suppression: MILP mask, attacker audit, cuts, re-solve — until every primary is safe."""
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from oress.config import SecretRules
+from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.attacker import Attack
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
-from oress.secrecy.atoms import ATOM_LEVEL
-from oress.secrecy.cells import ANNUAL, KEY, Measures, SecrecyError, canonical, describe, empty_cells, measure_values, protection
+from oress.secrecy.cells import (
+    ANNUAL,
+    KEY,
+    Measures,
+    SecrecyError,
+    canonical,
+    describe,
+    empty_cells,
+    measure_values,
+    protection,
+)
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.milp import SuppressionModel
 from oress.secrecy.primary import primary_status
-
 
 MILP_ROUNDS_SMALL = 3
 # failing bounds found per group of hidden cells before a repair round stops auditing that group: the
@@ -102,7 +110,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     check_equations(equations, values)
     cost = np.where(unpublished, 0.0, suppression_cost(values, empty | unpublished, headline_weight(cells, rules)))
     free = ~empty & ~forced
-    problem = (values, free, primary, always, cells["nb_unites"].to_numpy() == 1, cost, protection(values, rules, equations.measures))
+    problem = (values, free, primary, always, cells["nb_unites"].to_numpy() == 1, cost,
+               protection(values, rules, equations.measures))
     targets = np.flatnonzero(primary)
     if block_by is not None and cells[block_by].nunique() > 1:
         model = BlockModels(equations, problem, cells[block_by].astype(str).to_numpy(), rules.regle_singletons,
@@ -151,7 +160,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         rounds.append({"round": number, "mode": "MILP" if number < milp_rounds else "réparation",
                        "measures": sum(len(a) > 0 for a in audited),
                        "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
-                       "secondaries": int((hidden & ~primary & ~unpublished).sum()), "failures": failures, "cuts": added,
+                       "secondaries": int((hidden & ~primary & ~unpublished).sum()), "failures": failures,
+                       "cuts": added,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
                        "local_lps": sum(a.local_lps for a in attacks), "local_cuts": sum(a.local_cuts for a in attacks),
                        "audit_seconds": sum(seconds), **{f"audit_{m}_seconds": s for m, s in zip(names, seconds)}})
@@ -308,7 +318,8 @@ def _describe_round(row: dict) -> str:
     audit = row["audit_seconds"]
     added = "coupes" if row["mode"] == "MILP" else "cellules ajoutées"
     return (f"tour {row['round']} : {row['primaries']} primaires, {row['secondaries']} secondaires, "
-            f"{row['failures']} intervalles trop étroits ({row['measures']} mesure(s) auditée(s)) → {row['cuts']} {added} ; "
+            f"{row['failures']} intervalles trop étroits ({row['measures']} mesure(s) auditée(s)) → "
+            f"{row['cuts']} {added} ; "
             f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP, dont {row['local_lps']} "
             f"locaux ; {row['local_cuts']} coupes locales)")
 

@@ -85,7 +85,9 @@ class Site:
     def reference_links(self, base: str) -> dict[str, str]:
         """'departement 50' → its page, for the rows of the comparison tables."""
         links = {f"{t.niveau} {t.code}": base + t.href for t in self.territories if t.niveau != "france"}
-        links.update({published.FRANCE_REFERENCE: base + t.href for t in self.territories if t.niveau == "france"})
+        france = [t for t in self.territories if t.niveau == "france"]
+        if france:
+            links[published.FRANCE_REFERENCE] = base + france[-1].href
         return links
 
     def label(self, reference: str) -> str:

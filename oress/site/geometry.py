@@ -124,8 +124,8 @@ def svg_map(shapes: dict[str, object], areas: list[Area], title: str, descriptio
              'patternTransform="rotate(45)"><rect width="6" height="6" fill="#e4e4e4"/>'
              '<line x1="0" y1="0" x2="0" y2="6" stroke="#8a8a8a" stroke-width="2"/></pattern></defs>']
     for area, geometry in zip(drawn, simple):
-        path = f'<path d="{_path(geometry, x0, y1, factor)}" fill="{fill(area.status, ident)}"><title>{_escape(area.label)}' \
-               f'</title></path>'
+        path = f'<path d="{_path(geometry, x0, y1, factor)}" fill="{fill(area.status, ident)}">' \
+               f'<title>{_escape(area.label)}</title></path>'
         if area.href:
             path = f'<a href="{area.href}" aria-label="{_escape(area.label)}">{path}</a>'
         lines.append(path)

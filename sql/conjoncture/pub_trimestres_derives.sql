@@ -38,8 +38,9 @@ evolutions as (
 ),
 
 indices as (
+    -- a union branch, named by position (two columns read trimestre)
     select n.millesime, n.niveau, n.code, n.libelle, n.champ, n.trimestre, n.mesure, 'indice_base100',
-           100 * n.valeur / nullif(b.valeur, 0), b.trimestre
+           100 * n.valeur / nullif(b.valeur, 0), b.trimestre  -- noqa: AL08
     from mesures n
     join mesures b on (b.niveau, b.code, b.champ, b.mesure) = (n.niveau, n.code, n.champ, n.mesure)
     where b.rang = (select rang from base)
@@ -66,7 +67,7 @@ final as (
     select millesime, niveau, code, libelle, champ, 'trimestre' as dimension, trimestre as modalite, mesure,
            indicateur, valeur, trimestre_reference
     from (select * from evolutions union all select * from indices union all select * from parts_prive
-          union all select * from parts_prive_urssaf)
+          union all select * from parts_prive_urssaf) as indicateurs
     order by niveau, code, champ, modalite, mesure, indicateur
 )
 

@@ -1,5 +1,6 @@
 -- Loaded establishment × quarter lines, classified into the ESS perimeter by the one classification the
--- annual establishments and the SIRENE register use (int_classification), on the CJ and APE staging attached. Public-law employers keep champ_detail 'public':
+-- annual establishments and the SIRENE register use (int_classification), on the CJ and APE staging attached.
+-- Public-law employers keep champ_detail 'public':
 -- URSSAF's series cover private employers, so the quarterly marts leave them out (counted in checks).
 -- Grain: millesime × siret × trimestre.
 with trimestres as (

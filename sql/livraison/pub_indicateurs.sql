@@ -64,7 +64,8 @@ cles as (
 
 parts as (
     select k.*, m.membre, l.code is not null as membre_livre, c.code is not null as cellule_livree,
-           c.secret, c.etablissements, c.postes, c.etp, c.remuneration_brute, coalesce(c.approximatif, false) as approximatif
+           c.secret, c.etablissements, c.postes, c.etp, c.remuneration_brute,
+           coalesce(c.approximatif, false) as approximatif
     from cles k
     join membres m using (territoire)
     left join livres l on (l.millesime, l.niveau, l.code) = (k.millesime, m.niveau_membre, m.membre)
