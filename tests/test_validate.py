@@ -86,6 +86,26 @@ def test_chunks_give_the_verdict_of_one_frame():
                       "expect_column_pair_values_a_to_be_greater_than_b (etp_plafond / etp)": 8}
 
 
+def test_examples_do_not_depend_on_the_order_rows_were_stored():
+    """The same 12 establishments stored in two orders (a rebuilt warehouse scans in another order): the
+    examples of the failing expectation are the same five, the smallest sirets (rows are read sorted)."""
+    outcomes = []
+    for order in ("i", "-i"):
+        with duckdb.connect() as connection:
+            connection.execute(f"""create table stg_etablissements as
+                select format('{{:014d}}', i) as siret, '50502' as depcom, '8810A' as apet, '9220' as cj,
+                       cast(-1 as bigint) as postes, 1.0 as etp, 30000.0 as remuneration_brute,
+                       null::varchar as ess_sirene, null::varchar as motif, 2018 as millesime
+                from range(12) t(i) order by {order}""")      # every row: postes −1
+            validator = validate.Validator()
+            found = validate.run_check(connection, validator, validate.ETABLISSEMENTS, 2018)
+            outcomes.append({o.controle: o.exemples for o in found if o.statut == "echec"})
+    first, second = outcomes
+    assert first == second
+    assert [e.split(" :")[0] for e in first["expect_column_values_to_be_between (postes)"]] == [
+        f"siret {i:014d}" for i in range(5)]
+
+
 @pytest.fixture(scope="module")
 def validated(tmp_path_factory, reference_warehouse):
     spec = prepared_run(tmp_path_factory.mktemp("valide"), reference_warehouse,
