@@ -97,14 +97,14 @@ class _GroupLP:
 
     def solve_cost(self, cost: np.ndarray):
         """Optimum of cost · x (None when unbounded), the point reached and the row duals."""
-        reduction = self.reduction
+        reduction, weights = self.reduction, cost
         if reduction is not None:
             offset = float(cost[reduction.fixed] @ reduction.true[reduction.fixed])
-            if self.width == 0 or not cost[reduction.columns].any():    # only pinned cells weighed
+            weights = cost[reduction.columns]
+            if self.width == 0 or not weights.any():    # only pinned cells weighed
                 return offset, reduction.point(reduction.true[reduction.columns]), \
                     reduction.duals(cost, np.zeros(len(reduction.rows)))
-            cost = cost[reduction.columns]
-        self.highs.changeColsCost(self.width, self.columns, cost)
+        self.highs.changeColsCost(self.width, self.columns, weights)
         self.highs.run()
         if self.cold:
             self.highs.setOptionValue("presolve", "off")
@@ -119,9 +119,7 @@ class _GroupLP:
                                  np.asarray(solution.row_dual))
         if reduction is None:
             return optimum, point, duals
-        whole = np.zeros(self.size)
-        whole[reduction.columns] = cost
-        return optimum + offset, reduction.point(point), reduction.duals(whole, duals)
+        return optimum + offset, reduction.point(point), reduction.duals(cost, duals)
 
     def cap(self, upper: np.ndarray | None) -> None:
         """Bound every unknown from above (a smaller feasible set: its points are still attacker points),

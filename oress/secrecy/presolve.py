@@ -57,7 +57,7 @@ class Reduction:
         self.fixed = np.zeros(matrix.shape[1], bool)        # pinned at its true value
         self.pairs: list[tuple[int, int, dict[int, float]]] = []   # (row, cell, the cell's rows then)
         self._reduce()
-        self._assemble(matrix)
+        self._assemble()
 
     # --- reductions -------------------------------------------------------------------------------------------
     def _reduce(self) -> None:
@@ -182,15 +182,18 @@ class Reduction:
             if not self.col_alive[j] or self.keep[j]:
                 continue
             for r in self.col_rows[j]:
-                fill = (len(self.row_entries[r]) - 1) * (len(self.col_rows[j]) - 1)
+                fill = self._fill(r, j)
                 if fill <= MAX_FILL and self._defines(r, j):
                     heapq.heappush(heap, (fill, j, r))
         while heap:
             _, j, r = heapq.heappop(heap)
             if self.col_alive[j] and self.row_alive[r] and r in self.col_rows[j] \
-                    and (len(self.row_entries[r]) - 1) * (len(self.col_rows[j]) - 1) <= MAX_FILL \
-                    and self._defines(r, j):
+                    and self._fill(r, j) <= MAX_FILL and self._defines(r, j):
                 self._eliminate(r, j, rows, cols, pin=False)
+
+    def _fill(self, r: int, j: int) -> int:
+        """Coefficients substituting cell j through equation r may add: its other terms × its other rows."""
+        return (len(self.row_entries[r]) - 1) * (len(self.col_rows[j]) - 1)
 
     def _defines(self, r: int, j: int) -> bool:
         """Equation r gives cell j as b/a − Σ (a_k/a) x_k, and that is ≥ 0 whatever the others are (each
@@ -209,7 +212,7 @@ class Reduction:
         return least >= -1e-9
 
     # --- the reduced LP and the way back -----------------------------------------------------------------
-    def _assemble(self, matrix: sp.csc_matrix) -> None:
+    def _assemble(self) -> None:
         self.rows = np.flatnonzero(self.row_alive)
         self.columns = np.flatnonzero(self.col_alive)
         row_at = np.full(self.shape[0], -1)
