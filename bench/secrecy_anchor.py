@@ -38,7 +38,6 @@ from oress.secrecy.equations import CHAMP_PARTS  # noqa: E402
 from tests.secrecy_cube import cube  # noqa: E402
 
 RULES = SecretRules(frequence_min=3, dominance_seuil=0.85)
-MEASURE_COLUMNS = ["etablissements", "postes", "etp", "remuneration_brute"]
 SEXES = pd.DataFrame({"dimension": ["sexe", "sexe"], "modalite": ["F", "H"], "parent": [None, None]})
 
 

@@ -16,9 +16,6 @@ from oress.config import load_spec
 from tests.conftest import DATA, UNPROTECTED_PAYS_SPEC, place_raw, prepared_run, published_cells, write_spec
 
 SPEC = UNPROTECTED_PAYS_SPEC
-ALL = [("commune", "50502"), ("commune", "50002"), ("commune", "50147"), ("commune", "50003"),
-       ("epci", "200066389"), ("epci", "200067023"), ("pays", "pays-test"),
-       ("departement", "50"), ("region", "28"), ("france", "FR")]
 WHOLE = (("departement", "50"), ("region", "28"), ("france", "FR"))
 
 # champ, then (établissements, postes, ETP, rémunérations) per territory, computed by hand from the rows.

@@ -45,7 +45,6 @@ class Site:
         self.connection, self.spec, self.edition = connection, spec, edition
         self.millesime = spec.millesimes[-1]
         self.territories = self._territories()
-        self.by_key = {(t.niveau, t.code): t for t in self.territories}
         self.facts: dict[str, dict[str, published.Facts]] = {
             niveau: published.load_facts(connection, self.millesime, niveau)
             for niveau in sorted({t.niveau for t in self.territories})}
