@@ -116,3 +116,16 @@ def test_a_cell_is_not_substituted_when_its_equation_could_make_it_negative():
     assert reduced.columns.tolist() == [0, 1] and reduced.rows.tolist() == [0, 1]
     lp = attacker._GroupLP(matrix, rhs, true=true, keep=keep)
     assert lp.solve(1, 1.0)[0] == 2.0 and lp.solve(1, -1.0)[0] == -7.0
+
+
+def test_an_lp_is_solved_in_its_own_units():
+    """The hand-made LP in euros of a nation (× 3·10¹⁰): solved in units that bring its largest value near
+    LP_RANGE, a power of two (exact), so p1's bounds and the point come back in the caller's units, [0, 15] × the
+    scale (units of 2²⁵ €: its largest value 3,6·10¹¹ → 10 729); the LP as written (× 1) in units of 2⁻¹⁰ (12 →
+    12 288)."""
+    for scale, unit in ((3e10, 2.0 ** 25), (1.0, 2.0 ** -10)):
+        lp = attacker._GroupLP(MATRIX, RHS * scale, true=TRUE * scale, keep=np.array([c == "p1" for c in CELLS]))
+        assert lp.unit == unit
+        assert lp.solve(1, 1.0)[0] == 0.0
+        optimum, point, _ = lp.solve(1, -1.0)
+        assert optimum == -15.0 * scale and point[1] == 15.0 * scale and point[2] == 2.0 * scale

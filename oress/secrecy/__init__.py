@@ -37,7 +37,8 @@ KEY; cell ids are positions in that order (``canonical``).
   (``presolve.Reduction``: pinned cells, slack cells, hidden totals replaced by their parts; duals recovered
   for the cuts). Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');
   Protection.rounds = round, mode, measures (audited), suppressed, primaries, secondaries, failures, cuts, milp_seconds,
-  lps, local_lps, local_cuts, audit_<measure>_seconds; Protection.audit = AuditResult. ``masked(protection.cells)``
+  lps, local_lps, local_cuts, lp_restarts (LPs solved again from scratch after a numerical failure),
+  audit_<measure>_seconds; Protection.audit = AuditResult. ``masked(protection.cells)``
   sets the four measures to NULL where secret ≠ ''.
 - ``audit(published, true_values, equations, rules) -> AuditResult`` for any written
   publication: ``published`` = KEY + ``secret`` + measures (NULL when hidden), ``true_values`` =

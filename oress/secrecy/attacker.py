@@ -37,6 +37,7 @@ class Attack:
     lp_count: int = 0
     local_lps: int = 0      # of lp_count, LPs on a target's neighbourhood (`_Neighbourhood`)
     local_cuts: int = 0     # of cuts, those asking to hide cells of a neighbourhood
+    restarts: int = 0       # LPs solved again from scratch after a numerical failure (`_GroupLP._run`)
 
     @classmethod
     def joined(cls, parts: list[Attack], positions: list[np.ndarray]) -> Attack:
@@ -48,7 +49,8 @@ class Attack:
                 whole[where] = getattr(part, name)
             arrays.append(whole)
         return cls(*arrays, [cut for p in parts for cut in p.cuts], [t for p in parts for t in p.cut_targets],
-                   sum(p.lp_count for p in parts), sum(p.local_lps for p in parts), sum(p.local_cuts for p in parts))
+                   sum(p.lp_count for p in parts), sum(p.local_lps for p in parts), sum(p.local_cuts for p in parts),
+                   sum(p.restarts for p in parts))
 
 
 class _GroupLP:
@@ -56,9 +58,19 @@ class _GroupLP:
     cells; the objective changes. keep (bool per cell, with true: the cells' true values): the only cells an
     objective will weigh — a large group is then presolved once for all of them (`presolve.Reduction`)."""
 
+    restarts = 0    # in this process, solves started again from scratch (`_run`)
+
     def __init__(self, matrix: sp.csc_matrix, rhs: np.ndarray, inequality: np.ndarray | None = None,
                  slack: np.ndarray | None = None, true: np.ndarray | None = None, keep: np.ndarray | None = None):
         self.size = matrix.shape[1]
+        # HiGHS's tolerances are absolute (1e-7): the LP is solved in units that make its largest value about
+        # LP_RANGE, whatever the caller's, so a commune's cell beside a national total stays far above them; a
+        # power of two, so the change of unit is exact
+        largest = np.abs(true).max() if true is not None and len(true) else np.abs(rhs).max(initial=0.0)
+        self.unit = 2.0 ** np.round(np.log2(largest / LP_RANGE)) if largest > 0 else 1.0
+        rhs = rhs / self.unit
+        slack = None if slack is None else slack / self.unit
+        true = None if true is None else true / self.unit
         if inequality is None or not inequality.any():
             lower, upper = rhs, rhs
         else:   # an inequality row: M x ≤ rhs + slack, no lower bound
@@ -97,38 +109,57 @@ class _GroupLP:
 
     def solve_cost(self, cost: np.ndarray):
         """Optimum of cost · x (None when unbounded), the point reached and the row duals."""
-        reduction, weights = self.reduction, cost
+        reduction, weights, unit = self.reduction, cost, self.unit
         if reduction is not None:
             offset = float(cost[reduction.fixed] @ reduction.true[reduction.fixed])
             weights = cost[reduction.columns]
             if self.width == 0 or not weights.any():    # only pinned cells weighed
-                return offset, reduction.point(reduction.true[reduction.columns]), \
+                return offset * unit, reduction.point(reduction.true[reduction.columns]) * unit, \
                     reduction.duals(cost, np.zeros(len(reduction.rows)))
         self.highs.changeColsCost(self.width, self.columns, weights)
+        if not self._run():
+            return None, None, None
+        solution = self.highs.getSolution()
+        optimum, point, duals = (self.highs.getInfo().objective_function_value, np.asarray(solution.col_value),
+                                 np.asarray(solution.row_dual))
+        if reduction is None:
+            return optimum * unit, point * unit, duals
+        return (optimum + offset) * unit, reduction.point(point) * unit, reduction.duals(cost, duals)
+
+    def _run(self) -> bool:
+        """Solve; False when unbounded. The true table is a solution, so "infeasible" is numerical trouble in
+        the warm basis: solved again from scratch (HiGHS's presolve on) before giving up."""
         self.highs.run()
         if self.cold:
             self.highs.setOptionValue("presolve", "off")
             self.cold = False
         status = self.highs.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, *UNBOUNDED):
+            _GroupLP.restarts += 1
+            self.highs.clearSolver()
+            self.highs.setOptionValue("presolve", "on")
+            self.highs.run()
+            self.highs.setOptionValue("presolve", "off")
+            status = self.highs.getModelStatus()
+        if status in UNBOUNDED:
+            return False
         if status != highspy.HighsModelStatus.kOptimal:
-            if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-                return None, None, None
-            raise RuntimeError(f"LP de l'attaquant : statut HiGHS inattendu {self.highs.modelStatusToString(status)}")
-        solution = self.highs.getSolution()
-        optimum, point, duals = (self.highs.getInfo().objective_function_value, np.asarray(solution.col_value),
-                                 np.asarray(solution.row_dual))
-        if reduction is None:
-            return optimum, point, duals
-        return optimum + offset, reduction.point(point), reduction.duals(cost, duals)
+            raise RuntimeError(f"LP de l'attaquant ({self.highs.getNumRow()} équations × {self.width} cases "
+                               f"cachées) : statut HiGHS inattendu {self.highs.modelStatusToString(status)}, "
+                               "même résolu de zéro")
+        return True
 
     def cap(self, upper: np.ndarray | None) -> None:
         """Bound every unknown from above (a smaller feasible set: its points are still attacker points),
         or lift the bounds again (None)."""
-        bound = np.full(self.width, highspy.kHighsInf) if upper is None else upper
+        bound = np.full(self.width, highspy.kHighsInf) if upper is None else upper / self.unit
         if upper is not None and self.reduction is not None:
             bound = bound[self.reduction.columns]
         self.highs.changeColsBounds(self.width, self.columns, np.zeros(self.width), bound)
 
+
+UNBOUNDED = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+LP_RANGE = 1e4      # the largest value of an LP, in its own units (`_GroupLP`)
 
 # a group this large is presolved once for its targets (`presolve.Reduction`): 40 % of the rows, a solve 3×
 # faster; with fewer pending targets than PRESOLVE_MIN_TARGETS the presolve costs more than it saves
@@ -162,6 +193,7 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
     lower, upper = np.full(len(targets), np.nan), np.full(len(targets), np.nan)
     ok = np.ones(len(targets), bool)
     result = Attack(lower, upper, ok, np.ones(len(targets), bool))
+    restarts = _GroupLP.restarts
     hidden_ids = np.flatnonzero(hidden)
     position = np.full(len(hidden), -1)
     position[hidden_ids] = np.arange(len(hidden_ids))
@@ -179,6 +211,7 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
         _attack_group(result, chunk, members, linked[group_rows][:, members].tocsc(), chosen,
                       matrix, values, hidden_ids, position, targets, need_down, need_up, exact, max_failures,
                       (is_inequality[chosen], np.maximum(slack[chosen], 0.0)), hideable)
+    result.restarts = _GroupLP.restarts - restarts
     return result
 
 
@@ -321,7 +354,7 @@ class _Neighbourhood:
 
     def lp(self, cells: np.ndarray, rows: np.ndarray) -> _GroupLP:
         sub = self.block[rows][:, cells].tocsc()
-        return _GroupLP(sub, sub @ self.true[cells], self.is_inequality[rows], self.slack[rows])
+        return _GroupLP(sub, sub @ self.true[cells], self.is_inequality[rows], self.slack[rows], self.true[cells])
 
     def ball(self, column: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, _GroupLP]:
         """`around(column)` and its LP, kept for the target's other bound (built once, the second solve warm)."""
