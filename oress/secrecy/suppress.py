@@ -1,7 +1,10 @@
 """Secondary suppression: MILP mask, attacker audit, cuts, re-solve — until every primary is safe."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,6 +167,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                        "cuts": added,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
                        "local_lps": sum(a.local_lps for a in attacks), "local_cuts": sum(a.local_cuts for a in attacks),
+                       "lp_restarts": sum(a.restarts for a in attacks),
                        "audit_seconds": sum(seconds), **{f"audit_{m}_seconds": s for m, s in zip(names, seconds)}})
         if log:
             log(_describe_round(rounds[-1]))
@@ -250,16 +254,40 @@ class BlockModels:
             (need_down[cells], need_up[cells]), self.singleton_rule, self.gap, names=self.equations.measures.names)
 
     def solve(self) -> tuple[np.ndarray, float]:
+        """The joined mask and the MILPs' seconds summed; the blocks are independent, one worker process per
+        core solves them (in any order: each block's mask is its own, so the result does not depend on it)."""
+        global _SOLVING
+        codes = range(len(self.labels))
+        workers = min(len(self.labels), os.cpu_count() or 1)
+        _SOLVING = self     # read by the forked workers, never pickled: the equations of a nation weigh GBs
+        try:
+            if workers > 1:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    return self._join(pool.map(_solve_block, codes))
+            return self._join(map(_solve_block, codes))
+        finally:
+            _SOLVING = None
+
+    def _join(self, solved) -> tuple[np.ndarray, float]:
+        """The blocks' masks joined, each block logged as it comes (in block order)."""
         hidden, total = np.zeros(len(self.coded), bool), 0.0
-        for code, label in enumerate(self.labels):
-            cells, model = self.block(code)
-            local, seconds = model.solve()
+        for label, (cells, local, seconds) in zip(self.labels, solved):
             hidden[cells[local]] = True
             total += seconds
             if self.log:
                 self.log(f"bloc {label} : {len(cells)} cellules, {int(self.problem[2][cells].sum())} primaires, "
                          f"{int(local.sum())} masquées ; MILP {seconds:.1f} s")
         return hidden, total
+
+
+_SOLVING: BlockModels | None = None
+
+
+def _solve_block(code: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """One block's cells, their mask and its MILP's seconds (in a worker: `BlockModels.solve`)."""
+    cells, model = _SOLVING.block(code)
+    local, seconds = model.solve()
+    return cells, local, seconds
 
 
 def repair(hidden: np.ndarray, cuts: list[tuple[np.ndarray, np.ndarray]], cost: np.ndarray,
@@ -321,7 +349,8 @@ def _describe_round(row: dict) -> str:
             f"{row['failures']} intervalles trop étroits ({row['measures']} mesure(s) auditée(s)) → "
             f"{row['cuts']} {added} ; "
             f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP, dont {row['local_lps']} "
-            f"locaux ; {row['local_cuts']} coupes locales)")
+            f"locaux ; {row['local_cuts']} coupes locales"
+            + (f" ; {row['lp_restarts']} LP repris de zéro" if row["lp_restarts"] else "") + ")")
 
 
 def masked(protected: pd.DataFrame, measures: Measures = ANNUAL) -> pd.DataFrame:
