@@ -10,22 +10,18 @@ from __future__ import annotations
 import html
 import math
 import shutil
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-CRITICAL, WARNING = "critique", "avertissement"
+from oress.contracts import CRITICAL, Check, read_contracts
+
 CHUNK_ROWS = 1_000_000
-# Plausibility bounds: values beyond them are possible but suspicious, so they are warnings, never rejections.
-ETP_PER_POST, ETP_SLACK = 1.5, 1.0
-# Gross annual wage per ETP of an establishment: the full-time SMIC was ~17 800 € in 2017-2018 and an
-# apprentice earns from 27 % of it; an average below 7 000 € or above 250 000 € per ETP is a unit error.
-WAGE_PER_ETP = (7_000, 250_000)
-WAGE_PER_ETP_JOB = (3_000, 500_000)      # one job varies more than an establishment's average
-# Identities between the job file and the establishment file: sums may differ by rounding only.
-ETP_TOLERANCE = (0.05, 0.01)             # absolute, relative
-WAGE_TOLERANCE = (10.0, 0.01)
-MIN_ETP_FOR_WAGE = 0.1                   # below, a wage per ETP says nothing
+# Checked in this order; each read from its contract beside the staging models (sql/staging/*.contract.toml).
+CONTRACTS = ("stg_etablissements", "stg_postes", "identites_postes_etablissements", "stg_sirene")
+CHECKS = read_contracts(CONTRACTS)
+ETABLISSEMENTS, POSTES, IDENTITES, SIRENE = CHECKS
+# Column name → type the integrator relies on, per staging table (from the contracts' [colonnes]).
+SCHEMAS = {check.table: check.columns for check in CHECKS if check.columns}
 STATUSES = ("succes", "echec", "erreur", "sans_objet")
 
 
@@ -44,160 +40,6 @@ class Outcome:
     libelle: str = ""
     lignes: int = 0
     ecarts: int = 0
-
-
-@dataclass(frozen=True)
-class Check:
-    """One GX suite over the rows a DuckDB query returns for a millésime (`?` = millésime)."""
-    table: str
-    query: str
-    key: str                                     # chunks split on hash(key); examples name it
-    expectations: Callable                       # gxe module → list of expectations (meta: severite, libelle)
-    examples_with: tuple[str, ...] = ()          # more columns shown beside a failing value
-    applies: str | None = None                   # a query returning a count; 0 → "sans_objet"
-
-
-def _meta(severite: str, libelle: str) -> dict:
-    return {"severite": severite, "libelle": libelle}
-
-
-def _etablissements(gxe) -> list:
-    c, w = CRITICAL, WARNING
-    return [
-        gxe.ExpectColumnValuesToNotBeNull(column="siret", meta=_meta(c, "siret renseigné")),
-        gxe.ExpectColumnValuesToBeUnique(column="siret", meta=_meta(c, "un seul établissement par siret")),
-        gxe.ExpectColumnValuesToMatchRegex(column="siret", regex=r"^\d{14}$", meta=_meta(c, "siret à 14 chiffres")),
-        gxe.ExpectColumnValuesToMatchRegex(column="depcom", regex=r"^(?:\d{5}|2[AB]\d{3})$",
-                                           meta=_meta(c, "commune du COG de référence")),
-        gxe.ExpectColumnValuesToMatchRegex(column="apet", regex=r"^\d{4}[A-Z]$", meta=_meta(c, "APE sans point")),
-        gxe.ExpectColumnValuesToMatchRegex(column="cj", regex=r"^\d{4}$", meta=_meta(c, "catégorie juridique à 4 "
-                                                                                         "chiffres")),
-        gxe.ExpectColumnValuesToBeBetween(column="postes", min_value=0, meta=_meta(c, "postes positifs")),
-        gxe.ExpectColumnValuesToBeBetween(column="etp", min_value=0, meta=_meta(c, "ETP positifs")),
-        gxe.ExpectColumnValuesToBeBetween(column="remuneration_brute", min_value=0,
-                                          meta=_meta(c, "rémunérations positives")),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="etp_plafond", column_B="etp", or_equal=True,
-            meta=_meta(w, f"ETP au plus postes × {ETP_PER_POST:g} + {ETP_SLACK:g}".replace(".", ","))),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="salaire_etp", min_value=WAGE_PER_ETP[0], max_value=WAGE_PER_ETP[1],
-            meta=_meta(w, f"rémunération par ETP entre {WAGE_PER_ETP[0]:,} et {WAGE_PER_ETP[1]:,} €"
-                          .replace(",", " "))),
-        gxe.ExpectColumnValuesToBeInSet(column="ess_sirene", value_set=["O", "N"],
-                                        meta=_meta(w, "drapeau ESS de SIRENE O, N ou vide")),
-    ]
-
-
-def _postes(gxe) -> list:
-    c, w = CRITICAL, WARNING
-    return [
-        gxe.ExpectColumnValuesToMatchRegex(column="siret", regex=r"^\d{14}$", meta=_meta(c, "siret à 14 chiffres")),
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["fichier", "ligne"],
-                                            meta=_meta(c, "une ligne de fichier = un poste")),
-        gxe.ExpectColumnValuesToBeInSet(column="sexe", value_set=["1", "2"], meta=_meta(c, "sexe 1 ou 2")),
-        gxe.ExpectColumnValuesToBeBetween(column="age", min_value=14, max_value=80,
-                                          meta=_meta(c, "âge de 14 à 80 ans")),
-        gxe.ExpectColumnValuesToBeInSet(column="contrat", value_set=["CDI", "CDD", "APP", "INT", "AUT"],
-                                        meta=_meta(c, "contrat CDI, CDD, APP, INT ou AUT")),
-        gxe.ExpectColumnValuesToBeInSet(column="present_3112", value_set=[0, 1],
-                                        meta=_meta(c, "présence au 31/12 : 0 ou 1")),
-        gxe.ExpectColumnValuesToBeBetween(column="etp", min_value=0, meta=_meta(c, "ETP positifs")),
-        gxe.ExpectColumnValuesToBeBetween(column="remuneration_brute", min_value=0,
-                                          meta=_meta(c, "rémunérations positives")),
-        gxe.ExpectColumnValuesToBeInSet(column="temps_travail", value_set=["C", "P"],
-                                        meta=_meta(w, "temps de travail C ou P (autres codes : « autres »)")),
-        gxe.ExpectColumnValuesToMatchRegex(column="pcs", regex=r"^[1-6]\d{2}[A-Z]$",
-                                           meta=_meta(w, "PCS-ESE à 4 caractères")),
-        gxe.ExpectColumnValuesToBeBetween(column="etp", max_value=ETP_PER_POST,
-                                          meta=_meta(w, "un poste au plus 1,5 ETP")),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="salaire_etp", min_value=WAGE_PER_ETP_JOB[0], max_value=WAGE_PER_ETP_JOB[1],
-            meta=_meta(w, f"rémunération par ETP du poste entre {WAGE_PER_ETP_JOB[0]:,} et "
-                          f"{WAGE_PER_ETP_JOB[1]:,} €".replace(",", " "))),
-    ]
-
-
-def _identities(gxe) -> list:
-    c, w = CRITICAL, WARNING
-    return [
-        gxe.ExpectColumnPairValuesToBeEqual(
-            column_A="postes", column_B="postes_3112", ignore_row_if="either_value_is_missing",
-            meta=_meta(c, "postes de l'établissement = postes présents au 31/12 du fichier postes")),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="tolerance_etp", column_B="ecart_etp", or_equal=True, ignore_row_if="either_value_is_missing",
-            meta=_meta(c, "ETP de l'établissement = somme des ETP de ses postes (± arrondis)")),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="tolerance_remuneration", column_B="ecart_remuneration", or_equal=True,
-            ignore_row_if="either_value_is_missing",
-            meta=_meta(c, "rémunération de l'établissement = somme de celles de ses postes (± arrondis)")),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="postes_rejetes", value_set=[False],
-            meta=_meta(w, "établissements dont des postes ont été rejetés : identités non vérifiées")),
-    ]
-
-
-def _sirene(gxe) -> list:
-    c, w = CRITICAL, WARNING
-    return [
-        gxe.ExpectColumnValuesToBeUnique(column="siret", meta=_meta(c, "un seul établissement par siret")),
-        gxe.ExpectColumnValuesToMatchRegex(column="siret", regex=r"^\d{14}$", meta=_meta(c, "siret à 14 chiffres")),
-        gxe.ExpectColumnValuesToMatchRegex(column="depcom", regex=r"^(?:\d{5}|2[AB]\d{3})$",
-                                           meta=_meta(c, "commune du COG de référence")),
-        gxe.ExpectColumnValuesToMatchRegex(column="cj", regex=r"^\d{4}$", meta=_meta(c, "catégorie juridique à 4 "
-                                                                                         "chiffres")),
-        gxe.ExpectColumnValuesToNotBeNull(column="taille", meta=_meta(c, "tranche d'effectifs connue")),
-        gxe.ExpectColumnValuesToBeInSet(column="ess_sirene", value_set=["O", "N"],
-                                        meta=_meta(w, "drapeau ESS de SIRENE O, N ou vide")),
-    ]
-
-
-ETABLISSEMENTS = Check("stg_etablissements", f"""
-    select siret, depcom, apet, cj, postes, etp, remuneration_brute, ess_sirene,
-           postes * {ETP_PER_POST} + {ETP_SLACK} as etp_plafond,
-           case when etp >= {MIN_ETP_FOR_WAGE} then remuneration_brute / etp end as salaire_etp
-    from stg_etablissements where motif is null and millesime = ?""", "siret", _etablissements,
-                       ("postes", "etp", "remuneration_brute"))
-POSTES = Check("stg_postes", f"""
-    select fichier, ligne, siret, sexe, age, pcs, temps_travail, contrat, etp, remuneration_brute, present_3112,
-           case when etp >= {MIN_ETP_FOR_WAGE} then remuneration_brute / etp end as salaire_etp
-    from stg_postes where motif is null and millesime = ?""", "siret", _postes, ("ligne",),
-               applies="select count(*) from raw_postes where millesime = ?")
-IDENTITES = Check("identites_postes_etablissements", f"""
-    with postes as (
-        select siret, count(*) filter (where present_3112 = 1) as postes_3112, sum(etp) as etp_postes,
-               sum(remuneration_brute) as remuneration_postes
-        from stg_postes where motif is null and millesime = $1 group by siret),
-    rejetes as (select distinct siret from stg_postes where motif is not null and millesime = $1)
-    select e.siret, e.postes, e.etp, e.remuneration_brute, r.siret is not null as postes_rejetes,
-           case when r.siret is null then coalesce(p.postes_3112, 0) end as postes_3112,
-           round(coalesce(p.etp_postes, 0), 6) as etp_postes,
-           round(coalesce(p.remuneration_postes, 0), 2) as remuneration_postes,
-           case when r.siret is null then round(abs(coalesce(p.etp_postes, 0) - e.etp), 6) end as ecart_etp,
-           round({ETP_TOLERANCE[0]} + {ETP_TOLERANCE[1]} * e.etp, 6) as tolerance_etp,
-           case when r.siret is null then round(abs(coalesce(p.remuneration_postes, 0) - e.remuneration_brute), 2)
-           end as ecart_remuneration,
-           round({WAGE_TOLERANCE[0]} + {WAGE_TOLERANCE[1]} * e.remuneration_brute, 2) as tolerance_remuneration
-    from stg_etablissements e left join postes p using (siret) left join rejetes r using (siret)
-    where e.motif is null and e.millesime = $1""", "siret", _identities,
-                  ("postes", "postes_3112", "etp", "etp_postes", "remuneration_brute", "remuneration_postes"),
-                  applies="select count(*) from raw_postes where millesime = ?")
-SIRENE = Check("stg_sirene", """
-    select siret, depcom, apet, cj, tranche_effectifs, taille, ess_sirene
-    from stg_sirene where motif is null and actif and millesime = ?""", "siret", _sirene, ("tranche_effectifs",),
-               applies="select count(*) from raw_sirene_etablissements where millesime = ?")
-CHECKS = (ETABLISSEMENTS, POSTES, IDENTITES, SIRENE)
-# Column name → type the integrator relies on (stg_* may gain columns, never lose or retype these).
-SCHEMAS = {
-    "stg_etablissements": {"millesime": "INTEGER", "fichier": "VARCHAR", "ligne": "BIGINT", "siret": "VARCHAR",
-                           "siren": "VARCHAR", "depcom": "VARCHAR", "apet": "VARCHAR", "cj": "VARCHAR",
-                           "postes": "BIGINT", "etp": "DOUBLE", "remuneration_brute": "DOUBLE",
-                           "denomination": "VARCHAR", "ess_sirene": "VARCHAR", "contenu": "VARCHAR",
-                           "motif": "VARCHAR"},
-    "stg_postes": {"millesime": "INTEGER", "fichier": "VARCHAR", "ligne": "BIGINT", "siret": "VARCHAR",
-                   "sexe": "VARCHAR", "age": "INTEGER", "pcs": "VARCHAR", "temps_travail": "VARCHAR",
-                   "contrat": "VARCHAR", "etp": "DOUBLE", "remuneration_brute": "DOUBLE", "present_3112": "INTEGER",
-                   "contenu": "VARCHAR", "motif": "VARCHAR"},
-}
 
 
 def crashed(exception_info) -> str | None:
@@ -254,12 +96,10 @@ class Validator:
         self.definitions: dict[str, object] = {}
 
     def _definition(self, check: Check, name: str):
-        import great_expectations.expectations as gxe
-
         if name not in self.definitions:
             batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("lot")
             suite = self.context.suites.add(self.gx.ExpectationSuite(name=name))
-            for expectation in check.expectations(gxe):
+            for expectation in check.gx_expectations():
                 suite.add_expectation(expectation)
             self.definitions[name] = self.context.validation_definitions.add(
                 self.gx.ValidationDefinition(name=name, data=batch, suite=suite))
