@@ -38,6 +38,7 @@ KINDS = {
 CHECK_KEYS = {"attente": str, "severite": str, "libelle": str}
 REQUIRED = {"grain": list, "cle": str, "requete": str, "controles": list}
 OPTIONAL = {"exemples_avec": list, "sans_objet_si_vide": str, "constantes": dict, "colonnes": dict}
+WRITTEN_TYPES = {list: "une liste", str: "un texte", dict: "une table"}
 PLACEHOLDER = re.compile(r"\{([a-z_]\w*)\}")
 RAW_TABLE = re.compile(r"raw_\w+")
 
@@ -113,7 +114,7 @@ def _check_keys(where: str, table: dict, required: dict[str, type], optional: di
         raise ContractError(f"{where}: clé obligatoire absente {missing[0]!r}")
     for key, value in table.items():
         if not isinstance(value, allowed[key]):
-            raise ContractError(f"{where}: {key!r} doit être de type {allowed[key].__name__}, pas {value!r}")
+            raise ContractError(f"{where}: {key!r} doit être {WRITTEN_TYPES[allowed[key]]}, pas {value!r}")
 
 
 def _constants(path: Path, table: dict) -> dict:
@@ -133,13 +134,15 @@ def _columns(path: Path, table: dict) -> dict[str, str]:
 def _expectation(where: str, item: dict, constants: dict) -> Expectation:
     if not isinstance(item, dict):
         raise ContractError(f"{where}: un contrôle est une table [[controles]]")
-    kind = item.get("attente")
+    if "attente" not in item:
+        raise ContractError(f"{where}: clé obligatoire absente 'attente'")
+    kind = item["attente"]
     if kind not in KINDS:
-        raise ContractError(f"{where}: 'attente' absente ou inconnue {kind!r} (attentes admises : {', '.join(KINDS)})")
+        raise ContractError(f"{where}: 'attente' inconnue {kind!r} (attentes admises : {', '.join(KINDS)})")
     needed, possible = KINDS[kind]
     _check_keys(where, item, {**CHECK_KEYS, **dict.fromkeys(needed, object)}, dict.fromkeys(possible, object))
     if item["severite"] not in (CRITICAL, WARNING):
-        raise ContractError(f"{where}: 'severite' {item['severite']!r} : {CRITICAL!r} ou {WARNING!r}")
+        raise ContractError(f"{where}: 'severite' vaut {CRITICAL!r} ou {WARNING!r}, pas {item['severite']!r}")
     kwargs = {key: value for key, value in item.items() if key not in CHECK_KEYS}
     label = _filled(f"{where} 'libelle'", item["libelle"], {**constants, **kwargs}, _french)
     return Expectation(kind, kwargs, item["severite"], label)
@@ -156,7 +159,9 @@ def _filled(where: str, text: str, values: dict, written) -> str:
 
 
 def _french(value) -> str:
-    """1.5 → 1,5 ; 1.0 → 1 ; 250000 → 250 000 (the labels are read in French)."""
+    """1.5 → 1,5 ; 1.0 → 1 ; 250000 → 250 000 (the labels are read in French); a text as it is."""
+    if isinstance(value, str):
+        return value
     if isinstance(value, int):
         return f"{value:,}".replace(",", " ")
     return f"{value:g}".replace(".", ",")
