@@ -97,6 +97,7 @@ def transform(spec: RunSpec) -> None:
 
 def validate(spec: RunSpec) -> None:
     from oress import validate as checks
+    from oress.validate_report import rejection_summary, write_report
 
     outcomes_by_year = {}
     with reading(spec.warehouse) as connection:
@@ -105,7 +106,7 @@ def validate(spec: RunSpec) -> None:
         for millesime in spec.millesimes:
             out_dir = spec.reports_for(millesime) / "qualite"
             outcomes = checks.run_millesime(connection, millesime, out_dir) + sql_outcomes
-            checks.write_report(outcomes, out_dir, millesime, checks.rejection_summary(connection, millesime))
+            write_report(outcomes, out_dir, millesime, rejection_summary(connection, millesime))
             outcomes_by_year[millesime] = outcomes
             failed = sum(o.statut in ("echec", "erreur") for o in outcomes)
             say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart ; "
