@@ -126,7 +126,8 @@ def protect(spec: RunSpec) -> None:
             protections = build_published(connection, spec.secret, log=lambda line: say(f"  {line}"),
                                           on_round=on_round)
         say(f"  cellules par statut de secret : {status_counts(protections)}")
-        run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
+        # sql/protect hands the mart's cells to the published layer, which applies pub_secret
+        run_models(connection, models(("protect", "published")), on_model=lambda name: say(f"  modèle {name}"))
         failed = {name: n for name, n in run_checks(connection, folder="checks/published").items() if n}
         if failed:
             raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
@@ -208,7 +209,8 @@ def conjoncture(spec: RunSpec) -> None:
 
 
 def delivered(spec: RunSpec) -> None:
-    """INSEE's delivered tables (already protected) → pub_indicateurs, then the published models and checks."""
+    """INSEE's delivered tables (already protected) → their cells and statuses (pub_cellules, pub_secret), then
+    the published models (pub_indicateurs first) and checks."""
     from oress import delivered as reader
     from oress.config import SpecError
     from oress.files import write_json
@@ -228,7 +230,7 @@ def delivered(spec: RunSpec) -> None:
         say(f"  série par millésime : {reader.record_series(connection)}")
         run_models(connection, models(("livraison",)), on_model=lambda name: say(f"  modèle {name}"))
         run_models(connection, {"int_modalites": models(("intermediate",))["int_modalites"]})
-        statuses = connection.execute("select secret, count(*) from pub_indicateurs group by 1 order by 1").fetchall()
+        statuses = connection.execute("select secret, count(*) from pub_secret group by 1 order by 1").fetchall()
         say(f"  cellules par statut de secret : {dict((s or 'publie', n) for s, n in statuses)}")
         run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
         checks = {**run_checks(connection, folder="checks/published"),

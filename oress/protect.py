@@ -1,8 +1,9 @@
-"""Statistical secrecy on the published cells: mart_cellules → pub_indicateurs through the engine.
+"""Statistical secrecy on the published cells: mart_cellules → pub_secret through the engine.
 
 One publication per millésime: primary rules (A, B), then one global suppression model over every
 cell of that millésime (D), proved by the attacker audit (oress.secrecy). The warehouse holds the
-true cells, the territory membership and the modality tree the equations are built from.
+true cells, the territory membership and the modality tree the equations are built from. Python writes
+the statuses only (pub_secret); sql/published/pub_indicateurs.sql makes the published cells.
 """
 from __future__ import annotations
 
@@ -82,31 +83,28 @@ def protect_millesime(connection, millesime: int, rules: SecretRules, log: Calla
 
 def build_published(connection, rules: SecretRules, log: Callable[[str], None] | None = None,
                     on_round: Callable[[int, dict], None] | None = None) -> dict[int, Protection]:
-    """Create pub_indicateurs (mart order; measures NULL where secret) and return each millésime's protection."""
+    """Write pub_secret, the status of every cell of mart_cellules (atoms included), and return each millésime's
+    protection; sql/published/pub_indicateurs.sql applies the statuses to the mart's cells."""
     millesimes = [r[0] for r in connection.execute(
         "select distinct millesime from mart_cellules order by 1").fetchall()]
-    frames, protections = [], {}
-    for millesime in millesimes:
-        cells, protection = protect_millesime(connection, millesime, rules, log, on_round)
-        statuses = protection.cells[list(KEY) + ["secret"]]
-        keyed = cells.astype({c: str for c in KEY if c != "millesime"}).merge(statuses, on=list(KEY), how="left")
-        keyed = keyed[keyed["niveau"] != ATOM_LEVEL]
-        for measure in MEASURES:
-            keyed[measure] = keyed[measure].where(keyed["secret"] == "")
-        frames.append(keyed[[*KEY[:3], "libelle", *KEY[3:], *MEASURES, "secret"]])
-        protections[millesime] = protection
-    published = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=[*KEY[:3], "libelle", *KEY[3:], *MEASURES, "secret"])
-    connection.register("protected_cells", published)
-    connection.execute("""
-        create or replace table pub_indicateurs as
-        select cast(millesime as integer) as millesime, niveau, code, libelle, champ, dimension, modalite,
-               cast(etablissements as bigint) as etablissements, cast(postes as bigint) as postes,
-               cast(etp as double) as etp, cast(remuneration_brute as double) as remuneration_brute, secret
-        from protected_cells
-    """)
-    connection.unregister("protected_cells")
+    protections = {m: protect_millesime(connection, m, rules, log, on_round)[1] for m in millesimes}
+    write_statuses(connection, "pub_secret", [p.cells for p in protections.values()])
     return protections
+
+
+def write_statuses(connection, table: str, cells: list[pd.DataFrame]) -> None:
+    """Replace `table` by the key and secret status of the cells: all a publication's secrecy writes."""
+    columns = [*KEY, "secret"]
+    statuses = pd.concat([c[columns] for c in cells], ignore_index=True) if cells else pd.DataFrame(columns=columns)
+    connection.register("statuts_secret", statuses)
+    connection.execute(f"""
+        create or replace table {table} as
+        select cast(millesime as integer) as millesime, cast(niveau as varchar) as niveau,
+               cast(code as varchar) as code, cast(champ as varchar) as champ, cast(dimension as varchar) as dimension,
+               cast(modalite as varchar) as modalite, cast(secret as varchar) as secret
+        from statuts_secret
+    """)
+    connection.unregister("statuts_secret")
 
 
 def status_counts(protections: dict[int, Protection]) -> dict[str, int]:

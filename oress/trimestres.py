@@ -1,4 +1,4 @@
-"""Statistical secrecy on the quarterly (URSSAF-like) cells of mart_trimestres → pub_trimestres.
+"""Statistical secrecy on the quarterly (URSSAF-like) cells of mart_trimestres → pub_trimestres_secret.
 
 The same engine as the annual cells (oress.secrecy): primary rules on SIREN contributions, the
 equations of the whole publication (the private champ tree within a territory × quarter; every
@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from oress.config import SecretRules
+from oress.protect import write_statuses
 from oress.secrecy import KEY, QUARTERLY, build_equations, suppress
 
 CHAMP_PARTS = {"ensemble_prive": ("ess", "prive_hors_ess"),
@@ -33,18 +34,13 @@ def protect_cells(cells: pd.DataFrame, membership: pd.DataFrame, rules: SecretRu
 
 
 def build_published(connection, rules: SecretRules, log: Callable[[str], None] | None = None) -> dict[str, int]:
-    """pub_trimestres: mart_trimestres' cells with secret measures NULL and their status."""
+    """Write pub_trimestres_secret, the status of every cell of mart_trimestres, and return the count of cells per
+    status; sql/conjoncture/pub_trimestres.sql applies the statuses to the mart's cells."""
     cells = connection.execute("select * from mart_trimestres order by millesime, niveau, code, champ, modalite").df()
     cells["secret"] = ""
     if len(cells):
         membership = connection.execute("select niveau, code, depcom from ref_territoire_commune").df()
         cells["secret"] = protect_cells(cells, membership, rules, log)
-    for measure in QUARTERLY.names:
-        cells[measure] = cells[measure].where(cells["secret"] == "")
-    published = cells[list(KEY) + ["libelle", "trimestre", *QUARTERLY.names, "secret"]]
-    connection.register("_pub_trimestres", published)
-    connection.execute("create or replace table pub_trimestres as select * from _pub_trimestres "
-                       "order by niveau, code, champ, modalite")
-    connection.unregister("_pub_trimestres")
+    write_statuses(connection, "pub_trimestres_secret", [cells])
     counts = cells["secret"].replace("", "publie").value_counts()
     return {status: int(n) for status, n in sorted(counts.items())}

@@ -255,6 +255,14 @@ JOBS = {
 }
 
 
+def add_cell(connection, champ, dimension, modalite, measures, secret):
+    """A cell of the test territory, given to the published layer as oress protect does: cell and status."""
+    connection.execute("insert into pub_cellules select 2018, 'pays', 'centre-test', 'Centre Manche d''essai', ?, ?, "
+                       "?, ?, ?, ?, ?, max(ordre) + 1 from pub_cellules", [champ, dimension, modalite, *measures])
+    connection.execute("insert into pub_secret values (2018, 'pays', 'centre-test', ?, ?, ?, ?)",
+                       [champ, dimension, modalite, secret])
+
+
 def test_profile_page_with_job_data(built, tmp_path):
     warehouse = tmp_path / "oress.duckdb"
     shutil.copyfile(built.warehouse, warehouse)
@@ -262,19 +270,20 @@ def test_profile_page_with_job_data(built, tmp_path):
         for champ, dimensions in JOBS.items():
             for dimension, cells in dimensions.items():
                 for modalite, postes in cells.items():
-                    connection.execute("insert into pub_indicateurs values (2018, 'pays', 'centre-test', "
-                                       "'Centre Manche d''essai', ?, ?, ?, ?, ?, ?, ?, ?)",
-                                       [champ, dimension, modalite, None if postes is None else 1,
-                                        postes, postes, None if postes is None else 1000.0 * postes,
-                                        "A" if postes is None else ""])
+                    secret = postes is None
+                    add_cell(connection, champ, dimension, modalite,
+                             [None if secret else 1, postes, postes, None if secret else 1000.0 * postes],
+                             "A" if secret else "")
         for dimension in ("sexe", "age", "temps_travail", "contrat", "csp"):
-            connection.execute("insert into pub_indicateurs select 2018, 'pays', 'centre-test', "
-                               "'Centre Manche d''essai', 'public', ?, modalite, null, null, null, null, 'A' "
-                               "from int_modalites where dimension = ?", [dimension, dimension])
+            for (modalite,) in connection.execute("select modalite from int_modalites where dimension = ?",
+                                                  [dimension]).fetchall():
+                add_cell(connection, "public", dimension, modalite, [None] * 4, "A")
         # as a publication where privé hors ESS is published (in the fixture it hides the public sector)
-        connection.execute("update pub_indicateurs set etablissements = 4, postes = 63, etp = 56, "
-                           "remuneration_brute = 1590000, secret = '' where millesime = 2018 and code = "
-                           "'centre-test' and champ = 'prive_hors_ess' and dimension = 'ensemble'")
+        where = ("where millesime = 2018 and code = 'centre-test' and champ = 'prive_hors_ess' "
+                 "and dimension = 'ensemble'")
+        connection.execute("update pub_cellules set etablissements = 4, postes = 63, etp = 56, "
+                           f"remuneration_brute = 1590000 {where}")
+        connection.execute(f"update pub_secret set secret = '' {where}")
         run_models(connection, models(("published",)))
     spec = replace(built, warehouse=warehouse, reports_dir=tmp_path / "reports", millesimes=(2018,))
     pipeline.report(spec)

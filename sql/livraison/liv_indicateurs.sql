@@ -1,11 +1,11 @@
--- The published layer from the tables INSEE delivered: the run's région, its
--- départements, its EPCI and France as delivered; each custom territory as the sum
--- of its EPCI (or départements) cells, only where every part is delivered; any
--- secret part makes the custom cell secret (S). A part delivered without a line
--- for a cell holds no establishment there (INSEE omits empty cells): zero, and
--- a champ missing from a delivered territory's totals is a zero cell.
--- Nothing is computed by difference. Only the (dimension, niveau) pairs the spec
--- publishes (ref_publication) are kept.
+-- The cells of the tables INSEE delivered, with their secret status (the published layer nulls
+-- the secret measures; a model name here would make this model run after it): the run's région,
+-- its départements, its EPCI and France as delivered; each custom territory as the sum of its EPCI
+-- (or départements) cells, only where every part is delivered; any secret part makes the custom
+-- cell secret (S). A part delivered without a line for a cell holds no establishment there (INSEE
+-- omits empty cells): zero, and a champ missing from a delivered territory's totals is a zero cell.
+-- Nothing is computed by difference. Only the (dimension, niveau) pairs the spec publishes
+-- (ref_publication) are kept. Counts are rounded: a delivered value may be an approximation.
 -- Grain: millesime × niveau × code × champ × dimension × modalite.
 with cellules as (
     select * from liv_cellules_uniques
@@ -93,10 +93,7 @@ sommes as (
 
 personnalises as (
     select s.millesime, t.niveau, t.code, t.libelle, s.champ, s.dimension, s.modalite,
-           case when not secret_partie then etablissements end as etablissements,
-           case when not secret_partie then postes end as postes,
-           case when not secret_partie then etp end as etp,
-           case when not secret_partie then remuneration_brute end as remuneration_brute,
+           etablissements, postes, etp, remuneration_brute,
            case when secret_partie then 'S' else '' end as secret,
            approximatif and not secret_partie as approximatif
     from sommes s join ref_territoires t on t.code = s.territoire
