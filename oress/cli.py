@@ -113,7 +113,7 @@ def conjoncture(spec: SpecOption = DEFAULT_SPEC) -> None:
 @app.command()
 def livraison(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Publier à partir des tableaux livrés par l'INSEE (clé livraison_insee) : secret S gardé tel quel."""
-    _run(_pipeline().delivered, spec)
+    _run(_pipeline().livraison, spec)
 
 
 @app.command()

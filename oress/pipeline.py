@@ -208,10 +208,10 @@ def conjoncture(spec: RunSpec) -> None:
             say(f"  {shown(spec, path)}")
 
 
-def delivered(spec: RunSpec) -> None:
+def livraison(spec: RunSpec) -> None:
     """INSEE's delivered tables (already protected) → their cells and statuses (pub_cellules, pub_secret), then
     the published models (pub_indicateurs first) and checks."""
-    from oress import delivered as reader
+    from oress import livraison as reader
     from oress.config import SpecError
     from oress.files import write_json
     from oress.manifest import record_inputs
@@ -294,7 +294,7 @@ def report(spec: RunSpec, territoire: str | None = None, workers: int | None = N
         f"  [{done:>{width}}/{total}] {rendered.describe(shown(spec, rendered.path))}"))
 
 
-def report_delivered(spec: RunSpec) -> None:
+def report_livraison(spec: RunSpec) -> None:
     """Panoramas of the territories the delivery covers (the others are listed, not drawn as 0)."""
     from dataclasses import replace
 
@@ -324,7 +324,7 @@ def site(spec: RunSpec) -> None:
 
 
 STEPS = (reference, ingest, transform, validate, protect, conjoncture, keyfigures, report, site)
-DELIVERED_STEPS = (reference, delivered, keyfigures, report_delivered, site)
+LIVRAISON_STEPS = (reference, livraison, keyfigures, report_livraison, site)
 
 
 def build(spec: RunSpec) -> None:
@@ -340,7 +340,7 @@ def build(spec: RunSpec) -> None:
     check_inputs(spec)
     with transaction(spec.warehouse) as warehouse, replacing_tree(spec.reports_dir) as reports:
         aside = replace(spec, warehouse=warehouse, reports_dir=reports)
-        for step in DELIVERED_STEPS if spec.livraison_insee else STEPS:
+        for step in LIVRAISON_STEPS if spec.livraison_insee else STEPS:
             say(f"[bold]{step.__name__}[/bold]")
             step(aside)
     say(f"rapports sous {spec.reports_dir} ; entrepôt {spec.warehouse}")

@@ -12,7 +12,7 @@ import pytest
 
 from oress import pipeline
 from oress.config import load_spec
-from oress.delivered import DeliveryError
+from oress.livraison import DeliveryError
 from tests.conftest import write_spec
 from tests.data.livraison_bts import make_fixtures as fixtures
 
@@ -32,7 +32,7 @@ def _spec(tmp_path, tables=None):
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     spec = _spec(tmp_path_factory.mktemp("bts"))
-    pipeline.delivered(spec)
+    pipeline.livraison(spec)
     connection = duckdb.connect(str(spec.warehouse), read_only=True)
     yield spec, connection
     connection.close()
@@ -170,5 +170,5 @@ def test_unknown_label_names_file_line_column_and_label(tmp_path):
     with pytest.raises(DeliveryError, match=r"Tab_12_2019_Ok\.ods, ligne 30, colonne 'Sexe_' : libellé inconnu "
                                             r"'3 - Autre' \(ajouter sa correspondance dans "
                                             r"data/reference/livraisons_insee/bts_sexes\.csv\)"):
-        pipeline.delivered(spec)
+        pipeline.livraison(spec)
 

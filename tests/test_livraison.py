@@ -10,7 +10,7 @@ import pytest
 
 from oress import pipeline
 from oress.config import load_spec
-from oress.delivered import DeliveryError, normalise, parse_measure
+from oress.livraison import DeliveryError, normalise, parse_measure
 from tests.conftest import DATA, write_spec
 
 TERRITOIRES = """
@@ -40,7 +40,7 @@ def _run(tmp_path):
     shutil.copytree(DATA / "livraison" / "2018", tmp_path / "livraison" / "2018")
     spec = load_spec(write_spec(tmp_path, TERRITOIRES))
     pipeline.reference(spec)
-    pipeline.delivered(spec)
+    pipeline.livraison(spec)
     return spec
 
 
@@ -172,7 +172,7 @@ def test_unknown_label_names_file_column_and_label(tmp_path):
     pipeline.reference(spec)
     with pytest.raises(DeliveryError, match=r"TC1\.csv, ligne 10, colonne 'typo_A' : libellé inconnu "
                                             r"'TOURISME SPATIAL'"):
-        pipeline.delivered(spec)
+        pipeline.livraison(spec)
 
 
 def test_measure_parsing_and_label_normalisation():
