@@ -26,8 +26,9 @@ from secrecy_scale import subset  # noqa: E402  (bench/ is on the path when run 
 from oress.config import SecretRules  # noqa: E402
 from oress.protect import membership, modalities, region_blocks, true_cells  # noqa: E402
 from oress.secrecy import MEASURES, build_equations  # noqa: E402
-from oress.secrecy.attacker import _GroupLP, _groups  # noqa: E402
+from oress.secrecy.attacker import _groups  # noqa: E402
 from oress.secrecy.cells import canonical, empty_cells, measure_values, protection  # noqa: E402
+from oress.secrecy.grouplp import GroupLP  # noqa: E402
 from oress.secrecy.primary import primary_status  # noqa: E402
 from oress.secrecy.suppress import BlockModels, headline_weight, suppression_cost  # noqa: E402
 
@@ -61,7 +62,7 @@ def largest_group_lps(matrix, values, hidden, count: int) -> tuple[int, int, flo
     block = linked[rows][:, members].tocsc()
     true = values[hidden_ids[members]]
     scale = max(1.0, float(true.max()))
-    lp = _GroupLP(block, block @ (true / scale))
+    lp = GroupLP(block, block @ (true / scale))
     start = time.perf_counter()
     for column in np.linspace(0, len(members) - 1, count).astype(int):
         lp.solve(int(column), 1.0)

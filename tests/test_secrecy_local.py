@@ -1,4 +1,4 @@
-"""The attacker's neighbourhoods (oress.secrecy.attacker._Neighbourhood): in a large group of hidden cells, a
+"""The attacker's neighbourhoods (oress.secrecy.neighbourhood.Neighbourhood): in a large group of hidden cells, a
 bound is first tried on the cells within a few equations of its target, every other hidden cell fixed at its
 true value. Its tables are tables of the whole problem, so what it proves wide enough is; what it finds too
 narrow is settled by the group's LP (an audit) or repaired by hiding cells of the neighbourhood (a repair).
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oress.secrecy import attacker, build_equations, primary_status, suppress
+from oress.secrecy import attacker, build_equations, neighbourhood, primary_status, suppress
 from oress.secrecy.audit import attack_measures
 from oress.secrecy.cells import canonical, measure_values
 from tests.secrecy_cube import cube
@@ -40,7 +40,7 @@ def tight_neighbourhoods(monkeypatch, request):
     """Every group counts as large, neighbourhoods of one equation; probes on the group (a région) or on
     neighbourhoods of two equations (a national group)."""
     monkeypatch.setattr(attacker, "LOCAL_MIN_CELLS", 1)
-    monkeypatch.setattr(attacker, "LOCAL_RADIUS", 1)
+    monkeypatch.setattr(neighbourhood, "LOCAL_RADIUS", 1)
     monkeypatch.setattr(attacker, "PROBE_MIN_LOCAL", 0)
     if request.param == "probed by neighbourhood":
         monkeypatch.setattr(attacker, "PROBE_MAX_CELLS", 1)
@@ -74,9 +74,10 @@ def test_neighbourhoods_settle_bounds_inside_the_true_interval_and_the_verdict_i
 def test_a_repair_through_neighbourhood_cuts_passes_the_exact_audit(monkeypatch):
     """The repair rounds hide cells near each failing target until its neighbourhood alone protects it; the
     final audit of this small publication is the exact one, over the whole table: it passes."""
-    for constant, value in (("LOCAL_MIN_CELLS", 1), ("LOCAL_RADIUS", 1), ("PROBE_MIN_LOCAL", 0),
-                            ("PROBE_MAX_CELLS", 1), ("PROBE_RADIUS", 1)):
+    for constant, value in (("LOCAL_MIN_CELLS", 1), ("PROBE_MIN_LOCAL", 0), ("PROBE_MAX_CELLS", 1),
+                            ("PROBE_RADIUS", 1)):
         monkeypatch.setattr(attacker, constant, value)
+    monkeypatch.setattr(neighbourhood, "LOCAL_RADIUS", 1)
     cells = table()
     equations = build_equations(cells, GEOGRAPHY, MODALITIES)
     protection = suppress(cells, equations, RULES, milp_rounds=1)
@@ -98,7 +99,7 @@ def test_a_neighbourhood_is_walked_from_its_target_and_stops_before_its_size_cap
     hidden = np.flatnonzero(values[:, 1] > 0)
     block = equations.matrix()[:, hidden]
     block = block[np.flatnonzero(np.diff(block.tocsr().indptr) > 0)].tocsc()
-    local = attacker._Neighbourhood(block, values[hidden, 1], None, np.zeros(block.shape[0]))
+    local = neighbourhood.Neighbourhood(block, values[hidden, 1], None, np.zeros(block.shape[0]))
     touches = (abs(block) > 0).astype(int).tocsr()          # rows × cells
     for target in (0, len(hidden) // 2, len(hidden) - 1):
         reached = np.zeros(len(hidden), int)

@@ -3,7 +3,7 @@ objective on the targets, and the whole LP's row duals recovered for the cuts.""
 import numpy as np
 import scipy.sparse as sp
 
-from oress.secrecy import attacker, build_equations, primary_status, suppress
+from oress.secrecy import attacker, build_equations, grouplp, primary_status, suppress
 from oress.secrecy.audit import attack_measures
 from oress.secrecy.cells import measure_values
 from oress.secrecy.presolve import Reduction
@@ -35,7 +35,7 @@ def test_each_reduction_on_a_hand_made_lp():
     assert reduced.matrix.toarray().tolist() == [[1, 1], [0, 1]]
     assert reduced.row_lower.tolist() == [-np.inf, 2] and reduced.row_upper.tolist() == [17, np.inf]
     assert [CELLS[j] for j in np.flatnonzero(reduced.fixed)] == ["q"]
-    lp = attacker._GroupLP(MATRIX, RHS, true=TRUE, keep=keep)
+    lp = grouplp.GroupLP(MATRIX, RHS, true=TRUE, keep=keep)
     assert lp.solve(1, 1.0)[0] == 0.0
     optimum, point, duals = lp.solve(1, -1.0)
     assert optimum == -15.0 and point[1] == 15.0 and point[2] == 2.0 and point[4] == 4.0
@@ -47,7 +47,7 @@ def test_each_reduction_on_a_hand_made_lp():
 def test_a_pinned_target_needs_no_lp():
     """q is a target now: r2 pins it; its bounds are its true value, with duals that prove it."""
     keep = np.array([c in ("p1", "q") for c in CELLS])
-    lp = attacker._GroupLP(MATRIX, RHS, true=TRUE, keep=keep)
+    lp = grouplp.GroupLP(MATRIX, RHS, true=TRUE, keep=keep)
     for sign in (1.0, -1.0):
         optimum, _, duals = lp.solve(4, sign)
         assert optimum == sign * 4.0
@@ -74,9 +74,9 @@ def test_presolved_group_lps_give_the_whole_lps_optima_and_valid_duals(monkeypat
     targets = np.flatnonzero(primary[hidden])
     keep = np.zeros(len(true), bool)
     keep[targets] = True
-    monkeypatch.setattr(attacker, "PRESOLVE_MIN_CELLS", 1)
+    monkeypatch.setattr(grouplp, "PRESOLVE_MIN_CELLS", 1)
     rhs = block @ true
-    whole, presolved = attacker._GroupLP(block, rhs), attacker._GroupLP(block, rhs, true=true, keep=keep)
+    whole, presolved = grouplp.GroupLP(block, rhs), grouplp.GroupLP(block, rhs, true=true, keep=keep)
     assert presolved.reduction.matrix.shape[0] < block.shape[0] / 2
     for target in targets:
         for sign in (1.0, -1.0):
@@ -92,13 +92,13 @@ def test_presolved_group_lps_give_the_whole_lps_optima_and_valid_duals(monkeypat
 
 def test_a_protection_with_presolved_lps_passes_the_audit_without(monkeypatch):
     """Every group presolved during the protection; the final mask then audited by the whole LPs: it passes."""
-    monkeypatch.setattr(attacker, "PRESOLVE_MIN_CELLS", 1)
+    monkeypatch.setattr(grouplp, "PRESOLVE_MIN_CELLS", 1)
     monkeypatch.setattr(attacker, "PRESOLVE_MIN_TARGETS", 1)
     cells = table()
     equations = build_equations(cells, GEOGRAPHY, MODALITIES)
     protection = suppress(cells, equations, RULES, milp_rounds=1)
     assert protection.audit.passed
-    monkeypatch.setattr(attacker, "PRESOLVE_MIN_CELLS", 10**9)
+    monkeypatch.setattr(grouplp, "PRESOLVE_MIN_CELLS", 10**9)
     values = measure_values(cells)
     hidden = np.repeat((protection.cells["secret"].to_numpy() != "")[:, None], values.shape[1], axis=1)
     targets = np.flatnonzero(primary_status(cells, RULES).to_numpy() != "")
@@ -114,7 +114,7 @@ def test_a_cell_is_not_substituted_when_its_equation_could_make_it_negative():
     keep = np.array([False, True, False])
     reduced = Reduction(matrix, rhs, rhs, true, keep)
     assert reduced.columns.tolist() == [0, 1] and reduced.rows.tolist() == [0, 1]
-    lp = attacker._GroupLP(matrix, rhs, true=true, keep=keep)
+    lp = grouplp.GroupLP(matrix, rhs, true=true, keep=keep)
     assert lp.solve(1, 1.0)[0] == 2.0 and lp.solve(1, -1.0)[0] == -7.0
 
 
@@ -124,7 +124,7 @@ def test_an_lp_is_solved_in_its_own_units():
     scale (units of 2²⁵ €: its largest value 3,6·10¹¹ → 10 729); the LP as written (× 1) in units of 2⁻¹⁰ (12 →
     12 288)."""
     for scale, unit in ((3e10, 2.0 ** 25), (1.0, 2.0 ** -10)):
-        lp = attacker._GroupLP(MATRIX, RHS * scale, true=TRUE * scale, keep=np.array([c == "p1" for c in CELLS]))
+        lp = grouplp.GroupLP(MATRIX, RHS * scale, true=TRUE * scale, keep=np.array([c == "p1" for c in CELLS]))
         assert lp.unit == unit
         assert lp.solve(1, 1.0)[0] == 0.0
         optimum, point, _ = lp.solve(1, -1.0)

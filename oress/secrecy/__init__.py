@@ -32,7 +32,7 @@ KEY; cell ids are positions in that order (``canonical``).
   passes, else SecrecyError. Cells that always hold the same value share one MILP variable
   (``milp.equal_cells``); each measure re-audits only its own failing primaries, and a large publication's
   new mask is audited on the headline count (postes) alone first. In large groups the attacker first works
-  on each primary's neighbourhood (``attacker._Neighbourhood``: the other unknowns fixed at their true
+  on each primary's neighbourhood (``neighbourhood.Neighbourhood``: the other unknowns fixed at their true
   values, a sound inner interval); a large group's own LP is presolved once for its targets
   (``presolve.Reduction``: pinned cells, slack cells, hidden totals replaced by their parts; duals recovered
   for the cuts). Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');

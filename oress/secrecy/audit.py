@@ -15,7 +15,8 @@ import pandas as pd
 from oress.config import SecretRules
 from oress.files import write_atomically
 from oress.secrecy.atoms import ATOM_LEVEL
-from oress.secrecy.attacker import Attack, attack
+from oress.secrecy.attacker import attack
+from oress.secrecy.bounds import Attack
 from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, measure_values, protection
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.primary import DOMINANCE_SHARES, primary_status

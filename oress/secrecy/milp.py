@@ -6,7 +6,7 @@ publication infeasible, except the two INSEE conventions: pair rule and singleto
 - capacity: in each equation, a primary's hidden partners can move it by its protection level
   up and down (a same-side partner can only go down to 0, an opposite-side one is unbounded);
 - singleton rule: a one-unit primary is not protected by one other same-side one-unit cell alone;
-- cuts from the attacker audit (attacker._cut), added round after round.
+- cuts from the attacker audit (bounds.capacity_cut), added round after round.
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ group, for objectives on the target cells only, with three reductions that do no
   (x = b/a − Σ (a_k/a) x_k with every a_k/a ≤ 0 and b/a ≥ 0) is ≥ 0 whatever the others are, so it is
   replaced by that sum in every other row and leaves with its equation.
 
-The cuts need the row duals of the whole group (`attacker._cut`): they are recovered from the reduced LP's
+The cuts need the row duals of the whole group (`bounds.capacity_cut`): they are recovered from the reduced LP's
 duals — a kept row keeps its dual, a dropped free row has dual 0, and the dual of an equation that pinned or
 defined a cell makes that cell's reduced cost 0 (one triangular solve, in the order of elimination).
 """

@@ -12,8 +12,8 @@ import pandas as pd
 
 from oress.config import SecretRules
 from oress.secrecy.atoms import ATOM_LEVEL
-from oress.secrecy.attacker import Attack
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
+from oress.secrecy.bounds import Attack
 from oress.secrecy.cells import (
     ANNUAL,
     KEY,

@@ -1,0 +1,60 @@
+"""What an attack yields: the bounds reached on each target and, for each bound too narrow, a cut on the mask."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DUAL_EPSILON = 1e-9
+
+
+@dataclass
+class Attack:
+    """Bounds reached on each target and cuts: each cut (cells, coefficients) reads
+    Σ coefficient × suppressed(cell) ≥ 1 for any safe mask. extreme[i] is False when a bound of
+    target i is a witness (a value the attacker can reach, seen in an earlier LP solution, already
+    wide enough) rather than the attacker's optimum: the true interval is at least as wide."""
+    lower: np.ndarray
+    upper: np.ndarray
+    ok: np.ndarray
+    extreme: np.ndarray
+    cuts: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    cut_targets: list[int] = field(default_factory=list)   # the cell each cut protects
+    lp_count: int = 0
+    local_lps: int = 0      # of lp_count, LPs on a target's neighbourhood (`Neighbourhood`)
+    local_cuts: int = 0     # of cuts, those asking to hide cells of a neighbourhood
+    restarts: int = 0       # LPs solved again from scratch after a numerical failure (`GroupLP._run`)
+
+    @classmethod
+    def joined(cls, parts: list[Attack], positions: list[np.ndarray]) -> Attack:
+        """One attack from attacks on parts of the targets; positions: where each part's targets stand."""
+        arrays = []
+        for name, kind in (("lower", float), ("upper", float), ("ok", bool), ("extreme", bool)):
+            whole = np.zeros(sum(len(p.ok) for p in parts), kind)
+            for part, where in zip(parts, positions):
+                whole[where] = getattr(part, name)
+            arrays.append(whole)
+        return cls(*arrays, [cut for p in parts for cut in p.cuts], [t for p in parts for t in p.cut_targets],
+                   sum(p.lp_count for p in parts), sum(p.local_lps for p in parts), sum(p.local_cuts for p in parts),
+                   sum(p.restarts for p in parts))
+
+
+def capacity_cut(matrix, rows, duals, cells, column, sign, values, need) -> tuple[np.ndarray, np.ndarray]:
+    """Fischetti–Salazar capacity cut from the LP duals y of min c·x (c = ±unit vector).
+
+    For any mask and d = c − Aᵀy: if every suppressed cell has d ≥ 0, the attacker's optimum is
+    at least c·v − Σ_suppressed d·v, so protection needs a suppressed cell with d < 0 (unbounded
+    room) or Σ_suppressed d·v ≥ need. Hence Σ coefficient × s ≥ 1 with coefficient 1 where d < 0
+    and min(d·v / need, 1) where d > 0. The current mask violates it (complementary slackness).
+    """
+    block = matrix[rows].tocsc()
+    touched = np.flatnonzero(np.diff(block.indptr) > 0)
+    reduced = -(block[:, touched].T @ duals)
+    reduced[np.searchsorted(touched, cells[column])] += sign
+    coefficient = np.where(reduced < -DUAL_EPSILON, 1.0,
+                           np.where(reduced > DUAL_EPSILON, np.minimum(reduced * values[touched] / need, 1.0), 0.0))
+    current = coefficient[np.isin(touched, cells)].sum()
+    if current >= 1 - 1e-7:  # numerically unhelpful: fall back to "one more cell next to the group"
+        coefficient = np.where(np.isin(touched, cells), 0.0, 1.0)
+    keep = coefficient > 1e-9
+    return touched[keep], coefficient[keep]

@@ -1,0 +1,134 @@
+"""The attacker's LP over one group of hidden cells (or a neighbourhood of them): min c·x under the equations,
+x ≥ 0, solved by HiGHS warm from one objective to the next, in units of its own (`LP_RANGE`)."""
+from __future__ import annotations
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from oress.secrecy.presolve import Reduction
+
+
+class GroupLP:
+    """min c·x subject to M x = rhs (inequality rows: M x ≤ rhs + slack), x ≥ 0, for one group of hidden
+    cells; the objective changes. keep (bool per cell, with true: the cells' true values): the only cells an
+    objective will weigh — a large group is then presolved once for all of them (`presolve.Reduction`)."""
+
+    restarts = 0    # in this process, solves started again from scratch (`_run`)
+
+    def __init__(self, matrix: sp.csc_matrix, rhs: np.ndarray, inequality: np.ndarray | None = None,
+                 slack: np.ndarray | None = None, true: np.ndarray | None = None, keep: np.ndarray | None = None):
+        self.size = matrix.shape[1]
+        # HiGHS's tolerances are absolute (1e-7): the LP is solved in units that make its largest value about
+        # LP_RANGE, whatever the caller's, so a commune's cell beside a national total stays far above them; a
+        # power of two, so the change of unit is exact
+        largest = np.abs(true).max() if true is not None and len(true) else np.abs(rhs).max(initial=0.0)
+        self.unit = 2.0 ** np.round(np.log2(largest / LP_RANGE)) if largest > 0 else 1.0
+        rhs = rhs / self.unit
+        slack = None if slack is None else slack / self.unit
+        true = None if true is None else true / self.unit
+        if inequality is None or not inequality.any():
+            lower, upper = rhs, rhs
+        else:   # an inequality row: M x ≤ rhs + slack, no lower bound
+            lower = np.where(inequality, -highspy.kHighsInf, rhs)
+            upper = np.where(inequality, rhs + slack, rhs)
+        self.reduction = None
+        if keep is not None and self.size >= PRESOLVE_MIN_CELLS:
+            self.reduction = Reduction(matrix, np.asarray(lower, float), np.asarray(upper, float), true, keep)
+            matrix, lower, upper = self.reduction.matrix, self.reduction.row_lower, self.reduction.row_upper
+        self.width = matrix.shape[1]
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+        lp.col_cost_ = np.zeros(self.width)
+        lp.col_lower_ = np.zeros(self.width)
+        lp.col_upper_ = np.full(self.width, highspy.kHighsInf)
+        lp.row_lower_, lp.row_upper_ = lower, upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+        self.highs = highspy.Highs()
+        self.highs.silent()
+        # primal simplex: only the objective changes between solves, so the last basis stays primal feasible
+        for option, value in (("presolve", "off"), ("threads", 1), ("random_seed", 0), ("simplex_strategy", 4)):
+            self.highs.setOptionValue(option, value)
+        self.highs.passModel(lp)
+        self.columns = np.arange(self.width, dtype=np.int32)
+        # the first solve starts cold: presolve makes it ~50× faster on a région's largest group (0,13 s
+        # instead of 6 s); the later ones start from its basis, presolve off
+        self.highs.setOptionValue("presolve", "on")
+        self.cold = True
+
+    def solve(self, column: int, sign: float):
+        """Optimum of sign × x[column] (None when unbounded), the point reached and the row duals."""
+        cost = np.zeros(self.size)
+        cost[column] = sign
+        return self.solve_cost(cost)
+
+    def solve_cost(self, cost: np.ndarray):
+        """Optimum of cost · x (None when unbounded), the point reached and the row duals."""
+        reduction, weights, unit = self.reduction, cost, self.unit
+        if reduction is not None:
+            offset = float(cost[reduction.fixed] @ reduction.true[reduction.fixed])
+            weights = cost[reduction.columns]
+            if self.width == 0 or not weights.any():    # only pinned cells weighed
+                return offset * unit, reduction.point(reduction.true[reduction.columns]) * unit, \
+                    reduction.duals(cost, np.zeros(len(reduction.rows)))
+        self.highs.changeColsCost(self.width, self.columns, weights)
+        if not self._run():
+            return None, None, None
+        solution = self.highs.getSolution()
+        optimum, point, duals = (self.highs.getInfo().objective_function_value, np.asarray(solution.col_value),
+                                 np.asarray(solution.row_dual))
+        if reduction is None:
+            return optimum * unit, point * unit, duals
+        return (optimum + offset) * unit, reduction.point(point) * unit, reduction.duals(cost, duals)
+
+    def _run(self) -> bool:
+        """Solve; False when unbounded. The true table is a solution, so "infeasible" is numerical trouble in
+        the warm basis: solved again from scratch (HiGHS's presolve on) before giving up."""
+        self.highs.run()
+        if self.cold:
+            self.highs.setOptionValue("presolve", "off")
+            self.cold = False
+        status = self.highs.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, *UNBOUNDED):
+            GroupLP.restarts += 1
+            self.highs.clearSolver()
+            self.highs.setOptionValue("presolve", "on")
+            self.highs.run()
+            self.highs.setOptionValue("presolve", "off")
+            status = self.highs.getModelStatus()
+        if status in UNBOUNDED:
+            return False
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"LP de l'attaquant ({self.highs.getNumRow()} équations × {self.width} cases "
+                               f"cachées) : statut HiGHS inattendu {self.highs.modelStatusToString(status)}, "
+                               "même résolu de zéro")
+        return True
+
+    def cap(self, upper: np.ndarray | None) -> None:
+        """Bound every unknown from above (a smaller feasible set: its points are still attacker points),
+        or lift the bounds again (None)."""
+        bound = np.full(self.width, highspy.kHighsInf) if upper is None else upper / self.unit
+        if upper is not None and self.reduction is not None:
+            bound = bound[self.reduction.columns]
+        self.highs.changeColsBounds(self.width, self.columns, np.zeros(self.width), bound)
+
+
+UNBOUNDED = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+LP_RANGE = 1e4      # the largest value of an LP, in its own units (`GroupLP`)
+
+# a group this large is presolved once for its targets (`presolve.Reduction`): 40 % of the rows, a solve 3×
+# faster (from `attacker.PRESOLVE_MIN_TARGETS` pending targets: with fewer it costs more than it saves)
+PRESOLVE_MIN_CELLS = 3000
+
+
+class LazyLP:
+    """The group's LP, built at its first use (a large group may need none: its neighbourhoods settle all)."""
+
+    def __init__(self, *arguments):
+        self.arguments, self.lp = arguments, None
+
+    def get(self) -> GroupLP:
+        if self.lp is None:
+            self.lp = GroupLP(*self.arguments)
+        return self.lp
