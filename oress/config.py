@@ -106,13 +106,16 @@ class RunSpec:
         return self.reports_dir / str(millesime)
 
 
-def _check_keys(where: str, table: dict, allowed: set[str], required: set[str]) -> None:
+def check_keys(where: str, table: dict, allowed: set[str], required: set[str] = frozenset(),
+               error: type[ValueError] = SpecError) -> None:
+    """Refuse a key not allowed or a required key missing, naming `where` and the key (a spec, a flavour of input
+    files, a contract: each with its own error class)."""
     unknown = sorted(set(table) - allowed)
     if unknown:
-        raise SpecError(f"{where}: clé inconnue {unknown[0]!r} (clés admises : {', '.join(sorted(allowed))})")
+        raise error(f"{where}: clé inconnue {unknown[0]!r} (clés admises : {', '.join(sorted(allowed))})")
     missing = sorted(required - set(table))
     if missing:
-        raise SpecError(f"{where}: clé obligatoire absente {missing[0]!r}")
+        raise error(f"{where}: clé obligatoire absente {missing[0]!r}")
 
 
 def _codes(where: str, key: str, values, pattern: re.Pattern) -> tuple[str, ...]:
@@ -126,7 +129,7 @@ def _codes(where: str, key: str, values, pattern: re.Pattern) -> tuple[str, ...]
 
 def _territory(where: str, table: dict) -> Territory:
     names = {f.name for f in fields(Territory)}
-    _check_keys(where, table, names, {"code", "libelle", "niveau"})
+    check_keys(where, table, names, {"code", "libelle", "niveau"})
     code = table["code"]
     if not isinstance(code, str) or not TERRITORY_CODE.fullmatch(code):
         raise SpecError(f"{where}: code de territoire mal formé {code!r} (minuscules, chiffres et '-' seulement)")
@@ -145,7 +148,7 @@ def _territory(where: str, table: dict) -> Territory:
 
 
 def _secret(where: str, table: dict) -> SecretRules:
-    _check_keys(where, table, {f.name for f in fields(SecretRules)}, set())
+    check_keys(where, table, {f.name for f in fields(SecretRules)}, set())
     rules = SecretRules(**table)
     minima = (rules.minimum_effectifs, rules.minimum_etp, rules.minimum_remuneration)
     if (rules.frequence_min < 1 or not 0 < rules.dominance_seuil <= 1
@@ -155,7 +158,7 @@ def _secret(where: str, table: dict) -> SecretRules:
 
 
 def _publication(where: str, table: dict, custom_levels: set[str]) -> Publication:
-    _check_keys(where, table, set(BREAKDOWNS), set())
+    check_keys(where, table, set(BREAKDOWNS), set())
     allowed = set(STANDARD_LEVELS) | custom_levels | {CUSTOM_LEVELS}
     for breakdown, levels in table.items():
         if not isinstance(levels, list) or not all(isinstance(lv, str) and lv in allowed for lv in levels):
@@ -176,7 +179,7 @@ def load_spec(path: str | Path) -> RunSpec:
     required = {"raw_dir", "warehouse", "reports_dir", "millesimes", "region"}
     optional = {"territoires", "secret", "observatoire", "perimetre", "date_edition", "publication",
                 "livraison_insee", "panoramas"}
-    _check_keys(str(path), data, required | optional, required)
+    check_keys(str(path), data, required | optional, required)
     if not REGION_CODE.fullmatch(str(data["region"])):
         raise SpecError(f"{path}: code région mal formé {data['region']!r}")
     millesimes = data["millesimes"]

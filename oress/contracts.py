@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oress.config import SQL_DIR
+from oress.config import SQL_DIR, check_keys
 
 CRITICAL, WARNING = "critique", "avertissement"
 CONTRACT_SUFFIX = ".contract.toml"
@@ -86,7 +86,7 @@ def read_contract(path: Path) -> Check:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ContractError(f"{path}: contrat illisible ({error})") from error
-    _check_keys(str(path), data, REQUIRED, OPTIONAL)
+    _check_typed_keys(str(path), data, REQUIRED, OPTIONAL)
     constants = _constants(path, data.get("constantes", {}))
     empty_when = data.get("sans_objet_si_vide")
     if empty_when is not None and not RAW_TABLE.fullmatch(empty_when):
@@ -104,14 +104,9 @@ def read_contract(path: Path) -> Check:
     )
 
 
-def _check_keys(where: str, table: dict, required: dict[str, type], optional: dict[str, type]) -> None:
+def _check_typed_keys(where: str, table: dict, required: dict[str, type], optional: dict[str, type]) -> None:
     allowed = {**required, **optional}
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        raise ContractError(f"{where}: clé inconnue {unknown[0]!r} (clés admises : {', '.join(sorted(allowed))})")
-    missing = sorted(set(required) - set(table))
-    if missing:
-        raise ContractError(f"{where}: clé obligatoire absente {missing[0]!r}")
+    check_keys(where, table, set(allowed), set(required), ContractError)
     for key, value in table.items():
         if not isinstance(value, allowed[key]):
             raise ContractError(f"{where}: {key!r} doit être {WRITTEN_TYPES[allowed[key]]}, pas {value!r}")
@@ -140,7 +135,7 @@ def _expectation(where: str, item: dict, constants: dict) -> Expectation:
     if kind not in KINDS:
         raise ContractError(f"{where}: 'attente' inconnue {kind!r} (attentes admises : {', '.join(KINDS)})")
     needed, possible = KINDS[kind]
-    _check_keys(where, item, {**CHECK_KEYS, **dict.fromkeys(needed, object)}, dict.fromkeys(possible, object))
+    _check_typed_keys(where, item, {**CHECK_KEYS, **dict.fromkeys(needed, object)}, dict.fromkeys(possible, object))
     if item["severite"] not in (CRITICAL, WARNING):
         raise ContractError(f"{where}: 'severite' vaut {CRITICAL!r} ou {WARNING!r}, pas {item['severite']!r}")
     kwargs = {key: value for key, value in item.items() if key not in CHECK_KEYS}

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from oress.config import PROJECT_DIR
+from oress.config import PROJECT_DIR, check_keys
 
 SOURCES_DIR = PROJECT_DIR / "pipelines" / "sources"
 AUTO = "auto"
@@ -86,22 +86,16 @@ def _names(where: str, value) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _check_keys(where: str, table: dict, allowed: set[str]) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise SourceError(f"{where}: clé inconnue {unknown[0]!r} (clés admises : {', '.join(sorted(allowed))})")
-
-
 def _layout(path: Path, nature: Nature, table: dict) -> FileLayout:
     where = f"{path} [{nature.name}]"
-    _check_keys(where, table, {"motifs", "colonnes", "codes"})
+    check_keys(where, table, {"motifs", "colonnes", "codes"}, error=SourceError)
     columns = table.get("colonnes", {})
-    _check_keys(f"{where}.colonnes", columns, set(nature.columns))
+    check_keys(f"{where}.colonnes", columns, set(nature.columns), error=SourceError)
     missing = [c for c in nature.required if c not in columns]
     if missing:
         raise SourceError(f"{where}.colonnes: colonne pivot obligatoire sans correspondance : {', '.join(missing)}")
     codes = table.get("codes", {})
-    _check_keys(f"{where}.codes", codes, set(nature.columns))
+    check_keys(f"{where}.codes", codes, set(nature.columns), error=SourceError)
     for column, mapping in codes.items():
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
             raise SourceError(f"{where}.codes.{column}: correspondances « code source = code pivot » attendues")
@@ -124,7 +118,8 @@ def load_flavour(path: Path) -> Flavour:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise SourceError(f"{path}: TOML illisible ({error})") from error
-    _check_keys(str(path), table, {"nom", "libelle", "encodage", "separateur", "decimale", "milliers"} | set(NATURES))
+    check_keys(str(path), table, {"nom", "libelle", "encodage", "separateur", "decimale", "milliers"} | set(NATURES),
+               error=SourceError)
     thousands = table.get("milliers", [])
     if not isinstance(thousands, list) or not all(isinstance(c, str) and len(c) == 1 for c in thousands):
         raise SourceError(f"{path}: milliers doit être une liste de caractères, p. ex. [\" \", \".\"]")
