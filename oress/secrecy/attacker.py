@@ -90,7 +90,8 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
                   targets, need_down, need_up, exact, max_failures=None, inequality=(None, None),
                   hideable=None) -> None:
     true = values[hidden_ids[members]]
-    scale = max(1.0, float(true.max()))   # wages reach 1e9 €: solve in units of the group's largest value
+    # the group's values in units of its largest one; each LP then picks its own units (`GroupLP`, LP_RANGE)
+    scale = max(1.0, float(true.max()))
     is_inequality, slack = inequality
     slack = np.zeros(len(rows)) if slack is None else slack / scale
     columns = np.searchsorted(members, position[targets[chunk]])
