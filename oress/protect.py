@@ -64,6 +64,14 @@ def region_blocks(cells: pd.DataFrame, members: pd.DataFrame) -> pd.Series:
     return keyed["bloc"].fillna("plusieurs").set_axis(cells.index)
 
 
+def region_audit_blocks(blocked: pd.DataFrame) -> pd.Series:
+    """The block each cell is attacked in alone: its région, or '' (the whole publication) for the top —
+    France, the territories across régions and the régions' own cells (every région's cell is tied to the
+    others by France's: fixed with them, it would be pinned)."""
+    top = (blocked["bloc"] == "plusieurs") | (blocked["niveau"] == "region")
+    return blocked["bloc"].where(~top, "")
+
+
 def protect_millesime(connection, millesime: int, rules: SecretRules, log: Callable[[str], None] | None = None,
                       on_round: Callable[[int, dict], None] | None = None) -> tuple[pd.DataFrame, Protection]:
     cells = true_cells(connection, millesime)
@@ -75,10 +83,13 @@ def protect_millesime(connection, millesime: int, rules: SecretRules, log: Calla
     progress = None if on_round is None else (lambda row: on_round(millesime, row))
     if cells.loc[cells["niveau"] == "region", "code"].nunique() <= 1:
         return cells, suppress(cells, equations, rules, mip_rel_gap=1e-2, log=say, on_round=progress)
-    # a national run: one first MILP per région, linear in their number
+    # a national run: one first MILP per région, linear in their number; each région's cells then attacked on
+    # the région alone, the rest fixed (conservative), the top (France, the régions' own cells, territories
+    # across régions) on the whole publication
     blocked = cells.assign(bloc=region_blocks(cells, members))
-    return cells, suppress(blocked, equations, rules, mip_rel_gap=1e-2, block_by="bloc", log=say,
-                           on_round=progress)
+    blocked["bloc_audit"] = region_audit_blocks(blocked)
+    return cells, suppress(blocked, equations, rules, mip_rel_gap=1e-2, block_by="bloc", audit_by="bloc_audit",
+                           log=say, on_round=progress)
 
 
 def build_published(connection, rules: SecretRules, log: Callable[[str], None] | None = None,

@@ -25,8 +25,9 @@ KEY; cell ids are positions in that order (``canonical``).
   need an atom that has no cells is refused. Equations.keys (the canonical KEY frame), .terms
   (equation, cell, coef ±1), .table (equation, kind, total, detail, one bool per measure: the equation
   holds for it). ``check_equations(equations, values)`` refuses equations the true values contradict.
-- ``suppress(cells, equations, rules, must_publish=None, mip_rel_gap=1e-4, max_rounds=100, log=None,
-  on_round=None) -> Protection``: one HiGHS MILP for the whole publication (pair rule, capacity,
+- ``suppress(cells, equations, rules, must_publish=None, mip_rel_gap=1e-4, max_rounds=100, block_by=None,
+  audit_by=None, log=None, on_round=None) -> Protection``: one HiGHS MILP for the whole publication (a national
+  one: one MILP per région, ``block_by``) (pair rule, capacity,
   singleton rule, cost = 1 + value in postes-equivalents), then the attacker audit; failing intervals
   become cuts, re-solved by the MILP (small publications) or repaired monotonically, until the audit
   passes, else SecrecyError. Cells that always hold the same value share one MILP variable
@@ -35,9 +36,14 @@ KEY; cell ids are positions in that order (``canonical``).
   on each primary's neighbourhood (``neighbourhood.Neighbourhood``: the other unknowns fixed at their true
   values, a sound inner interval); a large group's own LP is presolved once for its targets
   (``presolve.Reduction``: pinned cells, slack cells, hidden totals replaced by their parts; duals recovered
-  for the cuts). Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');
+  for the cuts). A national publication is audited in the HiTaS order (``blocks``, ``audit_by``): each région's
+  targets on the région alone, every cell outside it fixed at its true value (a conservative attacker: its
+  intervals lie inside the true ones), the top — France, the régions' cells, territories across régions — and
+  any target its région cannot protect on the whole publication.
+  Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');
   Protection.rounds = round, mode, measures (audited), suppressed, primaries, secondaries, failures, cuts, milp_seconds,
-  lps, local_lps, local_cuts, lp_restarts (LPs solved again from scratch after a numerical failure),
+  lps, local_lps, local_cuts, lp_restarts (LPs solved again from scratch after a numerical failure), escalated
+  (targets their région could not protect, attacked on the whole publication from the next round),
   audit_<measure>_seconds; Protection.audit = AuditResult. ``masked(protection.cells)``
   sets the four measures to NULL where secret ≠ ''.
 - ``audit(published, true_values, equations, rules) -> AuditResult`` for any written

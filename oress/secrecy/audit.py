@@ -16,6 +16,7 @@ from oress.config import SecretRules
 from oress.files import write_atomically
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.attacker import attack
+from oress.secrecy.blocks import WHOLE, confined_job, lift
 from oress.secrecy.bounds import Attack
 from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, measure_values, protection
 from oress.secrecy.equations import Equations, check_equations
@@ -50,42 +51,66 @@ class AuditResult:
 
 def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets,
                     rules: SecretRules, exact: bool, max_failures: int | None = None,
-                    hideable: np.ndarray | None = None, split: int = 1) -> tuple[list[Attack], list[float]]:
+                    hideable: np.ndarray | None = None, split: int = 1,
+                    blocks: np.ndarray | None = None,
+                    escalated: np.ndarray | None = None) -> tuple[list[Attack], list[float]]:
     """One attack per measure on the targets (cell ids, or one array of them per measure); hidden is
     (cells × measures) bool. Measures are independent problems, and so are parts of one measure's targets:
     above PARALLEL_MIN_TARGETS targets (or PARALLEL_MIN_HIDDEN hidden cells) they run in worker processes,
     one per core. split: each measure's targets in that many consecutive parts (a fixed number, not the core
     count: the parts change which LPs are solved, and the mask must not depend on the machine).
+    blocks: per target cell, the code of the block it is attacked on alone (`blocks.confined_job`), WHOLE for
+    the whole publication; each block is then a part of its own (split is not used). escalated: bool per cell,
+    targets attacked on the whole publication whatever their block (their block could not protect them).
     hideable: see attacker.attack."""
     need_down, need_up = protection(values, rules, equations.measures)
     matrix, holds = equations.matrix(), equations.holds()
     names = equations.measures.names
     per_measure = targets if isinstance(targets, list) else [targets] * len(names)
-    jobs, owners = [], []
+    jobs, owners, places, lifts = [], [], [], []
     for m in range(len(names)):
         chosen = per_measure[m][hidden[per_measure[m], m]]
         # the establishment count (first measure) also obeys the job-attribute inequalities
         bounds = equations.inequalities() if m == 0 and equations.bounds is not None and len(equations.bounds) \
             else None
-        # every split-th target in each part: the costly ones (a région's EPCI and pays) are not all in one
-        for part in [chosen[i::split] for i in range(split)] if len(chosen) else []:
-            jobs.append((matrix[holds[:, m]], values[:, m], hidden[:, m], part, need_down[part, m],
-                         need_up[part, m], exact, max_failures, bounds, hideable))
+        whole = (matrix[holds[:, m]], values[:, m], hidden[:, m])
+        for code, place in _parts(chosen, split, blocks, escalated):
+            problem, lifted = (*whole, chosen[place], bounds, hideable), None
+            if code != WHOLE:
+                inside = blocks == code
+                problem, cells = confined_job(*problem, inside)
+                lifted = (cells, inside)
+            part = chosen[place]
+            jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, max_failures, *problem[4:]))
+            lifts.append(lifted)
             owners.append(m)
+            places.append(place)
     workers = min(len(jobs), os.cpu_count() or 1)
+    # the largest parts first, so the last one to finish is a small one
+    order = sorted(range(len(jobs)), key=lambda j: -len(jobs[j][3]))
     if workers > 1 and (sum(len(job[3]) for job in jobs) >= PARALLEL_MIN_TARGETS
                         or hidden.sum() >= PARALLEL_MIN_HIDDEN * len(names)):
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(_timed_attack, jobs))
+            done = dict(zip(order, pool.map(_timed_attack, [jobs[j] for j in order])))
     else:
-        done = [_timed_attack(job) for job in jobs]
+        done = {j: _timed_attack(jobs[j]) for j in order}
+    results = [done[j][0] if lifts[j] is None else lift(done[j][0], *lifts[j]) for j in range(len(jobs))]
     owners = np.array(owners)
-    attacks = []
-    for m in range(len(names)):
-        parts = [done[j][0] for j in np.flatnonzero(owners == m)]
-        attacks.append(Attack.joined(parts, [np.arange(i, sum(len(p.ok) for p in parts), len(parts))
-                                             for i in range(len(parts))]))
+    attacks = [Attack.joined([results[j] for j in np.flatnonzero(owners == m)],
+                             [places[j] for j in np.flatnonzero(owners == m)]) for m in range(len(names))]
     return attacks, [sum(done[j][1] for j in np.flatnonzero(owners == m)) for m in range(len(names))]
+
+
+def _parts(chosen: np.ndarray, split: int, blocks: np.ndarray | None,
+           escalated: np.ndarray | None) -> list[tuple[int, np.ndarray]]:
+    """The parts of one measure's targets: (block code, their positions among the targets)."""
+    if not len(chosen):
+        return []
+    if blocks is None:
+        # every split-th target in each part: the costly ones (a région's EPCI and pays) are not all in one
+        return [(WHOLE, np.arange(i, len(chosen), split)) for i in range(split)]
+    codes = blocks[chosen] if escalated is None else np.where(escalated[chosen], WHOLE, blocks[chosen])
+    return [(int(code), np.flatnonzero(codes == code)) for code in np.unique(codes)]
 
 
 PARALLEL_MIN_TARGETS = 500

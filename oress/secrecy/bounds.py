@@ -24,6 +24,7 @@ class Attack:
     local_lps: int = 0      # of lp_count, LPs on a target's neighbourhood (`Neighbourhood`)
     local_cuts: int = 0     # of cuts, those asking to hide cells of a neighbourhood
     restarts: int = 0       # LPs solved again from scratch after a numerical failure (`GroupLP._run`)
+    escalated: list[int] = field(default_factory=list)   # targets their block cannot protect (`blocks.lift`)
 
     @classmethod
     def joined(cls, parts: list[Attack], positions: list[np.ndarray]) -> Attack:
@@ -36,7 +37,7 @@ class Attack:
             arrays.append(whole)
         return cls(*arrays, [cut for p in parts for cut in p.cuts], [t for p in parts for t in p.cut_targets],
                    sum(p.lp_count for p in parts), sum(p.local_lps for p in parts), sum(p.local_cuts for p in parts),
-                   sum(p.restarts for p in parts))
+                   sum(p.restarts for p in parts), [t for p in parts for t in p.escalated])
 
 
 def capacity_cut(matrix, rows, duals, cells, column, sign, values, need) -> tuple[np.ndarray, np.ndarray]:

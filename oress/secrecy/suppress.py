@@ -1,10 +1,7 @@
 """Secondary suppression: MILP mask, attacker audit, cuts, re-solve — until every primary is safe."""
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +10,7 @@ import pandas as pd
 from oress.config import SecretRules
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
+from oress.secrecy.blocks import WHOLE, BlockModels
 from oress.secrecy.bounds import Attack
 from oress.secrecy.cells import (
     ANNUAL,
@@ -77,7 +75,7 @@ def headline_weight(cells: pd.DataFrame, rules: SecretRules) -> np.ndarray:
 
 def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
              must_publish: pd.Series | None = None, mip_rel_gap: float = 1e-4, max_rounds: int = 100,
-             milp_rounds: int | None = None, block_by: str | None = None,
+             milp_rounds: int | None = None, block_by: str | None = None, audit_by: str | None = None,
              log: Callable[[str], None] | None = None,
              on_round: Callable[[dict], None] | None = None) -> Protection:
     """Mask the cells: primaries (A/B from nb_unites and part_max_*) and the cheapest secondary
@@ -94,6 +92,9 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     first mask is then one MILP per block over the equations inside it (a national publication is
     one MILP per région, linear in the number of régions, not one MILP too large to solve); the
     equations between blocks are left to the global audit and the repair rounds, which see them all.
+    audit_by: optional column of `cells` naming the block each cell is attacked in alone, every cell outside it
+    fixed ('' for the whole publication: the HiTaS order of `blocks`); a target its block cannot protect is
+    attacked on the whole publication from then on.
     """
     names = equations.measures.names
     cells = canonical(cells, required=(*names, "nb_unites"))
@@ -129,6 +130,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     differencing = np.zeros(len(cells), bool)
     strikes = np.zeros(len(cells), int)   # audit rounds in which each primary failed
     incidence = abs(equations.matrix()).tocsr()
+    blocks, escalated = audit_blocks(cells, audit_by)
     hidden = None
     for number in range(1, max_rounds + 1):
         milp_seconds, lead_round = 0.0, False
@@ -144,7 +146,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         attacks, seconds = attack_measures(equations, values, np.repeat(hidden[:, None], len(names), axis=1),
                                            audited, rules, exact=False,
                                            max_failures=None if number < milp_rounds else REPAIR_BATCH,
-                                           hideable=free & ~hidden, split=LEAD_SPLIT if lead_round else 1)
+                                           hideable=free & ~hidden, split=LEAD_SPLIT if lead_round else 1,
+                                           blocks=blocks, escalated=escalated)
         for m, result in enumerate(attacks):
             proofs.record(m, audited[m], result)
         failed = [audited[m][hidden[audited[m]]][~result.ok] for m, result in enumerate(attacks)]
@@ -155,6 +158,9 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         eager = [1.0 + 0.5 * max(0, strikes[t] - EAGER_AFTER) for result in attacks for t in result.cut_targets]
         failing = np.unique(np.concatenate(failed))
         failures = sum(len(f) for f in failed)
+        lifted = np.unique([t for result in attacks for t in result.escalated]).astype(int)
+        if len(lifted):
+            escalated[lifted] = True
         if number < milp_rounds:
             added = model.add_cuts(cuts) if cuts else 0
         else:
@@ -167,7 +173,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                        "cuts": added,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
                        "local_lps": sum(a.local_lps for a in attacks), "local_cuts": sum(a.local_cuts for a in attacks),
-                       "lp_restarts": sum(a.restarts for a in attacks),
+                       "lp_restarts": sum(a.restarts for a in attacks), "escalated": len(lifted),
                        "audit_seconds": sum(seconds), **{f"audit_{m}_seconds": s for m, s in zip(names, seconds)}})
         if log:
             log(_describe_round(rounds[-1]))
@@ -175,7 +181,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
             on_round(rounds[-1])
         if not any(len(p) for p in pending):
             break
-        if failures and not added:
+        if failures and not added and not len(lifted):
             named = ", ".join(describe(cells, cell) for cell in failing[:5])
             blocked = " (cellules imposées à la publication en jeu)" if forced.any() else ""
             raise SecrecyError(f"protection impossible{blocked} : {len(failing)} cellule(s) primaire(s) restent "
@@ -202,6 +208,15 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                       AuditResult(result.intervals, result.summary, cells.loc[differencing & ~unpublished, list(KEY)]))
 
 
+def audit_blocks(cells: pd.DataFrame, audit_by: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The block code of each cell (WHOLE for '') and the targets escalated so far (none), or (None, None)."""
+    if audit_by is None:
+        return None, None
+    labels = cells[audit_by].fillna("").astype(str).to_numpy()
+    _, codes = np.unique(labels, return_inverse=True)
+    return np.where(labels == "", WHOLE, codes), np.zeros(len(cells), bool)
+
+
 class Proofs:
     """The last interval the attacker reached on each primary × measure, round after round."""
 
@@ -219,75 +234,6 @@ class Proofs:
     def attacks(self) -> list:
         return [Attack(self.lower[:, m], self.upper[:, m], self.ok[:, m], self.extreme[:, m])
                 for m in range(self.lower.shape[1])]
-
-
-class BlockModels:
-    """One SuppressionModel per block, over the equations whose cells all lie in it; `solve` joins
-    their masks, building one model at a time. Stands for SuppressionModel in the first round only
-    (no cuts: the rounds after it repair)."""
-
-    def __init__(self, equations: Equations, problem: tuple, blocks: np.ndarray, singleton_rule: bool,
-                 mip_rel_gap: float, log: Callable[[str], None] | None):
-        self.equations, self.problem, self.singleton_rule, self.gap, self.log = \
-            equations, problem, singleton_rule, mip_rel_gap, log
-        self.labels, self.coded = np.unique(blocks, return_inverse=True)
-        term_code = self.coded[equations.terms["cell"].to_numpy()]
-        equation = equations.terms["equation"].to_numpy()
-        lowest = np.full(len(equations.table), len(self.labels))
-        highest = np.full(len(equations.table), -1)
-        np.minimum.at(lowest, equation, term_code)
-        np.maximum.at(highest, equation, term_code)
-        self.term_code = np.where((lowest == highest)[equation], term_code, -1)   # -1: between blocks
-
-    def block(self, code: int) -> tuple[np.ndarray, SuppressionModel]:
-        values, free, primary, always, singleton, cost, (need_down, need_up) = self.problem
-        cells = np.flatnonzero(self.coded == code)
-        local = np.full(len(self.coded), -1)
-        local[cells] = np.arange(len(cells))
-        mine = self.equations.terms[self.term_code == code]
-        kept, renumbered = np.unique(mine["equation"].to_numpy(), return_inverse=True)
-        terms = pd.DataFrame({"equation": renumbered, "cell": local[mine["cell"].to_numpy()],
-                              "coef": mine["coef"].to_numpy()})
-        return cells, SuppressionModel(
-            self.equations.keys.iloc[cells].reset_index(drop=True), terms, self.equations.holds()[kept],
-            values[cells], free[cells], primary[cells], always[cells], singleton[cells], cost[cells],
-            (need_down[cells], need_up[cells]), self.singleton_rule, self.gap, names=self.equations.measures.names)
-
-    def solve(self) -> tuple[np.ndarray, float]:
-        """The joined mask and the MILPs' seconds summed; the blocks are independent, one worker process per
-        core solves them (in any order: each block's mask is its own, so the result does not depend on it)."""
-        global _SOLVING
-        codes = range(len(self.labels))
-        workers = min(len(self.labels), os.cpu_count() or 1)
-        _SOLVING = self     # read by the forked workers, never pickled: the equations of a nation weigh GBs
-        try:
-            if workers > 1:
-                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    return self._join(pool.map(_solve_block, codes))
-            return self._join(map(_solve_block, codes))
-        finally:
-            _SOLVING = None
-
-    def _join(self, solved) -> tuple[np.ndarray, float]:
-        """The blocks' masks joined, each block logged as it comes (in block order)."""
-        hidden, total = np.zeros(len(self.coded), bool), 0.0
-        for label, (cells, local, seconds) in zip(self.labels, solved):
-            hidden[cells[local]] = True
-            total += seconds
-            if self.log:
-                self.log(f"bloc {label} : {len(cells)} cellules, {int(self.problem[2][cells].sum())} primaires, "
-                         f"{int(local.sum())} masquées ; MILP {seconds:.1f} s")
-        return hidden, total
-
-
-_SOLVING: BlockModels | None = None
-
-
-def _solve_block(code: int) -> tuple[np.ndarray, np.ndarray, float]:
-    """One block's cells, their mask and its MILP's seconds (in a worker: `BlockModels.solve`)."""
-    cells, model = _SOLVING.block(code)
-    local, seconds = model.solve()
-    return cells, local, seconds
 
 
 def repair(hidden: np.ndarray, cuts: list[tuple[np.ndarray, np.ndarray]], cost: np.ndarray,
@@ -350,7 +296,9 @@ def _describe_round(row: dict) -> str:
             f"{row['cuts']} {added} ; "
             f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP, dont {row['local_lps']} "
             f"locaux ; {row['local_cuts']} coupes locales"
-            + (f" ; {row['lp_restarts']} LP repris de zéro" if row["lp_restarts"] else "") + ")")
+            + (f" ; {row['lp_restarts']} LP repris de zéro" if row["lp_restarts"] else "")
+            + (f" ; {row['escalated']} cibles que leur bloc ne protège pas, attaquées sur toute la publication"
+               if row["escalated"] else "") + ")")
 
 
 def masked(protected: pd.DataFrame, measures: Measures = ANNUAL) -> pd.DataFrame:

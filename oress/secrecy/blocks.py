@@ -1,0 +1,132 @@
+"""A national publication in blocks (its régions), the HiTaS order with a proof.
+
+The first mask is one MILP per block (`BlockModels`). The audit then attacks a target of a block on that block
+alone, every cell outside it fixed at its true value (`confined_job`): fixing unknowns at their true values
+keeps every equation true, so the block's feasible tables are tables of the whole publication and its intervals
+lie inside the true ones — a bound wide enough there is wide enough everywhere. The top of the publication
+(France, the régions' own cells, the territories across régions), and any target its block cannot protect on its
+own, is attacked on the whole publication.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from oress.secrecy.bounds import Attack
+from oress.secrecy.equations import Equations
+from oress.secrecy.milp import SuppressionModel
+
+WHOLE = -1      # block code of a cell attacked on the whole publication
+
+
+def confined_job(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
+                 inequalities: sp.csr_matrix | None, hideable: np.ndarray | None, inside: np.ndarray):
+    """The block's share of an attack (`attacker.attack`'s matrix, values, hidden, targets, inequalities and
+    hideable): the rows touching the block's cells over the cells those rows touch, renumbered; the hidden
+    cells outside the block count as published (fixed at their true values) and are never hidden for it.
+    Also returns the cells' ids, to lift the attack back (`lift`)."""
+    weight = inside.astype(float)
+    rows = np.flatnonzero(abs(matrix) @ weight > 0)
+    touched = [matrix[rows].indices, targets]
+    bound_rows = None
+    if inequalities is not None:
+        bound_rows = np.flatnonzero(abs(inequalities) @ weight > 0)
+        touched.append(inequalities[bound_rows].indices)
+    cells = np.unique(np.concatenate(touched))
+    mine = inside[cells]
+    return (matrix[rows][:, cells].tocsr(), values[cells], hidden[cells] & mine, np.searchsorted(cells, targets),
+            None if inequalities is None else inequalities[bound_rows][:, cells].tocsr(),
+            None if hideable is None else hideable[cells] & mine), cells
+
+
+def lift(result: Attack, cells: np.ndarray, inside: np.ndarray) -> Attack:
+    """A confined attack in the publication's cell ids. Its cuts keep only the block's cells (those outside are
+    fixed in its LPs: hiding them changes nothing there); a cut the block's cells cannot satisfy leaves its
+    target to the whole publication's attack (`escalated`)."""
+    cuts, cut_targets = [], []
+    for (members, coefficient), target in zip(result.cuts, result.cut_targets):
+        mine = inside[cells[members]]
+        if coefficient[mine].sum() < 1 - 1e-9:
+            result.escalated.append(int(cells[target]))
+            continue
+        cuts.append((cells[members[mine]], coefficient[mine]))
+        cut_targets.append(int(cells[target]))
+    result.cuts, result.cut_targets = cuts, cut_targets
+    return result
+
+
+class BlockModels:
+    """One SuppressionModel per block, over the equations whose cells all lie in it; `solve` joins
+    their masks, building one model at a time. Stands for SuppressionModel in the first round only
+    (no cuts: the rounds after it repair)."""
+
+    def __init__(self, equations: Equations, problem: tuple, blocks: np.ndarray, singleton_rule: bool,
+                 mip_rel_gap: float, log: Callable[[str], None] | None):
+        self.equations, self.problem, self.singleton_rule, self.gap, self.log = \
+            equations, problem, singleton_rule, mip_rel_gap, log
+        self.labels, self.coded = np.unique(blocks, return_inverse=True)
+        term_code = self.coded[equations.terms["cell"].to_numpy()]
+        equation = equations.terms["equation"].to_numpy()
+        lowest = np.full(len(equations.table), len(self.labels))
+        highest = np.full(len(equations.table), -1)
+        np.minimum.at(lowest, equation, term_code)
+        np.maximum.at(highest, equation, term_code)
+        self.term_code = np.where((lowest == highest)[equation], term_code, -1)   # -1: between blocks
+
+    def block(self, code: int) -> tuple[np.ndarray, SuppressionModel]:
+        values, free, primary, always, singleton, cost, (need_down, need_up) = self.problem
+        cells = np.flatnonzero(self.coded == code)
+        local = np.full(len(self.coded), -1)
+        local[cells] = np.arange(len(cells))
+        mine = self.equations.terms[self.term_code == code]
+        kept, renumbered = np.unique(mine["equation"].to_numpy(), return_inverse=True)
+        terms = pd.DataFrame({"equation": renumbered, "cell": local[mine["cell"].to_numpy()],
+                              "coef": mine["coef"].to_numpy()})
+        return cells, SuppressionModel(
+            self.equations.keys.iloc[cells].reset_index(drop=True), terms, self.equations.holds()[kept],
+            values[cells], free[cells], primary[cells], always[cells], singleton[cells], cost[cells],
+            (need_down[cells], need_up[cells]), self.singleton_rule, self.gap, names=self.equations.measures.names)
+
+    def solve(self) -> tuple[np.ndarray, float]:
+        """The joined mask and the MILPs' seconds summed; the blocks are independent, one worker process per
+        core solves them (in any order: each block's mask is its own, so the result does not depend on it)."""
+        global _SOLVING
+        codes = range(len(self.labels))
+        workers = min(len(self.labels), os.cpu_count() or 1)
+        _SOLVING = self     # read by the forked workers, never pickled: the equations of a nation weigh GBs
+        try:
+            if workers > 1:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    return self._join(pool.map(_solve_block, codes))
+            return self._join(map(_solve_block, codes))
+        finally:
+            _SOLVING = None
+
+    def _join(self, solved) -> tuple[np.ndarray, float]:
+        """The blocks' masks joined, each block logged as it comes (in block order)."""
+        hidden, total = np.zeros(len(self.coded), bool), 0.0
+        for label, (cells, local, seconds) in zip(self.labels, solved):
+            hidden[cells[local]] = True
+            total += seconds
+            if self.log:
+                self.log(f"bloc {label} : {len(cells)} cellules, {int(self.problem[2][cells].sum())} primaires, "
+                         f"{int(local.sum())} masquées ; MILP {seconds:.1f} s")
+        return hidden, total
+
+
+_SOLVING: BlockModels | None = None
+
+
+def _solve_block(code: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """One block's cells, their mask and its MILP's seconds (in a worker: `BlockModels.solve`)."""
+    cells, model = _SOLVING.block(code)
+    local, seconds = model.solve()
+    return cells, local, seconds
+
+

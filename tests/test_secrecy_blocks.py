@@ -1,0 +1,81 @@
+"""A national publication audited in blocks (oress.secrecy.blocks): a target of a région is attacked on its région
+alone, every cell outside it fixed at its true value; the top (France, the régions' own cells, territories across
+régions) on the whole publication. Each table is hand-written, each interval computed by hand."""
+import numpy as np
+import pandas as pd
+
+from oress.protect import region_audit_blocks, region_blocks
+from oress.secrecy import build_equations, suppress
+from oress.secrecy.audit import attack_measures
+from oress.secrecy.blocks import WHOLE
+from oress.secrecy.cells import MEASURES, canonical, measure_values
+from tests.secrecy_tables import NO_MODALITIES, RULES, cell, membership
+
+POSTES = MEASURES.index("postes")
+
+
+def two_regions(extra: dict | None = None) -> pd.DataFrame:
+    """FR = R1 + R2, R1 = c1 + c2, R2 = c3 + c4 (and the territories of `extra`)."""
+    return membership({("region", "R1"): ["c1", "c2"], ("region", "R2"): ["c3", "c4"],
+                       ("france", "FR"): ["c1", "c2", "c3", "c4"], **(extra or {})})
+
+
+def blocked_cells(rows: list[dict], geography: pd.DataFrame) -> pd.DataFrame:
+    cells = canonical(pd.DataFrame(rows), required=(*MEASURES, "nb_unites"))
+    cells["bloc"] = region_blocks(cells, geography)
+    cells["bloc_audit"] = region_audit_blocks(cells)
+    return cells
+
+
+def test_a_regions_intervals_lie_inside_the_whole_publications():
+    """Communes c1..c4 = 10, 40, 100, 200 postes, R1 = 50, R2 = 300 hidden, FR = 350 published.
+    On the whole publication every hidden cell can take any value from 0 to 350 (c1 + c2 + c3 + c4 = 350).
+    In block R1, R1 is fixed at 50: c1, c2 ∈ [0, 50]; in block R2, c3, c4 ∈ [0, 300]; the régions' own cells
+    belong to the top and keep the whole publication's [0, 350]. Every block interval lies inside the true one."""
+    geography = two_regions()
+    cells = blocked_cells([cell("commune", "c1", "ensemble", 10, 5), cell("commune", "c2", "ensemble", 40, 5),
+                           cell("commune", "c3", "ensemble", 100, 5), cell("commune", "c4", "ensemble", 200, 6),
+                           cell("region", "R1", "ensemble", 50, 10), cell("region", "R2", "ensemble", 300, 11),
+                           cell("france", "FR", "ensemble", 350, 21)], geography)
+    assert cells.set_index("code")["bloc_audit"].to_dict() == {
+        "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "R1": "", "R2": "", "FR": ""}
+    equations = build_equations(cells, geography, NO_MODALITIES)
+    values = measure_values(cells, equations.measures)
+    hidden = cells["code"].isin(["c1", "c2", "c3", "c4", "R1", "R2"]).to_numpy()
+    targets = np.flatnonzero(hidden)
+    codes = {"R1": 0, "R2": 1}
+    blocks = np.array([codes.get(label, WHOLE) for label in cells["bloc_audit"]])
+    everything = np.repeat(hidden[:, None], len(MEASURES), axis=1)
+    whole, _ = attack_measures(equations, values, everything, targets, RULES, exact=True)
+    confined, _ = attack_measures(equations, values, everything, targets, RULES, exact=True, blocks=blocks)
+    names = cells["code"].to_numpy()[targets]
+    assert dict(zip(names, zip(whole[POSTES].lower, whole[POSTES].upper))) == {
+        code: (0.0, 350.0) for code in ("c1", "c2", "c3", "c4", "R1", "R2")}
+    assert dict(zip(names, zip(confined[POSTES].lower, confined[POSTES].upper))) == {
+        "c1": (0.0, 50.0), "c2": (0.0, 50.0), "c3": (0.0, 300.0), "c4": (0.0, 300.0),
+        "R1": (0.0, 350.0), "R2": (0.0, 350.0)}
+    for m in range(len(MEASURES)):
+        assert (confined[m].lower >= whole[m].lower - 1e-6).all() and (confined[m].upper <= whole[m].upper + 1e-6).all()
+
+
+def test_a_target_its_region_cannot_protect_is_attacked_on_the_whole_publication():
+    """EPCI X spans the régions (c2 in R1, c3 in R2): it belongs to the top. c2 (2 units: A) is pinned in block R1,
+    where X and c3 are fixed (c2 = X − c3), whatever R1's cells hide: its cut has no cell of R1 that can satisfy
+    it, so c2 is attacked on the whole publication from the next round, where hiding cells of R2 or the top
+    protects it. The final (exact, whole-publication) audit passes."""
+    geography = two_regions({("epci", "X"): ["c2", "c3"]})
+    cells = blocked_cells([cell("commune", "c1", "ensemble", 30, 5), cell("commune", "c2", "ensemble", 20, 2),
+                           cell("commune", "c3", "ensemble", 100, 5), cell("commune", "c4", "ensemble", 200, 6),
+                           cell("epci", "X", "ensemble", 120, 7),
+                           cell("region", "R1", "ensemble", 50, 7), cell("region", "R2", "ensemble", 300, 11),
+                           cell("france", "FR", "ensemble", 350, 18)], geography)
+    assert cells.set_index("code")["bloc_audit"].to_dict() == {
+        "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "X": "", "R1": "", "R2": "", "FR": ""}
+    equations = build_equations(cells, geography, NO_MODALITIES)
+    lines = []
+    protection = suppress(cells, equations, RULES, block_by="bloc", audit_by="bloc_audit", log=lines.append)
+    assert protection.rounds["escalated"].iloc[0] == 1
+    assert any("1 cibles que leur bloc ne protège pas" in line for line in lines)
+    assert protection.audit.passed
+    secret = protection.cells.set_index("code")["secret"]
+    assert secret["c2"] == "A" and (secret[["c3", "X"]] != "").any()
