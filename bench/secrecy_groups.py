@@ -24,13 +24,14 @@ sys.path.insert(0, str(ROOT))
 from secrecy_scale import subset  # noqa: E402  (bench/ is on the path when run as a script)
 
 from oress.config import SecretRules  # noqa: E402
-from oress.protect import membership, modalities, region_blocks, true_cells  # noqa: E402
+from oress.protect import level_blocks, membership, modalities, true_cells  # noqa: E402
 from oress.secrecy import MEASURES, build_equations  # noqa: E402
 from oress.secrecy.attacker import _groups  # noqa: E402
+from oress.secrecy.blocks import BlockModels  # noqa: E402
 from oress.secrecy.cells import canonical, empty_cells, measure_values, protection  # noqa: E402
 from oress.secrecy.grouplp import GroupLP  # noqa: E402
 from oress.secrecy.primary import primary_status  # noqa: E402
-from oress.secrecy.suppress import BlockModels, headline_weight, suppression_cost  # noqa: E402
+from oress.secrecy.suppress import headline_weight, suppression_cost  # noqa: E402
 
 
 def first_mask(cells, equations, rules):
@@ -86,7 +87,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes.split(","):
         chosen, geography = (cells, members) if size == "all" else subset(cells, members, regions[:int(size)])
-        chosen = canonical(chosen.assign(bloc=region_blocks(chosen, geography)),
+        chosen = canonical(chosen.assign(bloc=level_blocks(chosen, geography)),
                            required=(*MEASURES, "nb_unites"))
         equations = build_equations(chosen.drop(columns="bloc"), geography, tree)
         values, hidden, milp = first_mask(chosen, equations, rules)

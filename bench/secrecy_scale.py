@@ -20,12 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oress.config import SecretRules  # noqa: E402
-from oress.protect import membership, modalities, region_blocks, true_cells  # noqa: E402
+from oress.protect import level_blocks, membership, modalities, true_cells  # noqa: E402
 from oress.secrecy import MEASURES, build_equations, suppress  # noqa: E402
 
 
 def subset(cells, members, regions: list[str]):
-    blocks = region_blocks(cells, members)
+    blocks = level_blocks(cells, members)
     chosen = cells[blocks.isin(regions)].reset_index(drop=True)
     territories = chosen[["niveau", "code"]].drop_duplicates()
     return chosen, members.merge(territories, on=["niveau", "code"])
@@ -47,7 +47,7 @@ def main() -> None:
         start = time.perf_counter()
         equations = build_equations(chosen, geography, tree)
         equations_seconds = time.perf_counter() - start
-        blocked = chosen.assign(bloc=region_blocks(chosen, geography))
+        blocked = chosen.assign(bloc=level_blocks(chosen, geography))
         protection = suppress(blocked, equations, SecretRules(frequence_min=3, dominance_seuil=0.85),
                               mip_rel_gap=1e-2, block_by="bloc", log=lambda line: print("   ", line, flush=True))
         seconds = time.perf_counter() - start

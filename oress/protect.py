@@ -54,21 +54,21 @@ def modalities(connection) -> pd.DataFrame:
     return connection.execute("select dimension, modalite, parent from int_modalites").df()
 
 
-def region_blocks(cells: pd.DataFrame, members: pd.DataFrame) -> pd.Series:
-    """The région of each cell's territory ('plusieurs' for France and territories across régions):
-    the blocks of the first suppression model."""
-    regions = members.loc[members["niveau"] == "region", ["code", "depcom"]].rename(columns={"code": "bloc"})
-    per_territory = members.merge(regions, on="depcom").groupby(["niveau", "code"])["bloc"].agg(["nunique", "first"])
+def level_blocks(cells: pd.DataFrame, members: pd.DataFrame, level: str = "region") -> pd.Series:
+    """The `level` territory (région, département) holding each cell's territory, 'plusieurs' for the territories
+    across several (France, a territory across régions): the blocks of a publication."""
+    holders = members.loc[members["niveau"] == level, ["code", "depcom"]].rename(columns={"code": "bloc"})
+    per_territory = members.merge(holders, on="depcom").groupby(["niveau", "code"])["bloc"].agg(["nunique", "first"])
     label = per_territory["first"].where(per_territory["nunique"] == 1, "plusieurs").rename("bloc")
     keyed = cells[["niveau", "code"]].astype(str).merge(label.reset_index(), on=["niveau", "code"], how="left")
     return keyed["bloc"].fillna("plusieurs").set_axis(cells.index)
 
 
-def region_audit_blocks(blocked: pd.DataFrame) -> pd.Series:
-    """The block each cell is attacked in alone: its région, or '' (the whole publication) for the top —
-    France, the territories across régions and the régions' own cells (every région's cell is tied to the
-    others by France's: fixed with them, it would be pinned)."""
-    top = (blocked["bloc"] == "plusieurs") | (blocked["niveau"] == "region")
+def audit_blocks(blocked: pd.DataFrame, level: str = "region") -> pd.Series:
+    """The block each cell is attacked in alone: its `bloc`, or '' (the whole publication) for the top — the
+    territories across blocks and the blocks' own cells (every région's cell is tied to the others by France's:
+    fixed with them, it would be pinned)."""
+    top = (blocked["bloc"] == "plusieurs") | (blocked["niveau"] == level)
     return blocked["bloc"].where(~top, "")
 
 
@@ -82,12 +82,13 @@ def protect_millesime(connection, millesime: int, rules: SecretRules, log: Calla
     say = None if log is None else (lambda line: log(f"{millesime} {line}"))
     progress = None if on_round is None else (lambda row: on_round(millesime, row))
     if cells.loc[cells["niveau"] == "region", "code"].nunique() <= 1:
+        # one région audited by département blocks was tried: a heavier mask, no faster (bench/RESULTS.md)
         return cells, suppress(cells, equations, rules, mip_rel_gap=1e-2, log=say, on_round=progress)
     # a national run: one first MILP per région, linear in their number; each région's cells then attacked on
     # the région alone, the rest fixed (conservative), the top (France, the régions' own cells, territories
     # across régions) on the whole publication
-    blocked = cells.assign(bloc=region_blocks(cells, members))
-    blocked["bloc_audit"] = region_audit_blocks(blocked)
+    blocked = cells.assign(bloc=level_blocks(cells, members))
+    blocked["bloc_audit"] = audit_blocks(blocked)
     return cells, suppress(blocked, equations, rules, mip_rel_gap=1e-2, block_by="bloc", audit_by="bloc_audit",
                            log=say, on_round=progress)
 

@@ -197,7 +197,7 @@ def test_regions_are_solved_apart_and_the_repair_sees_france():
     MILP, which cannot see FR = R1 + R2: with FR and R2 published, R1 = 350 − 300. The global audit
     catches it and the repair hides R2 (300, cheaper than FR, 350); R2 = c3 + c4 then holds one hidden
     cell, so the pair rule hides c3 (100, cheaper than c4, 200)."""
-    from oress.protect import region_blocks
+    from oress.protect import level_blocks
 
     geography = membership({("region", "R1"): ["c1", "c2"], ("region", "R2"): ["c3", "c4"],
                             ("france", "FR"): ["c1", "c2", "c3", "c4"]})
@@ -206,7 +206,7 @@ def test_regions_are_solved_apart_and_the_repair_sees_france():
             cell("region", "R1", "ensemble", 50, 2), cell("region", "R2", "ensemble", 300, 11),
             cell("france", "FR", "ensemble", 350, 13)]
     cells = pd.DataFrame(rows)
-    cells["bloc"] = region_blocks(cells, geography)
+    cells["bloc"] = level_blocks(cells, geography)
     assert cells.set_index("code")["bloc"].to_dict() == {
         "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "R1": "R1", "R2": "R2", "FR": "plusieurs"}
     equations = build_equations(cells, geography, NO_MODALITIES)

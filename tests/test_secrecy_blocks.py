@@ -4,7 +4,7 @@ régions) on the whole publication. Each table is hand-written, each interval co
 import numpy as np
 import pandas as pd
 
-from oress.protect import region_audit_blocks, region_blocks
+from oress.protect import audit_blocks, level_blocks
 from oress.secrecy import build_equations, suppress
 from oress.secrecy.audit import attack_measures
 from oress.secrecy.blocks import WHOLE
@@ -22,8 +22,8 @@ def two_regions(extra: dict | None = None) -> pd.DataFrame:
 
 def blocked_cells(rows: list[dict], geography: pd.DataFrame) -> pd.DataFrame:
     cells = canonical(pd.DataFrame(rows), required=(*MEASURES, "nb_unites"))
-    cells["bloc"] = region_blocks(cells, geography)
-    cells["bloc_audit"] = region_audit_blocks(cells)
+    cells["bloc"] = level_blocks(cells, geography)
+    cells["bloc_audit"] = audit_blocks(cells)
     return cells
 
 
