@@ -219,9 +219,9 @@ def test_quarterly_cells_pass_the_shared_engine_audit(run):
     """pub_trimestres re-audited by oress.secrecy with the quarterly measures: every primary interval wide
     enough. Saint-Lô's privé hors ESS 2017T4 (B, 59 salariés: the région's 61 less Coutances' entrepreneur's
     2): its ensemble privé (D) and ESS (A) are hidden too, so the attacker cannot pin it within ± 10 %."""
+    from oress.classifications import read_tree
     from oress.config import SecretRules
     from oress.secrecy import QUARTERLY, audit, build_equations
-    from oress.classifications import read_tree
     from oress.trimestres import QUARTERLY_TREE
 
     with duckdb.connect(str(run.warehouse), read_only=True) as connection:
