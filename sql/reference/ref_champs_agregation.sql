@@ -1,9 +1,9 @@
 -- Every leaf champ (champ_detail) with itself and each champ above it, read from the tree of
 -- ref_champs (parent links): the roll-up the marts join. Grain: champ_detail × champ.
 with recursive ancetres as (
-    select champ as champ_detail, champ, 0 as hauteur
-    from ref_champs
-    where champ not in (select parent from ref_champs where parent is not null)
+    select f.champ as champ_detail, f.champ, 0 as hauteur
+    from ref_champs as f
+    where f.champ not in (select p.parent from ref_champs as p where p.parent is not null)
     union all
     select a.champ_detail, c.parent as champ, a.hauteur + 1 as hauteur
     from ancetres a

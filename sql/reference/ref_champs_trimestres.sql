@@ -2,9 +2,9 @@
 -- each champ above it, read from ref_champs_trimestres_arbre (parent links; labels are those of
 -- ref_champs, but for the private whole). Grain: champ_detail × champ.
 with recursive ancetres as (
-    select champ as champ_detail, champ, 0 as hauteur
-    from ref_champs_trimestres_arbre
-    where champ not in (select parent from ref_champs_trimestres_arbre where parent is not null)
+    select f.champ as champ_detail, f.champ, 0 as hauteur
+    from ref_champs_trimestres_arbre as f
+    where f.champ not in (select p.parent from ref_champs_trimestres_arbre as p where p.parent is not null)
     union all
     select a.champ_detail, c.parent as champ, a.hauteur + 1 as hauteur
     from ancetres a
