@@ -5,12 +5,12 @@ from pathlib import Path
 
 from oress.config import GEO_DIR, REFERENCE_DIR, RunSpec
 from oress.geography import GEOMETRY_FILE
+from oress.warehouse import models, run_models
 
 # table name → CSV file; every column is read as text so codes keep their leading zeros.
 STATIC_TABLES = {
     "ref_champs": "champs.csv",
-    "ref_champs_agregation": "champs_agregation.csv",
-    "ref_champs_trimestres": "champs_trimestres.csv",   # private champs of the quarterly (URSSAF) series
+    "ref_champs_trimestres_arbre": "champs_trimestres.csv",   # the tree of the quarterly (URSSAF) series
     "ref_cj_secteur_public": "cj_secteur_public.csv",
     "ref_naf_secteurs": "naf_secteurs.csv",
     "ref_secteurs_libelles": "typologies_secteurs_libelles.csv",
@@ -53,6 +53,8 @@ def load_reference(connection, spec: RunSpec, reference_dir: Path = REFERENCE_DI
     tables = dict(STATIC_TABLES)
     tables.update({name: file.format(version=spec.perimetre) for name, file in PERIMETER_TABLES.items()})
     counts = {table: load_csv(connection, table, reference_dir / file) for table, file in tables.items()}
+    for table in run_models(connection, models(("reference",))):   # sql/reference: tables derived from the CSVs
+        (counts[table],) = connection.execute(f"select count(*) from {table}").fetchone()
     connection.execute("create or replace table ref_meta as select ? as perimetre, ? as cog",
                        [spec.perimetre, cog_version()])
     counts["ref_territoire_commune"] = load_territories(connection, spec)

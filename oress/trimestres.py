@@ -12,19 +12,20 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from oress.classifications import read_tree
 from oress.config import SecretRules
 from oress.protect import write_statuses
 from oress.secrecy import KEY, QUARTERLY, build_equations, suppress
 
-CHAMP_PARTS = {"ensemble_prive": ("ess", "prive_hors_ess"),
-               "ess": ("association", "cooperative", "mutuelle", "fondation")}
+QUARTERLY_TREE = "ref_champs_trimestres_arbre"
 
 
 def protect_cells(cells: pd.DataFrame, membership: pd.DataFrame, rules: SecretRules,
-                  log: Callable[[str], None] | None = None) -> pd.Series:
-    """The secret status ('', 'A', 'B', 'D') of each quarterly cell, aligned on `cells`' index."""
+                  champ_parts: dict[str, tuple[str, ...]], log: Callable[[str], None] | None = None) -> pd.Series:
+    """The secret status ('', 'A', 'B', 'D') of each quarterly cell, aligned on `cells`' index; `champ_parts`:
+    the quarterly tree (each champ → its children)."""
     quarters = cells[["dimension", "modalite"]].drop_duplicates().assign(parent=None)
-    equations = build_equations(cells, membership, quarters, measures=QUARTERLY, champ_parts=CHAMP_PARTS)
+    equations = build_equations(cells, membership, quarters, measures=QUARTERLY, champ_parts=champ_parts)
     # the note's headline is each territory's ensemble privé: its detail gives way first
     protection = suppress(cells.assign(titre=cells["champ"] == "ensemble_prive"), equations, rules,
                           mip_rel_gap=1e-2, log=log)
@@ -40,7 +41,8 @@ def build_published(connection, rules: SecretRules, log: Callable[[str], None] |
     cells["secret"] = ""
     if len(cells):
         membership = connection.execute("select niveau, code, depcom from ref_territoire_commune").df()
-        cells["secret"] = protect_cells(cells, membership, rules, log)
+        parts = read_tree(connection, QUARTERLY_TREE).parts()
+        cells["secret"] = protect_cells(cells, membership, rules, parts, log)
     write_statuses(connection, "pub_trimestres_secret", [cells])
     counts = cells["secret"].replace("", "publie").value_counts()
     return {status: int(n) for status, n in sorted(counts.items())}

@@ -219,16 +219,18 @@ def test_quarterly_cells_pass_the_shared_engine_audit(run):
     """pub_trimestres re-audited by oress.secrecy with the quarterly measures: every primary interval wide
     enough. Saint-Lô's privé hors ESS 2017T4 (B, 59 salariés: the région's 61 less Coutances' entrepreneur's
     2): its ensemble privé (D) and ESS (A) are hidden too, so the attacker cannot pin it within ± 10 %."""
+    from oress.classifications import read_tree
     from oress.config import SecretRules
     from oress.secrecy import QUARTERLY, audit, build_equations
-    from oress.trimestres import CHAMP_PARTS
+    from oress.trimestres import QUARTERLY_TREE
 
     with duckdb.connect(str(run.warehouse), read_only=True) as connection:
         true = connection.execute("select * from mart_trimestres").df()
         published = connection.execute("select * from pub_trimestres").df()
         membership = connection.execute("select niveau, code, depcom from ref_territoire_commune").df()
+        parts = read_tree(connection, QUARTERLY_TREE).parts()
     quarters = true[["dimension", "modalite"]].drop_duplicates().assign(parent=None)
-    equations = build_equations(true, membership, quarters, measures=QUARTERLY, champ_parts=CHAMP_PARTS)
+    equations = build_equations(true, membership, quarters, measures=QUARTERLY, champ_parts=parts)
     result = audit(published, true, equations, SecretRules())
     assert result.passed and set(result.intervals["measure"]) == set(QUARTERLY.names)
     supermarket = result.intervals.query("niveau == 'commune' and code == '50502' and champ == 'prive_hors_ess' "

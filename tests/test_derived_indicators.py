@@ -6,6 +6,8 @@ of one source. Cells are dimension 'ensemble' only; the fondations of E1 in 2018
 import duckdb
 import pytest
 
+from oress.config import REFERENCE_DIR
+from oress.reference import load_csv
 from oress.warehouse import SQL_DIR
 
 # (millesime, niveau, code, champ, postes): etablissements = postes / 10, etp = postes, wages 30 000 € an ETP
@@ -39,6 +41,7 @@ def derived():
             select '2018' as millesime, champ, postes / 10 as etablissements, postes, postes as etp,
                    30000.0 * postes as remuneration_brute
             from (values ('ensemble', 20000000), ('ess', 2000000), ('prive_hors_ess', 12000000)) t(champ, postes)""")
+        load_csv(connection, "ref_champs", REFERENCE_DIR / "champs.csv")   # the champ tree
         connection.execute("""create table ref_sources_millesimes as
             select 'FLORES' as source, '2016' as millesime_min, '2030' as millesime_max""")
         sql = (SQL_DIR / "published" / "pub_derives.sql").read_text(encoding="utf-8")

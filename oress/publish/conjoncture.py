@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from oress.classifications import FOCUS, read_tree
 from oress.config import RunSpec, edition_date
 from oress.publish import charts
 from oress.publish import formatting as fmt
@@ -14,11 +15,6 @@ from oress.publish.facts import Figure
 from oress.publish.panorama import Table, page, row, secret_note
 
 PAGES = 2
-CHAMPS = (("ensemble_prive", "Ensemble du secteur privé", "total"), ("ess", "Économie sociale et solidaire", "ess"),
-          ("association", "Associations", "famille"), ("cooperative", "Coopératives", "famille"),
-          ("mutuelle", "Mutuelles", "famille"), ("fondation", "Fondations", "famille"),
-          ("prive_hors_ess", "Privé hors ESS", ""))
-LABELS = {champ: label for champ, label, _ in CHAMPS}
 FAMILY_COLOURS = {"ess": charts.ESS, "association": "#009e73", "cooperative": "#cc79a7", "mutuelle": "#0072b2",
                   "fondation": "#d55e00"}
 
@@ -45,6 +41,7 @@ class Series:
                                           [self.niveau, self.code]).fetchall()
         self.derived = {(c, t, m, i): v for c, t, m, i, v in derived}
         self.quarters = sorted({t for _, t in self.cells})
+        self.champs = read_tree(self.connection, "ref_champs_trimestres_arbre")
 
     def cell(self, champ: str, trimestre: str, measure: str = "effectif") -> Figure:
         effectif, masse, secret = self.cells.get((champ, trimestre), (None, None, ""))
@@ -107,23 +104,24 @@ def sentences(series: Series, libelle: str) -> list[str]:
 def family_table(series: Series) -> Table:
     last = series.quarters[-1]
     rows = []
-    for champ, label, classe in CHAMPS:
-        rows.append(row(label, [
+    tree = series.champs
+    for champ in tree.walk():
+        rows.append(row(tree.label(champ), [
             series.cell(champ, last).shown(fmt.entier),
             series.get("variation_trimestrielle_pct", champ, last).shown(fmt.evolution_pct),
             series.get("glissement_annuel_pct", champ, last).shown(fmt.evolution_pct),
             series.cell(champ, last, "masse_salariale").shown(lambda v: fmt.millions_euros(v, 2)),
             series.get("glissement_annuel_pct", champ, last, "masse_salariale").shown(fmt.evolution_pct),
-            series.get("part_dans_prive", champ, last).shown(fmt.pourcent) if champ != "ensemble_prive" else "",
-        ], classe))
+            series.get("part_dans_prive", champ, last).shown(fmt.pourcent) if champ != tree.root else "",
+        ], tree.style(champ)))
     return Table(("Champ", f"Effectif fin {last}", "Sur le trimestre", "Sur un an", f"Masse salariale {last}",
                   "Sur un an", "Part de l’emploi privé"), tuple(rows),
                  groups=(("", 1), ("Effectif salarié", 3), ("Masse salariale brute", 2), ("", 1)))
 
 
 def curves(series: Series, champs: tuple[str, ...], colours: dict[str, str]) -> tuple[str, list[str]]:
-    drawn = [charts.Series(LABELS[c], series.index(c), colours[c]) for c in champs]
-    hidden = [LABELS[c] for c in champs if any(v is None for v in series.index(c))]
+    drawn = [charts.Series(series.champs.label(c), series.index(c), colours[c]) for c in champs]
+    hidden = [series.champs.label(c) for c in champs if any(v is None for v in series.index(c))]
     base = series.quarters[0]
     return charts.index_lines(series.quarters, drawn, base_label=f"indice base 100 au {base}"), hidden
 
@@ -137,7 +135,7 @@ def context(connection, spec: RunSpec, niveau: str, code: str, libelle: str, edi
              (series.get("part_dans_prive", "ess", last).shown(fmt.pourcent), "de l’emploi salarié privé")]
     main_chart, main_hidden = curves(series, ("ess", "prive_hors_ess"),
                                      {"ess": charts.ESS, "prive_hors_ess": charts.PRIVE})
-    family_chart, family_hidden = curves(series, ("ess", "association", "cooperative", "mutuelle", "fondation"),
+    family_chart, family_hidden = curves(series, (FOCUS,) + series.champs.families,
                                          FAMILY_COLOURS)
     urssaf = connection.execute("select count(*) from mart_trimestres_prive_urssaf").fetchone()[0] > 0
     return {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from oress import classifications
 from oress.publish import formatting as fmt
 
 MEASURES = ("etablissements", "postes", "etp", "remuneration_brute")
@@ -47,6 +48,7 @@ class Facts:
     libelle: str
     cells: dict[tuple[str, str, str], dict] = field(default_factory=dict)
     derived: dict[tuple, tuple[float | None, float | None, bool]] = field(default_factory=dict)
+    classes: classifications.Classifications = field(default_factory=classifications.versioned)
 
     # --- cells -------------------------------------------------------------------------------
     def has_dimension(self, dimension: str) -> bool:
@@ -138,9 +140,10 @@ def load_facts(connection, millesime: int, niveau: str, codes: list[str] | None 
         params.append(list(dimensions))
     clause = " and ".join(where)
     facts: dict[str, Facts] = {}
+    classes = classifications.read(connection)
     for code, libelle in connection.execute(
             f"select distinct code, libelle from pub_indicateurs where {clause}", params).fetchall():
-        facts[code] = Facts(millesime, niveau, code, libelle)
+        facts[code] = Facts(millesime, niveau, code, libelle, classes=classes)
     cells = connection.execute(f"""
         select code, champ, dimension, modalite, etablissements, postes, etp, remuneration_brute, secret
         from pub_indicateurs where {clause}""", params).fetchall()
@@ -158,13 +161,14 @@ def load_facts(connection, millesime: int, niveau: str, codes: list[str] | None 
     return facts
 
 
-def empty_facts(millesime: int, niveau: str, code: str, libelle: str) -> Facts:
+def empty_facts(connection, millesime: int, niveau: str, code: str, libelle: str) -> Facts:
     """A territory without any employer in the data: no cells at all (every count is a true zero)."""
-    return Facts(millesime, niveau, code, libelle)
+    return Facts(millesime, niveau, code, libelle, classes=classifications.read(connection))
 
 
 def territory_facts(connection, millesime: int, niveau: str, code: str, libelle: str) -> Facts:
-    return load_facts(connection, millesime, niveau, [code]).get(code) or empty_facts(millesime, niveau, code, libelle)
+    return (load_facts(connection, millesime, niveau, [code]).get(code)
+            or empty_facts(connection, millesime, niveau, code, libelle))
 
 
 def has_job_data(connection, millesime: int) -> bool:

@@ -82,9 +82,9 @@ class KeyFigures:
         if any(region.has_dimension(d) for d in ("sexe", "age")):   # job profile (postes file, or INSEE's BTS)
             sentences += phrases.profile(region, True)[:2]
         champ_rows = []
-        for champ, classe in panorama.CHAMP_ROWS:
+        for champ, classe in panorama.champ_rows(region):
             change = region.evolution("evolution_pct", champ)
-            champ_rows.append(row(panorama.champ_label(champ), [
+            champ_rows.append(row(panorama.champ_label(region, champ), [
                 region.cell(champ, "etablissements").shown(fmt.entier), region.cell(champ, "postes").shown(fmt.entier),
                 region.cell(champ, "etp").shown(fmt.entier),
                 region.cell(champ, "remuneration_brute").shown(fmt.millions_euros),

@@ -10,19 +10,14 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
+from oress.classifications import FOCUS
 from oress.publish import charts, phrases
 from oress.publish import formatting as fmt
 from oress.publish.facts import Facts, Figure, load_facts
 
-CHAMP_ROWS = (("ess", "ess"), ("association", "famille"), ("cooperative", "famille"), ("mutuelle", "famille"),
-              ("fondation", "famille"), ("public", ""), ("prive_hors_ess", ""), ("ensemble", "total"))
-FAMILIES = ("association", "cooperative", "mutuelle", "fondation")
-FAMILY_LABELS = {"association": "Associations", "cooperative": "Coopératives", "mutuelle": "Mutuelles",
-                 "fondation": "Fondations", "ess": "Ensemble de l’ESS"}
-COMPARED = (("ess", "ESS"), ("prive_hors_ess", "Privé hors ESS"), ("public", "Public"))
-SIZE_ORDER = ("0-9", "10-49", "50-249", "250+")
-SIZE_LABELS = {"0-9": "Moins de 10 postes", "10-49": "10 à 49 postes", "50-249": "50 à 249 postes",
-               "250+": "250 postes ou plus"}
+# the champs the size and profile pages set side by side, in this order (labels: ref_champs.libelle_court)
+COMPARED = ("ess", "prive_hors_ess", "public")
+ESS_TOTAL = "Ensemble de l’ESS"   # the ESS as the total row of its families or sectors
 MAP_THRESHOLD = 20     # % of employment: the map sentence counts communes at or above it
 # Layout of the composition page (A4, compact tables at 7.4 pt), to fit its tables on one page:
 TABLES_MM = 205        # height left to table rows once headings, headers, notes and source are placed
@@ -114,32 +109,33 @@ def key_figures_page(facts: Facts, labels: dict[str, str], libelle: str) -> dict
 def families_page(facts: Facts, labels: dict[str, str]) -> dict:
     champs = Table(("Champ", "Établissements", "Postes au 31/12", "ETP", "Rémunérations brutes",
                     "Part de l’emploi"),
-                   tuple(row(champ_label(champ), [
+                   tuple(row(champ_label(facts, champ), [
                        facts.cell(champ, "etablissements").shown(fmt.entier),
                        facts.cell(champ, "postes").shown(fmt.entier),
                        facts.cell(champ, "etp").shown(fmt.entier),
                        facts.cell(champ, "remuneration_brute").shown(fmt.millions_euros),
                        "100,0\u00a0%" if champ == "ensemble" and facts.cell("ensemble", "postes").value
                        else ("" if champ == "ensemble" else facts.get("part_dans_ensemble", champ).shown(fmt.pourcent)),
-                   ], classe) for champ, classe in CHAMP_ROWS))
+                   ], classe) for champ, classe in champ_rows(facts)))
     references = facts.references()
     headers = ("Famille", "Part dans l’ESS", "Part de l’emploi total") + tuple(
         labels.get(r, r) for r in references)
     rows, series_values, secret = [], [], []
-    for family in FAMILIES + ("ess",):
+    families = facts.classes.champs.families
+    for family in families + (FOCUS,):
         own = facts.get("part_dans_ensemble", family)
         refs = [facts.reference_value("part_dans_ensemble", family, r) for r in references]
         in_ess = facts.get("part_dans_ess", family) if family != "ess" else Figure(None)
-        rows.append(row(FAMILY_LABELS[family], [in_ess.shown(fmt.pourcent) if family != "ess" else "",
+        rows.append(row(family_label(facts, family), [in_ess.shown(fmt.pourcent) if family != "ess" else "",
                                                 own.shown(fmt.pourcent)] + [r.shown(fmt.pourcent) for r in refs],
                         "ess" if family == "ess" else ""))
         series_values.append([own.value] + [r.value for r in refs])
         if own.secret:
-            secret.append(FAMILY_LABELS[family])
+            secret.append(family_label(facts, family))
     series = [charts.Series(labels.get(ref, ref) if ref else facts.libelle,
                             tuple(values[i] for values in series_values), reference_colour(ref))
               for i, ref in enumerate([None] + references)]
-    chart = charts.grouped_bars([FAMILY_LABELS[f] for f in FAMILIES + ("ess",)], series, fmt.pourcent,
+    chart = charts.grouped_bars([family_label(facts, f) for f in families + (FOCUS,)], series, fmt.pourcent,
                                 bar_mm=2.9)
     return {"champs": champs, "familles": Table(headers, tuple(rows)), "graphique": chart,
             "alt": "Graphique en barres : part de chaque famille de l’ESS dans l’emploi salarié total, "
@@ -147,10 +143,24 @@ def families_page(facts: Facts, labels: dict[str, str]) -> dict:
             "phrases": phrases.families(facts), "note": secret_note(secret)}
 
 
-def champ_label(champ: str) -> str:
-    return {"ess": "Économie sociale et solidaire", "association": "Associations", "cooperative": "Coopératives",
-            "mutuelle": "Mutuelles", "fondation": "Fondations", "public": "Public",
-            "prive_hors_ess": "Privé hors ESS", "ensemble": "Ensemble"}[champ]
+def champ_label(facts: Facts, champ: str) -> str:
+    return facts.classes.champs.label(champ)
+
+
+def family_label(facts: Facts, champ: str) -> str:
+    return ESS_TOTAL if champ == FOCUS else champ_label(facts, champ)
+
+
+def champ_rows(facts: Facts) -> tuple[tuple[str, str], ...]:
+    """(champ, CSS class) of the champ tables: the ESS and its families, the other champs' parts, the total."""
+    tree = facts.classes.champs
+    shown = [c for c in tree.walk() if c != tree.root and (c == FOCUS or not tree.children(c))]
+    return tuple((c, tree.style(c)) for c in shown + [tree.root])
+
+
+def compared(facts: Facts) -> tuple[tuple[str, str], ...]:
+    """(champ, short label) of the champs the size and profile pages compare."""
+    return tuple((c, facts.classes.champs.short_label(c)) for c in COMPARED)
 
 
 # --- page 4: sectors ---------------------------------------------------------------------------
@@ -172,7 +182,7 @@ def sectors_page(facts: Facts, region: Facts | None, modalities: list[dict], dim
             facts.cell("ess", "postes", dimension, code).shown(fmt.entier),
             facts.get("repartition", "ess", "postes", dimension, code).shown(fmt.pourcent),
             own.shown(fmt.pourcent), ref.shown(fmt.pourcent)], "detail" if m["parent"] else ""))
-    rows.append(row("Ensemble de l’ESS", [facts.cell("ess", "etablissements").shown(fmt.entier),
+    rows.append(row(ESS_TOTAL, [facts.cell("ess", "etablissements").shown(fmt.entier),
                                           facts.cell("ess", "postes").shown(fmt.entier), "100,0\u00a0%"
                                           if facts.cell("ess", "postes").value else fmt.NOT_APPLICABLE,
                                           facts.get("part_dans_ensemble", "ess").shown(fmt.pourcent),
@@ -197,9 +207,9 @@ def sectors_page(facts: Facts, region: Facts | None, modalities: list[dict], dim
 
 # --- page 5: size of establishments ------------------------------------------------------------
 def sizes_page(facts: Facts) -> dict:
-    rows = []
-    for size in SIZE_ORDER:
-        rows.append(row(SIZE_LABELS[size], [
+    rows, sizes = [], facts.classes.sizes
+    for size, label in sizes:
+        rows.append(row(label, [
             facts.cell("ess", "etablissements", "taille", size).shown(fmt.entier),
             facts.cell("ess", "postes", "taille", size).shown(fmt.entier),
             facts.get("repartition", "ess", "etablissements", "taille", size).shown(fmt.pourcent),
@@ -208,11 +218,11 @@ def sizes_page(facts: Facts) -> dict:
             facts.get("repartition", "public", "postes", "taille", size).shown(fmt.pourcent),
             facts.get("part_dans_ensemble", "ess", "postes", "taille", size).shown(fmt.pourcent)]))
     series, secret = [], []
-    for champ, label in COMPARED:
-        values = [facts.get("repartition", champ, "postes", "taille", s) for s in SIZE_ORDER]
+    for champ, label in compared(facts):
+        values = [facts.get("repartition", champ, "postes", "taille", s) for s, _ in sizes]
         series.append(charts.Series(label, tuple(v.value for v in values), charts.CHAMP_COLOURS[champ]))
-        secret += [f"{label} ({SIZE_LABELS[s].lower()})" for s, v in zip(SIZE_ORDER, values) if v.secret]
-    chart = charts.grouped_bars([SIZE_LABELS[s] for s in SIZE_ORDER], series, fmt.pourcent, bar_mm=3.4)
+        secret += [f"{label} ({size.lower()})" for (_, size), v in zip(sizes, values) if v.secret]
+    chart = charts.grouped_bars([size for _, size in sizes], series, fmt.pourcent, bar_mm=3.4)
     return {"tableau": Table(("Taille de l’établissement", "Établissements", "Postes", "ESS", "ESS",
                               "Privé hors ESS", "Public", "Poids de l’ESS dans l’emploi"), tuple(rows),
                              groups=(("", 1), ("ESS", 2), ("Répartition des établissements", 1),
@@ -253,16 +263,18 @@ def _summed(facts: Facts, champ: str, dimension: str, modalities: tuple) -> Figu
     return Figure(None, secret=any(f.secret for f in figures))
 
 
-WAGE_ROWS = (("ess", "ess"), ("association", "famille"), ("cooperative", "famille"), ("mutuelle", "famille"),
-             ("fondation", "famille"), ("prive_hors_ess", ""), ("public", ""), ("ensemble", "total"))
+def wage_rows(facts: Facts) -> tuple[tuple[str, str], ...]:
+    """(champ, CSS class) of the wage table: the ESS and its families, the other compared champs, the total."""
+    tree = facts.classes.champs
+    return tuple((c, tree.style(c)) for c in (FOCUS,) + tree.families + COMPARED[1:] + (tree.root,))
 
 
 def wages_table(facts: Facts) -> Table:
     return Table(("Champ", "ETP", "Rémunérations brutes", "Salaire brut annuel moyen par ETP"), tuple(
-        row(champ_label(champ), [facts.cell(champ, "etp").shown(fmt.entier),
+        row(champ_label(facts, champ), [facts.cell(champ, "etp").shown(fmt.entier),
                                   facts.cell(champ, "remuneration_brute").shown(fmt.millions_euros),
                                   facts.get("salaire_moyen_etp", champ, "remuneration_brute").shown(fmt.euros)], classe)
-        for champ, classe in WAGE_ROWS))
+        for champ, classe in wage_rows(facts)))
 
 
 def profile_page(facts: Facts, has_jobs: bool, millesime: int, delivered: bool = False) -> dict:
@@ -275,7 +287,7 @@ def profile_page(facts: Facts, has_jobs: bool, millesime: int, delivered: bool =
     page = {"phrases": phrases.profile(facts, has_jobs), "emplois": has_jobs}
     if not has_jobs:
         page["salaires"] = wages_table(facts)
-        champs = [champ for champ, _ in WAGE_ROWS]
+        champs = [champ for champ, _ in wage_rows(facts)]
         wages = [facts.get("salaire_moyen_etp", champ, "remuneration_brute") for champ in champs]
         page["message"] = (
             f"Les tableaux livrés par l’INSEE pour {millesime} ne donnent pas le profil des salariés de ce "
@@ -287,35 +299,35 @@ def profile_page(facts: Facts, has_jobs: bool, millesime: int, delivered: bool =
             "et le contrat des salariés ne sont pas connus. Seuls les salaires moyens, tirés du "
             "fichier des établissements, sont présentés.")
         page["graphique"] = charts.grouped_bars(
-            [champ_label(c) for c in champs], [charts.Series("Salaire brut annuel moyen par ETP", tuple(
+            [champ_label(facts, c) for c in champs], [charts.Series("Salaire brut annuel moyen par ETP", tuple(
                 w.value for w in wages), charts.ESS)], fmt.euros, bar_mm=4.0, legend=False)
         page["alt"] = "Graphique en barres : salaire brut annuel moyen par équivalent temps plein, par champ."
-        page["note"] = secret_note([champ_label(c) for c, w in zip(champs, wages) if w.secret])
+        page["note"] = secret_note([champ_label(facts, c) for c, w in zip(champs, wages) if w.secret])
         return page
-    rows, values = [], {}
+    rows, values, champs = [], {}, compared(facts)
     shown_rows = [r for r in PROFILE_ROWS if not delivered or r[1] in present]
     for label, dimension, modalities, classe in shown_rows:
-        figures = [_summed(facts, champ, dimension, modalities) for champ, _ in COMPARED]
+        figures = [_summed(facts, champ, dimension, modalities) for champ, _ in champs]
         rows.append(row(label, [f.shown(fmt.pourcent) for f in figures], classe))
         values[label] = figures
     rows.append(row("Salaire brut annuel moyen par ETP", [
-        facts.get("salaire_moyen_etp", champ, "remuneration_brute").shown(fmt.euros) for champ, _ in COMPARED],
+        facts.get("salaire_moyen_etp", champ, "remuneration_brute").shown(fmt.euros) for champ, _ in champs],
         "total"))
     charted = [label for label in PROFILE_CHART if label in values]
     secret = []   # per champ: every charted indicator, or the list of those that are secret
-    for i, (_, name) in enumerate(COMPARED):
+    for i, (_, name) in enumerate(champs):
         hidden = [label for label in charted if values[label][i].secret]
         if hidden:
             secret.append(name if len(hidden) == len(charted) else
                           f"{name} ({', '.join(fmt.guillemets(h) for h in hidden)})")
     series = [charts.Series(name, tuple(values[label][i].value for label in charted),
-                            charts.CHAMP_COLOURS[champ]) for i, (champ, name) in enumerate(COMPARED)]
+                            charts.CHAMP_COLOURS[champ]) for i, (champ, name) in enumerate(champs)]
     missing = [DIMENSION_NAMES[d] for d in DIMENSION_NAMES if d not in present]
     if delivered and missing:
         page["message"] = (f"Les tableaux livrés par l’INSEE pour {millesime} ne donnent pas "
                            f"{phrases.enumeration(missing)} des salariés de ce territoire : ces lignes sont omises.")
     page.update({
-        "tableau": Table(("Part des postes salariés",) + tuple(label for _, label in COMPARED), tuple(rows)),
+        "tableau": Table(("Part des postes salariés",) + tuple(label for _, label in champs), tuple(rows)),
         "graphique": charts.grouped_bars(charted, series, fmt.pourcent, bar_mm=2.4),
         "alt": "Graphique en barres : part des femmes, des 50 ans ou plus, du temps partiel, des CDD et des "
                "cadres dans les postes de l’ESS, du privé hors ESS et du public.",
@@ -448,7 +460,7 @@ def evolution_page(facts: Facts, previous_facts: Facts | None, sources: dict[int
                             "sources n’ont pas le même champ, les évolutions ne sont pas calculées."),
                 "precedent": previous, "rupture": True}
     rows, series, secret = [], [], []
-    for champ, classe in CHAMP_ROWS:
+    for champ, classe in champ_rows(facts):
         cells = []
         for mesure in ("etablissements", "postes"):
             change = facts.evolution("evolution_pct", champ, mesure)
@@ -458,14 +470,14 @@ def evolution_page(facts: Facts, previous_facts: Facts | None, sources: dict[int
             if mesure == "postes":
                 cells.append(absolute[0].shown(fmt.entier_signe) if absolute else fmt.NOT_APPLICABLE)
             cells.append(change[0].shown(fmt.evolution_pct) if change else fmt.NOT_APPLICABLE)
-        rows.append(row(champ_label(champ), cells, classe))
+        rows.append(row(champ_label(facts, champ), cells, classe))
         change = facts.evolution("evolution_pct", champ)
-        series.append((champ_label(champ), change[0] if change else Figure(None)))
+        series.append((champ_label(facts, champ), change[0] if change else Figure(None)))
     weights = []
-    for champ in ("ess",) + FAMILIES:
+    for champ in (FOCUS,) + facts.classes.champs.families:
         before = previous_facts.get("part_dans_ensemble", champ) if previous_facts else Figure(None)
         now = facts.get("part_dans_ensemble", champ)
-        weights.append(row(FAMILY_LABELS[champ] if champ != "ess" else "Économie sociale et solidaire",
+        weights.append(row(champ_label(facts, champ),
                            [before.shown(fmt.pourcent), now.shown(fmt.pourcent)], "ess" if champ == "ess" else ""))
     chart_rows = [(label, figure) for label, figure in series]
     secret = [label for label, figure in chart_rows if figure.secret]

@@ -9,9 +9,6 @@ from __future__ import annotations
 from oress.publish import formatting as fmt
 from oress.publish.facts import Facts
 
-FAMILIES = ("association", "cooperative", "mutuelle", "fondation")
-FAMILY_NAMES = {"association": "les associations", "cooperative": "les coopératives",
-                "mutuelle": "les mutuelles", "fondation": "les fondations"}
 # sector codes (typologies A and B) → the sector named with its article, for prose
 SECTOR_NAMES = {
     "A01": "l’agriculture, la sylviculture et la pêche", "A02": "l’industrie et la construction",
@@ -176,22 +173,27 @@ def ranks(facts: Facts) -> str | None:
     return text + "."
 
 
+def family_name(facts: Facts, champ: str) -> str:
+    """'les associations': the family's label (ref_champs) with its article, for prose."""
+    return "les " + facts.classes.champs.label(champ).lower()
+
+
 def families(facts: Facts) -> list[str]:
-    known = [(f, facts.get("part_dans_ess", f)) for f in FAMILIES]
+    known = [(f, facts.get("part_dans_ess", f)) for f in facts.classes.champs.families]
     known = sorted([(f, v.value) for f, v in known if v.known and v.value > 0], key=lambda fv: (-fv[1], fv[0]))
     if not known:
         return []
     first, share = known[0]
-    text = f"{capitalised(FAMILY_NAMES[first])} {'concentrent' if share >= 50 else 'regroupent'} " \
+    text = f"{capitalised(family_name(facts, first))} {'concentrent' if share >= 50 else 'regroupent'} " \
            f"{fmt.pourcent(share)} des postes salariés de l’ESS {zone(facts)}"
     if len(known) > 1:
-        text += ", devant " + enumeration([f"{FAMILY_NAMES[f]} ({fmt.pourcent(v)})" for f, v in known[1:]])
+        text += ", devant " + enumeration([f"{family_name(facts, f)} ({fmt.pourcent(v)})" for f, v in known[1:]])
     out = [text + "."]
     region = next((r for r in facts.references() if r.startswith("region")), None)
     own = facts.get("part_dans_ensemble", first)
     ref = facts.reference_value("part_dans_ensemble", first, region) if region else None
     if own.known and ref is not None and ref.known:
-        out.append(f"{capitalised(FAMILY_NAMES[first])} pèsent {fmt.pourcent(own.value)} de l’emploi salarié "
+        out.append(f"{capitalised(family_name(facts, first))} pèsent {fmt.pourcent(own.value)} de l’emploi salarié "
                    f"total, contre {fmt.pourcent(ref.value)} en moyenne régionale.")
     return out
 

@@ -120,7 +120,7 @@ def _environment():
 
 def territory_page(site: Site, territory: Territory, out: Path) -> Path:
     facts = site.facts[territory.niveau].get(territory.code) or published.empty_facts(
-        site.millesime, territory.niveau, territory.code, territory.libelle)
+        site.connection, site.millesime, territory.niveau, territory.code, territory.libelle)
     labels = {ref: site.label(ref) for ref in facts.references()}
     region = site.facts.get("region", {}).get(site.spec.region)
     region_label = site.label(f"region {site.spec.region}")

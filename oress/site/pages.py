@@ -9,7 +9,7 @@ from __future__ import annotations
 from oress.publish import formatting as fmt
 from oress.publish import phrases
 from oress.publish.facts import JOB_DIMENSIONS, Facts, Figure
-from oress.publish.panorama import CARDS, CHAMP_ROWS, COMPARED, SIZE_LABELS, SIZE_ORDER, champ_label
+from oress.publish.panorama import CARDS, champ_label, champ_rows, compared
 
 # int_modalites orders ages by code; the reading order. 50+ is INSEE's BTS band (delivered tables).
 MODALITY_ORDER = {"age": ("<30", "30-39", "40-49", "50-54", "55+", "50+")}
@@ -61,11 +61,11 @@ def key_figures(facts: Facts, labels: dict[str, str]) -> dict:
 
 
 def families(facts: Facts) -> dict:
-    rows = [line(champ_label(champ), [
+    rows = [line(champ_label(facts, champ), [
         cell(facts.cell(champ, "etablissements"), fmt.entier), cell(facts.cell(champ, "postes"), fmt.entier),
         cell(facts.cell(champ, "etp"), fmt.entier), cell(facts.cell(champ, "remuneration_brute"), fmt.millions_euros),
         text("") if champ == "ensemble" else cell(facts.get("part_dans_ensemble", champ), fmt.pourcent, bar=True)],
-        classe) for champ, classe in CHAMP_ROWS]
+        classe) for champ, classe in champ_rows(facts)]
     return {"tableau": table("Établissements, postes, ETP et rémunérations par famille de l’ESS et par champ",
                              ["Champ", "Établissements", "Postes au 31/12", "ETP", "Rémunérations brutes",
                               "Part de l’emploi salarié"], rows),
@@ -115,12 +115,13 @@ def sectors(facts: Facts, region: Facts | None, modalities: list[dict], region_l
 def sizes(facts: Facts) -> dict | None:
     if not facts.has_dimension("taille"):
         return None
-    rows = [line(SIZE_LABELS[size], [
+    rows = [line(label, [
         cell(facts.cell("ess", "etablissements", "taille", size), fmt.entier),
         cell(facts.cell("ess", "postes", "taille", size), fmt.entier),
         cell(facts.get("repartition", "ess", "postes", "taille", size), fmt.pourcent, bar=True),
         cell(facts.get("repartition", "prive_hors_ess", "postes", "taille", size), fmt.pourcent),
-        cell(facts.get("repartition", "public", "postes", "taille", size), fmt.pourcent)]) for size in SIZE_ORDER]
+        cell(facts.get("repartition", "public", "postes", "taille", size), fmt.pourcent)])
+        for size, label in facts.classes.sizes]
     return {"tableau": table("Établissements et postes par taille d’établissement",
                              ["Taille de l’établissement", "Établissements de l’ESS", "Postes de l’ESS",
                               "Répartition des postes — ESS", "Répartition des postes — privé hors ESS",
@@ -130,7 +131,7 @@ def sizes(facts: Facts) -> dict | None:
 
 def profile(facts: Facts, modalities: dict[str, list[dict]]) -> dict:
     """Shares of posts by sex, age, CSP, working time and contract, ESS against privé hors ESS and public."""
-    tables = []
+    tables, champs = [], compared(facts)
     for dimension in JOB_DIMENSIONS:
         if not facts.has_dimension(dimension):
             continue
@@ -142,12 +143,12 @@ def profile(facts: Facts, modalities: dict[str, list[dict]]) -> dict:
                         key=lambda m: order.index(m["modalite"]) if m["modalite"] in order else len(order))
         rows = [line(m["libelle"], [cell(facts.cell("ess", "postes", dimension, m["modalite"]), fmt.entier)] + [
             cell(facts.get("repartition", champ, "postes", dimension, m["modalite"]), fmt.pourcent,
-                 bar=champ == "ess") for champ, _ in COMPARED]) for m in chosen]
+                 bar=champ == "ess") for champ, _ in champs]) for m in chosen]
         tables.append(table(f"Postes salariés selon {PROFILE_TITLES[dimension].lower()}",
                             [PROFILE_TITLES[dimension], "Postes de l’ESS"] + [f"Répartition — {name}"
-                                                                             for _, name in COMPARED], rows))
-    wages = [line(champ_label(champ), [cell(facts.get("salaire_moyen_etp", champ, "remuneration_brute"), fmt.euros,
-                                            bar=True)]) for champ, _ in COMPARED]
+                                                                             for _, name in champs], rows))
+    wages = [line(champ_label(facts, champ), [cell(facts.get("salaire_moyen_etp", champ, "remuneration_brute"),
+                                                   fmt.euros, bar=True)]) for champ, _ in champs]
     return {"tableaux": tables, "phrases": phrases.profile(facts, bool(tables)),
             "salaires": table("Salaire brut annuel moyen par équivalent temps plein",
                               ["Champ", "Salaire brut annuel moyen par ETP"], wages)}
@@ -162,10 +163,10 @@ def evolution(facts: Facts) -> dict:
         return {"message": f"Rupture de série entre {previous} et {facts.millesime} : les deux sources n’ont pas le "
                            "même champ, les évolutions ne sont pas calculées."}
     rows = []
-    for champ, classe in CHAMP_ROWS:
+    for champ, classe in champ_rows(facts):
         change = facts.evolution("evolution_pct", champ)
         absolute = facts.evolution("evolution_absolue", champ)
-        rows.append(line(champ_label(champ), [
+        rows.append(line(champ_label(facts, champ), [
             cell(change[1], fmt.entier) if change else text(fmt.NOT_APPLICABLE),
             cell(facts.cell(champ, "postes"), fmt.entier),
             cell(absolute[0], fmt.entier_signe) if absolute else text(fmt.NOT_APPLICABLE),

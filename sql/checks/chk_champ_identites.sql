@@ -1,13 +1,11 @@
 -- libellé : familles = ESS, ESS + hors ESS = ensemble, public + privé hors ESS = hors ESS
 -- Tolerance: 0,01 per part (rounding of the extract) + 1e-9 relative (double sums of a national
 -- payroll, ≈ 7e11 €, differ in their last digits with the summation order).
--- Families sum to the ESS, ESS + hors ESS = ensemble, public + privé hors ESS =
--- hors ESS: for every territory, dimension, modality and measure.
+-- Each champ is the sum of its children in the tree of ref_champs (parent links): for every
+-- territory, dimension, modality and measure.
 with cellules as (select * from mart_cellules),
 identites as (
-    select 'ess' as total, unnest(['association', 'cooperative', 'mutuelle', 'fondation']) as partie
-    union all select 'ensemble', unnest(['ess', 'hors_ess'])
-    union all select 'hors_ess', unnest(['public', 'prive_hors_ess'])
+    select parent as total, champ as partie from ref_champs where parent is not null
 )
 select t.millesime, t.niveau, t.code, t.dimension, t.modalite, i.total,
        t.postes, sum(p.postes) as postes_parties

@@ -16,7 +16,8 @@ champs as (
     select e.niveau, e.code, e.trimestre, 'ess <> somme des familles'
     from cellules e
     join (select niveau, code, trimestre, sum(effectif) as effectif, sum(etablissements) as etablissements
-          from cellules where champ in ('association', 'cooperative', 'mutuelle', 'fondation') group by all) f
+          from cellules where champ in (select champ from ref_champs_trimestres_arbre where parent = 'ess')
+          group by all) f
       using (niveau, code, trimestre)
     where e.champ = 'ess' and (e.effectif <> f.effectif or e.etablissements <> f.etablissements)
 ),

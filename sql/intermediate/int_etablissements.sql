@@ -13,7 +13,7 @@ classified as (
 final as (
     select
         c.millesime, c.siret, c.siren, c.depcom, c.apet, c.cj, c.champ_detail, c.regle,
-        c.champ_detail in ('association', 'cooperative', 'mutuelle', 'fondation') as est_ess,
+        c.champ_detail in (select champ_detail from ref_champs_agregation where champ = 'ess') as est_ess,
         n.secteur_a, n.secteur_a_detail, n.secteur_b, n.secteur_b_detail,
         t.taille,
         c.postes, c.etp, c.remuneration_brute, c.denomination, c.ess_sirene

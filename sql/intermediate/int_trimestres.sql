@@ -15,7 +15,8 @@ classified as (
 
 final as (
     select millesime, siret, siren, trimestre, annee, numero_trimestre, depcom, apet, cj, origine_cj,
-           champ_detail, champ_detail in ('association', 'cooperative', 'mutuelle', 'fondation') as est_ess,
+           champ_detail,
+           champ_detail in (select champ_detail from ref_champs_agregation where champ = 'ess') as est_ess,
            effectif, masse_salariale
     from classified
 )

@@ -17,7 +17,7 @@ mesures as (
 ),
 
 ess_side as (
-    select unnest(['ess', 'association', 'cooperative', 'mutuelle', 'fondation']) as champ
+    select champ from ref_champs where 'ess' in (champ, parent)
 ),
 
 part_ensemble as (
@@ -47,7 +47,7 @@ part_ess as (
     join mesures e on e.champ = 'ess'
         and (e.millesime, e.niveau, e.code, e.dimension, e.modalite, e.mesure)
           = (n.millesime, n.niveau, n.code, n.dimension, n.modalite, n.mesure)
-    where n.champ in ('association', 'cooperative', 'mutuelle', 'fondation')
+    where n.champ in (select champ from ref_champs where parent = 'ess')
 ),
 
 -- distribution of a champ over the modalities of a dimension (sectors, sizes, job profile)

@@ -1,0 +1,99 @@
+"""The champ trees and the labels of codes, read from the reference tables: ref_champs (the annual tree as
+parent links), ref_champs_trimestres_arbre (the quarterly, private one) and ref_tranches_taille."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from oress.config import REFERENCE_DIR
+
+FOCUS = "ess"   # the champ every publication is about
+# the labels of ref_champs, but for a champ only the quarterly tree has (its own libelle)
+TREE_QUERY = """
+    select t.champ, t.parent, coalesce(t.libelle, c.libelle), coalesce(c.libelle_court, t.libelle)
+    from {table} t left join ref_champs c using (champ)
+    order by cast(t.ordre as integer)"""
+
+
+@dataclass(frozen=True)
+class Champ:
+    code: str
+    parent: str | None
+    libelle: str
+    libelle_court: str
+
+
+@dataclass(frozen=True)
+class ChampTree:
+    champs: tuple[Champ, ...]   # in the reference order
+
+    def _champ(self, code: str) -> Champ:
+        return next(c for c in self.champs if c.code == code)
+
+    def label(self, code: str) -> str:
+        return self._champ(code).libelle
+
+    def short_label(self, code: str) -> str:
+        return self._champ(code).libelle_court
+
+    def children(self, code: str) -> tuple[str, ...]:
+        return tuple(c.code for c in self.champs if c.parent == code)
+
+    @property
+    def root(self) -> str:
+        return next(c.code for c in self.champs if c.parent is None)
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        return self.children(FOCUS)
+
+    def walk(self, code: str | None = None) -> tuple[str, ...]:
+        """The champs from `code` (the root by default) down, each before its children."""
+        code = code or self.root
+        return (code,) + tuple(c for child in self.children(code) for c in self.walk(child))
+
+    def style(self, code: str) -> str:
+        """The CSS class of a champ's row: the total, the ESS, its families, the others."""
+        if code == self.root:
+            return "total"
+        return FOCUS if code == FOCUS else "famille" if self._champ(code).parent == FOCUS else ""
+
+    def parts(self) -> dict[str, tuple[str, ...]]:
+        """Each champ that has children → its children (the sums the cells satisfy)."""
+        return {c.code: self.children(c.code) for c in self.champs if self.children(c.code)}
+
+
+@dataclass(frozen=True)
+class Classifications:
+    champs: ChampTree
+    sizes: tuple[tuple[str, str], ...]   # (taille, libelle_court), smallest first
+
+    def size_label(self, code: str) -> str:
+        return dict(self.sizes)[code]
+
+
+def read_tree(connection, table: str = "ref_champs") -> ChampTree:
+    rows = connection.execute(TREE_QUERY.format(table=table)).fetchall()
+    return ChampTree(tuple(Champ(*row) for row in rows))
+
+
+def read(connection) -> Classifications:
+    """The classifications of the warehouse's reference tables (those its figures were computed with)."""
+    sizes = connection.execute(
+        "select taille, libelle_court from ref_tranches_taille order by cast(postes_min as integer)").fetchall()
+    return Classifications(read_tree(connection), tuple(sizes))
+
+
+@cache
+def versioned() -> Classifications:
+    """The same, read from the versioned CSVs of data/reference (figures built by hand, without a warehouse)."""
+    def rows(name: str) -> list[dict]:
+        with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle, delimiter=";"))
+
+    champs = sorted(rows("champs.csv"), key=lambda r: int(r["ordre"]))
+    sizes = sorted(rows("tranches_taille.csv"), key=lambda r: int(r["postes_min"]))
+    return Classifications(
+        ChampTree(tuple(Champ(r["champ"], r["parent"] or None, r["libelle"], r["libelle_court"]) for r in champs)),
+        tuple((r["taille"], r["libelle_court"]) for r in sizes))
