@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from oress.classifications import read_tree
 from oress.config import SecretRules
 from oress.secrecy import (
     ATOM_LEVEL,
@@ -47,7 +48,9 @@ def atoms(connection) -> pd.DataFrame:
 
 
 def equations_of(connection, cells: pd.DataFrame):
-    return build_equations(cells, membership(connection), modalities(connection), atoms(connection))
+    """The attacker's equations, the champ sums read from the warehouse's tree (ref_champs)."""
+    return build_equations(cells, membership(connection), modalities(connection), atoms(connection),
+                           champ_parts=read_tree(connection).parts())
 
 
 def modalities(connection) -> pd.DataFrame:
