@@ -67,11 +67,16 @@ def level_blocks(cells: pd.DataFrame, members: pd.DataFrame, level: str = "regio
     return keyed["bloc"].fillna("plusieurs").set_axis(cells.index)
 
 
-def audit_blocks(blocked: pd.DataFrame, level: str = "region") -> pd.Series:
+def audit_blocks(blocked: pd.DataFrame, members: pd.DataFrame, level: str = "region") -> pd.Series:
     """The block each cell is attacked in alone: its `bloc`, or '' (the whole publication) for the top — the
-    territories across blocks and the blocks' own cells (every région's cell is tied to the others by France's:
-    fixed with them, it would be pinned)."""
-    top = (blocked["bloc"] == "plusieurs") | (blocked["niveau"] == level)
+    territories across blocks and those covering their whole block, the block's own cells first (every région's
+    cell is tied to the others by France's: fixed with them, it would be pinned; so would the département of a
+    one-département région, equal to it)."""
+    size = members.groupby(["niveau", "code"])["depcom"].nunique()
+    own = blocked[["niveau", "code"]].astype(str).merge(size.rename("communes").reset_index(), how="left",
+                                                         on=["niveau", "code"])["communes"].to_numpy()
+    whole = blocked["bloc"].map(size.xs(level)).to_numpy()
+    top = (blocked["bloc"] == "plusieurs").to_numpy() | (own == whole)
     return blocked["bloc"].where(~top, "")
 
 
@@ -91,7 +96,7 @@ def protect_millesime(connection, millesime: int, rules: SecretRules, log: Calla
     # the région alone, the rest fixed (conservative), the top (France, the régions' own cells, territories
     # across régions) on the whole publication
     blocked = cells.assign(bloc=level_blocks(cells, members))
-    blocked["bloc_audit"] = audit_blocks(blocked)
+    blocked["bloc_audit"] = audit_blocks(blocked, members)
     return cells, suppress(blocked, equations, rules, mip_rel_gap=1e-2, block_by="bloc", audit_by="bloc_audit",
                            log=say, on_round=progress)
 

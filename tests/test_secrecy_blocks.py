@@ -23,7 +23,7 @@ def two_regions(extra: dict | None = None) -> pd.DataFrame:
 def blocked_cells(rows: list[dict], geography: pd.DataFrame) -> pd.DataFrame:
     cells = canonical(pd.DataFrame(rows), required=(*MEASURES, "nb_unites"))
     cells["bloc"] = level_blocks(cells, geography)
-    cells["bloc_audit"] = audit_blocks(cells)
+    cells["bloc_audit"] = audit_blocks(cells, geography)
     return cells
 
 
@@ -56,6 +56,20 @@ def test_a_regions_intervals_lie_inside_the_whole_publications():
         "R1": (0.0, 350.0), "R2": (0.0, 350.0)}
     for m in range(len(MEASURES)):
         assert (confined[m].lower >= whole[m].lower - 1e-6).all() and (confined[m].upper <= whole[m].upper + 1e-6).all()
+
+
+def test_the_top_holds_france_the_regions_and_the_territories_across_or_equal_to_a_region():
+    """R2's only département D2 is R2 (fixed with the cells outside R2, it would be pinned); the EPCI X across
+    the régions and France are the top too; D1 is one of R1's two départements."""
+    geography = two_regions({("departement", "D1"): ["c1"], ("departement", "D1b"): ["c2"],
+                             ("departement", "D2"): ["c3", "c4"], ("epci", "X"): ["c2", "c3"]})
+    rows = [cell(niveau, code, "ensemble", 10, 5) for niveau, code in (
+        ("commune", "c1"), ("commune", "c2"), ("commune", "c3"), ("commune", "c4"), ("departement", "D1"),
+        ("departement", "D1b"), ("departement", "D2"), ("epci", "X"), ("region", "R1"), ("region", "R2"),
+        ("france", "FR"))]
+    assert blocked_cells(rows, geography).set_index("code")["bloc_audit"].to_dict() == {
+        "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "D1": "R1", "D1b": "R1", "D2": "", "X": "", "R1": "",
+        "R2": "", "FR": ""}
 
 
 def test_a_target_its_region_cannot_protect_is_attacked_on_the_whole_publication():
