@@ -45,6 +45,15 @@ def confined_job(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, 
             None if hideable is None else hideable[cells] & mine), cells
 
 
+def block_codes(cells: pd.DataFrame, audit_by: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The block code of each cell (WHOLE for '') and the targets escalated so far (none), or (None, None)."""
+    if audit_by is None:
+        return None, None
+    labels = cells[audit_by].fillna("").astype(str).to_numpy()
+    _, codes = np.unique(labels, return_inverse=True)
+    return np.where(labels == "", WHOLE, codes), np.zeros(len(cells), bool)
+
+
 def lift(result: Attack, cells: np.ndarray, inside: np.ndarray) -> Attack:
     """A confined attack in the publication's cell ids. Its cuts keep only the block's cells (those outside are
     fixed in its LPs: hiding them changes nothing there); a cut the block's cells cannot satisfy leaves its

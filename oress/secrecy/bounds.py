@@ -59,3 +59,22 @@ def capacity_cut(matrix, rows, duals, cells, column, sign, values, need) -> tupl
         coefficient = np.where(np.isin(touched, cells), 0.0, 1.0)
     keep = coefficient > 1e-9
     return touched[keep], coefficient[keep]
+
+
+class Proofs:
+    """The last interval the attacker reached on each primary × measure, round after round."""
+
+    def __init__(self, targets: np.ndarray, measures: int):
+        self.targets = targets
+        self.lower, self.upper = np.full((len(targets), measures), np.nan), np.full((len(targets), measures), np.nan)
+        self.ok, self.extreme = np.zeros((len(targets), measures), bool), np.zeros((len(targets), measures), bool)
+
+    def record(self, m: int, checked: np.ndarray, attack: Attack) -> None:
+        """checked: the primaries audited this round for measure m (all hidden), in the order of the attack's."""
+        position = np.searchsorted(self.targets, checked)
+        self.lower[position, m], self.upper[position, m] = attack.lower, attack.upper
+        self.ok[position, m], self.extreme[position, m] = attack.ok, attack.extreme
+
+    def attacks(self) -> list:
+        return [Attack(self.lower[:, m], self.upper[:, m], self.ok[:, m], self.extreme[:, m])
+                for m in range(self.lower.shape[1])]

@@ -10,8 +10,8 @@ import pandas as pd
 from oress.config import SecretRules
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
-from oress.secrecy.blocks import WHOLE, BlockModels
-from oress.secrecy.bounds import Attack
+from oress.secrecy.blocks import BlockModels, block_codes
+from oress.secrecy.bounds import Proofs
 from oress.secrecy.cells import (
     ANNUAL,
     KEY,
@@ -26,6 +26,7 @@ from oress.secrecy.cells import (
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.milp import SuppressionModel
 from oress.secrecy.primary import primary_status
+from oress.secrecy.repair import close_pairs, repair
 
 MILP_ROUNDS_SMALL = 3
 # failing bounds found per group of hidden cells before a repair round stops auditing that group: the
@@ -130,7 +131,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     differencing = np.zeros(len(cells), bool)
     strikes = np.zeros(len(cells), int)   # audit rounds in which each primary failed
     incidence = abs(equations.matrix()).tocsr()
-    blocks, escalated = audit_blocks(cells, audit_by)
+    blocks, escalated = block_codes(cells, audit_by)
     hidden = None
     for number in range(1, max_rounds + 1):
         milp_seconds, lead_round = 0.0, False
@@ -206,86 +207,6 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         raise SecrecyError("audit final en échec après convergence : publication refusée")
     return Protection(cells.assign(secret=status), pd.DataFrame(rounds),
                       AuditResult(result.intervals, result.summary, cells.loc[differencing & ~unpublished, list(KEY)]))
-
-
-def audit_blocks(cells: pd.DataFrame, audit_by: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The block code of each cell (WHOLE for '') and the targets escalated so far (none), or (None, None)."""
-    if audit_by is None:
-        return None, None
-    labels = cells[audit_by].fillna("").astype(str).to_numpy()
-    _, codes = np.unique(labels, return_inverse=True)
-    return np.where(labels == "", WHOLE, codes), np.zeros(len(cells), bool)
-
-
-class Proofs:
-    """The last interval the attacker reached on each primary × measure, round after round."""
-
-    def __init__(self, targets: np.ndarray, measures: int):
-        self.targets = targets
-        self.lower, self.upper = np.full((len(targets), measures), np.nan), np.full((len(targets), measures), np.nan)
-        self.ok, self.extreme = np.zeros((len(targets), measures), bool), np.zeros((len(targets), measures), bool)
-
-    def record(self, m: int, checked: np.ndarray, attack: Attack) -> None:
-        """checked: the primaries audited this round for measure m (all hidden), in the order of the attack's."""
-        position = np.searchsorted(self.targets, checked)
-        self.lower[position, m], self.upper[position, m] = attack.lower, attack.upper
-        self.ok[position, m], self.extreme[position, m] = attack.ok, attack.extreme
-
-    def attacks(self) -> list:
-        return [Attack(self.lower[:, m], self.upper[:, m], self.ok[:, m], self.extreme[:, m])
-                for m in range(self.lower.shape[1])]
-
-
-def repair(hidden: np.ndarray, cuts: list[tuple[np.ndarray, np.ndarray]], cost: np.ndarray,
-           free: np.ndarray, marks: list[bool] | None = None, marked: np.ndarray | None = None,
-           eager: list[float] | None = None) -> int:
-    """Satisfy each cut Σ coefficient × s ≥ 1 by hiding its cheapest cells per unit of coefficient
-    (in place); return the number of cells newly hidden. A cell hidden for a cut whose mark is True
-    is set in `marked` (the cells hidden only to protect an unpublished atom). `eager`: per cut, the
-    sum to reach (1 by default; more for a primary that keeps failing, so its cut is over-satisfied)."""
-    before = int(hidden.sum())
-    for number, (cells, coefficient) in enumerate(cuts):
-        goal = 1.0 if eager is None else eager[number]
-        reached = coefficient[hidden[cells]].sum()
-        order = np.argsort(cost[cells] / coefficient, kind="stable")
-        for position in order:
-            if reached >= goal - 1e-9:
-                break
-            cell = cells[position]
-            if hidden[cell] or not free[cell]:
-                continue
-            hidden[cell] = True
-            reached += coefficient[position]
-            if marks is not None and marks[number]:
-                marked[cell] = True
-    return int(hidden.sum()) - before
-
-
-def close_pairs(hidden: np.ndarray, incidence, cost: np.ndarray, free: np.ndarray, primary: np.ndarray,
-                unpublished: np.ndarray | None = None) -> None:
-    """The pair rule after a repair: an equation holding exactly one hidden cell gives it away, so hide
-    that equation's cheapest other free cell — or, when there is none, publish the cell again (it
-    was derivable: showing it changes no attacker interval). An unpublished cell that is not primary
-    (an atom) may be derived: it neither triggers the rule nor is ever published. In place, until no
-    such equation is left."""
-    loose = np.zeros(len(hidden), bool) if unpublished is None else unpublished & ~primary
-    for _ in range(len(hidden)):
-        counted = incidence @ hidden.astype(np.int64)
-        single = np.flatnonzero((counted == 1) & (incidence @ (hidden & ~loose).astype(np.int64) == 1))
-        if not len(single):
-            return
-        for equation in single:
-            row = incidence.indices[incidence.indptr[equation]:incidence.indptr[equation + 1]]
-            if hidden[row].sum() != 1:
-                continue
-            candidates = row[~hidden[row] & free[row]]
-            if len(candidates):
-                hidden[candidates[np.argmin(cost[candidates])]] = True
-            elif not (primary | loose)[row[hidden[row]]].any():
-                hidden[row[hidden[row]]] = False
-            else:
-                raise SecrecyError("protection impossible : une cellule primaire est seule masquée dans une équation")
-    raise SecrecyError("règle des paires : pas de point fixe")
 
 
 def _describe_round(row: dict) -> str:
