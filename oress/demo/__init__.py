@@ -4,7 +4,7 @@ Calibration facts (FLORES département × champ totals, EPCI weights, sector and
 profile) come from data/reference/demo_calibration.csv, each row with its source. For every millésime the
 generator writes exactly the FLORES number of establishments, postes at 31/12, ETP and gross wages of each
 département × champ (scaled by --scale), spread over EPCI in proportion to the published EPCI figures and
-over communes by population. Jobs (oress/demo_postes.py) are drawn first and establishments get the sums
+over communes by population. Jobs (oress/demo/jobs.py) are drawn first and establishments get the sums
 of their jobs, so the per-siret identities hold by construction. Everything is vectorised numpy/pandas: a
 France-size run (--scale france) writes ~2.3 M establishments and ~23 M jobs.
 
@@ -398,7 +398,7 @@ def year_frame(rng: np.random.Generator, frame: pd.DataFrame, grid: pd.DataFrame
 
 def measures(rng, est: pd.DataFrame, cal: pd.DataFrame, communes: pd.DataFrame, millesime: int, scale: float):
     """Jobs of the millésime, and the establishments' ETP and wages as the sums of their jobs."""
-    from oress import demo_postes
+    from oress.demo import jobs as demo_postes
 
     targets = cell_targets(cal, communes, millesime, scale)
     est["cible"] = targets.index.get_indexer(pd.MultiIndex.from_arrays([est["dep"], est["champ"]]))
@@ -492,7 +492,7 @@ def run(spec: RunSpec, seed: int = 2018, scale: float = 1.0, france: bool = Fals
     """Write the demo extracts of every millésime of the spec (France: all régions, last millésime only),
     then the quarterly URSSAF-like extracts read back from them."""
     written = list(generate(spec, seed, scale, france, on_year))
-    from oress import demo_trimestres
+    from oress.demo import quarterly as demo_trimestres
 
     quarterly = replace(spec, millesimes=tuple(spec.millesimes[-1:])) if france else spec
     return written + demo_trimestres.run(quarterly, seed)
