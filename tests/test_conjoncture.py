@@ -123,7 +123,7 @@ def test_urssaf_commune_ape_file_is_only_a_denominator(run):
 def test_demo_quarters_match_the_annual_file_within_the_private_scope(tmp_path):
     import pandas as pd
 
-    from oress import demo_trimestres
+    from oress.demo import quarterly
 
     annual = tmp_path / "etablissements.csv"
     annual.write_text("siret;cj;apet;postes;remuneration_brute\n"
@@ -131,10 +131,10 @@ def test_demo_quarters_match_the_annual_file_within_the_private_scope(tmp_path):
                       "44000000100014;5710;5610A;10;200000\n"       # restaurant SAS: kept, summer peak
                       "20000000100016;7210;8411Z;100;3000000\n"     # commune: public, out of URSSAF's scope
                       "4400000040001;5710;4711D;5;1\n", encoding="utf-8")   # broken siret: rejected annually
-    frame = demo_trimestres._annual(annual)
+    frame = quarterly._annual(annual)
     assert list(frame["siret"]) == ["77567227200011", "44000000100014"]
-    rows = demo_trimestres.quarters(frame, pd.Series({"77567227200011": 36, "44000000100014": 10}), 2018,
-                                    __import__("numpy").random.default_rng(1))
+    rows = quarterly.quarters(frame, pd.Series({"77567227200011": 36, "44000000100014": 10}), 2018,
+                             __import__("numpy").random.default_rng(1))
     q4 = rows[rows["trimestre"] == "2018T4"].set_index("siret")["effectif"]
     assert q4.to_dict() == {"77567227200011": 40, "44000000100014": 10}
     assert rows.groupby("siret")["masse_salariale"].sum().round(2).to_dict() == {"44000000100014": 200000.0,
