@@ -192,12 +192,14 @@ def test_same_input_same_mask_whatever_the_row_order():
 
 
 # --- 10. a national run: one first MILP per région, the equations between régions left to the repair ----
-def test_regions_are_solved_apart_and_the_repair_sees_france():
+@pytest.mark.parametrize("audited_by_region", [False, True])
+def test_regions_are_solved_apart_and_the_repair_sees_france(audited_by_region):
     """FR = R1 + R2. R1 (2 units, A) and its communes c1, c2 (1 unit each, A) are hidden by R1's own
     MILP, which cannot see FR = R1 + R2: with FR and R2 published, R1 = 350 − 300. The global audit
     catches it and the repair hides R2 (300, cheaper than FR, 350); R2 = c3 + c4 then holds one hidden
-    cell, so the pair rule hides c3 (100, cheaper than c4, 200)."""
-    from oress.protect import level_blocks
+    cell, so the pair rule hides c3 (100, cheaper than c4, 200). Audited by région (HiTaS order), R1 is in the
+    top (attacked on the whole publication) and c1, c2 on R1 alone, R1 fixed at 50: the same mask."""
+    from oress.protect import audit_blocks, level_blocks
 
     geography = membership({("region", "R1"): ["c1", "c2"], ("region", "R2"): ["c3", "c4"],
                             ("france", "FR"): ["c1", "c2", "c3", "c4"]})
@@ -209,9 +211,11 @@ def test_regions_are_solved_apart_and_the_repair_sees_france():
     cells["bloc"] = level_blocks(cells, geography)
     assert cells.set_index("code")["bloc"].to_dict() == {
         "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "R1": "R1", "R2": "R2", "FR": "plusieurs"}
+    cells["bloc_audit"] = audit_blocks(cells, geography)
     equations = build_equations(cells, geography, NO_MODALITIES)
     lines = []
-    protection = suppress(cells, equations, RULES, block_by="bloc", log=lines.append)
+    protection = suppress(cells, equations, RULES, block_by="bloc", log=lines.append,
+                          audit_by="bloc_audit" if audited_by_region else None)
     assert [line.split(" :")[0] for line in lines[:3]] == ["bloc R1", "bloc R2", "bloc plusieurs"]
     assert protection.cells.set_index("code")["secret"].to_dict() == {
         "c1": "A", "c2": "A", "c3": "D", "c4": "", "FR": "", "R1": "A", "R2": "D"}
