@@ -68,16 +68,28 @@ def level_blocks(cells: pd.DataFrame, members: pd.DataFrame, level: str = "regio
 
 
 def audit_blocks(blocked: pd.DataFrame, members: pd.DataFrame, level: str = "region") -> pd.Series:
-    """The block each cell is attacked in alone: its `bloc`, or '' (the whole publication) for the top — the
-    territories across blocks and those covering their whole block, the block's own cells first (every région's
-    cell is tied to the others by France's: fixed with them, it would be pinned; so would the département of a
-    one-département région, equal to it)."""
+    """The block each cell is attacked in alone: its `bloc`; for a territory across blocks but not all of them,
+    the union of its blocks ('27+28'); '' (the whole publication) for the top — the territories spanning every
+    block and those covering their whole block, the block's own cells first (every région's cell is tied to the
+    others by France's: fixed with them, it would be pinned; so would the département of a one-département
+    région, equal to it)."""
     size = members.groupby(["niveau", "code"])["depcom"].nunique()
     own = blocked[["niveau", "code"]].astype(str).merge(size.rename("communes").reset_index(), how="left",
                                                          on=["niveau", "code"])["communes"].to_numpy()
     whole = blocked["bloc"].map(size.xs(level)).to_numpy()
-    top = (blocked["bloc"] == "plusieurs").to_numpy() | (own == whole)
-    return blocked["bloc"].where(~top, "")
+    label = blocked["bloc"].where(blocked["bloc"] != "plusieurs", _spans(blocked, members, level))
+    return label.where(~(own == whole), "")
+
+
+def _spans(blocked: pd.DataFrame, members: pd.DataFrame, level: str) -> pd.Series:
+    """For each cell, the blocks its territory spans ('27+28'), '' when it spans them all (France)."""
+    holders = members.loc[members["niveau"] == level, ["code", "depcom"]].rename(columns={"code": "bloc"})
+    across = blocked.loc[blocked["bloc"] == "plusieurs", ["niveau", "code"]].astype(str).drop_duplicates()
+    spanned = members.merge(across, on=["niveau", "code"]).merge(holders, on="depcom")
+    union = spanned.groupby(["niveau", "code"])["bloc"].agg(lambda b: "+".join(sorted(set(b)))).rename("union")
+    union = union.where(union.str.count(r"\+") + 1 < holders["bloc"].nunique(), "")
+    keyed = blocked[["niveau", "code"]].astype(str).merge(union.reset_index(), how="left", on=["niveau", "code"])
+    return keyed["union"].fillna("").set_axis(blocked.index)
 
 
 def protect_millesime(connection, millesime: int, rules: SecretRules, log: Callable[[str], None] | None = None,

@@ -7,7 +7,7 @@ import pandas as pd
 from oress.protect import audit_blocks, level_blocks
 from oress.secrecy import build_equations, suppress
 from oress.secrecy.audit import attack_measures
-from oress.secrecy.blocks import WHOLE
+from oress.secrecy.blocks import WHOLE, block_codes
 from oress.secrecy.cells import MEASURES, canonical, measure_values
 from tests.secrecy_tables import NO_MODALITIES, RULES, cell, membership
 
@@ -43,8 +43,8 @@ def test_a_regions_intervals_lie_inside_the_whole_publications():
     values = measure_values(cells, equations.measures)
     hidden = cells["code"].isin(["c1", "c2", "c3", "c4", "R1", "R2"]).to_numpy()
     targets = np.flatnonzero(hidden)
-    codes = {"R1": 0, "R2": 1}
-    blocks = np.array([codes.get(label, WHOLE) for label in cells["bloc_audit"]])
+    blocks, _ = block_codes(cells, "bloc_audit")
+    assert [blocks.labels[c] if c != WHOLE else "" for c in blocks.codes] == cells["bloc_audit"].tolist()
     everything = np.repeat(hidden[:, None], len(MEASURES), axis=1)
     whole, _ = attack_measures(equations, values, everything, targets, RULES, exact=True)
     confined, _ = attack_measures(equations, values, everything, targets, RULES, exact=True, blocks=blocks)
@@ -58,18 +58,26 @@ def test_a_regions_intervals_lie_inside_the_whole_publications():
         assert (confined[m].lower >= whole[m].lower - 1e-6).all() and (confined[m].upper <= whole[m].upper + 1e-6).all()
 
 
-def test_the_top_holds_france_the_regions_and_the_territories_across_or_equal_to_a_region():
-    """R2's only département D2 is R2 (fixed with the cells outside R2, it would be pinned); the EPCI X across
-    the régions and France are the top too; D1 is one of R1's two départements."""
-    geography = two_regions({("departement", "D1"): ["c1"], ("departement", "D1b"): ["c2"],
-                             ("departement", "D2"): ["c3", "c4"], ("epci", "X"): ["c2", "c3"]})
+def test_the_top_holds_france_the_regions_and_the_territories_equal_to_a_region():
+    """R2's only département D2 is R2 (fixed with the cells outside R2, it would be pinned); France and the
+    régions are the top. The EPCI X across R1 and R2 (not R3) is attacked on R1 + R2, whose block holds the
+    cells of R1, of R2 and X's own; D1 is one of R1's two départements."""
+    geography = membership({("region", "R1"): ["c1", "c2"], ("region", "R2"): ["c3", "c4"], ("region", "R3"): ["c5"],
+                            ("france", "FR"): ["c1", "c2", "c3", "c4", "c5"], ("departement", "D1"): ["c1"],
+                            ("departement", "D1b"): ["c2"], ("departement", "D2"): ["c3", "c4"],
+                            ("epci", "X"): ["c2", "c3"]})
     rows = [cell(niveau, code, "ensemble", 10, 5) for niveau, code in (
-        ("commune", "c1"), ("commune", "c2"), ("commune", "c3"), ("commune", "c4"), ("departement", "D1"),
-        ("departement", "D1b"), ("departement", "D2"), ("epci", "X"), ("region", "R1"), ("region", "R2"),
-        ("france", "FR"))]
-    assert blocked_cells(rows, geography).set_index("code")["bloc_audit"].to_dict() == {
-        "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "D1": "R1", "D1b": "R1", "D2": "", "X": "", "R1": "",
-        "R2": "", "FR": ""}
+        ("commune", "c1"), ("commune", "c2"), ("commune", "c3"), ("commune", "c4"), ("commune", "c5"),
+        ("departement", "D1"), ("departement", "D1b"), ("departement", "D2"), ("epci", "X"), ("region", "R1"),
+        ("region", "R2"), ("region", "R3"), ("france", "FR"))]
+    cells = blocked_cells(rows, geography)
+    assert cells.set_index("code")["bloc_audit"].to_dict() == {
+        "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "c5": "", "D1": "R1", "D1b": "R1", "D2": "",
+        "X": "R1+R2", "R1": "", "R2": "", "R3": "", "FR": ""}
+    blocks, _ = block_codes(cells, "bloc_audit")
+    inside = {blocks.labels[c]: sorted(cells.loc[blocks.inside(c), "code"]) for c in np.unique(blocks.codes) if c >= 0}
+    assert inside == {"R1": ["D1", "D1b", "c1", "c2"], "R2": ["c3", "c4"],
+                      "R1+R2": ["D1", "D1b", "X", "c1", "c2", "c3", "c4"]}
 
 
 def test_a_target_its_region_cannot_protect_is_attacked_on_the_whole_publication():

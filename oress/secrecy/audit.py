@@ -16,7 +16,7 @@ from oress.config import SecretRules
 from oress.files import write_atomically
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.attacker import attack
-from oress.secrecy.blocks import WHOLE, confined_job, lift
+from oress.secrecy.blocks import WHOLE, AuditBlocks, confined_job, lift
 from oress.secrecy.bounds import Attack
 from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, measure_values, protection
 from oress.secrecy.equations import Equations, check_equations
@@ -52,15 +52,15 @@ class AuditResult:
 def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets,
                     rules: SecretRules, exact: bool, max_failures: int | None = None,
                     hideable: np.ndarray | None = None, split: int = 1,
-                    blocks: np.ndarray | None = None,
+                    blocks: AuditBlocks | None = None,
                     escalated: np.ndarray | None = None) -> tuple[list[Attack], list[float]]:
     """One attack per measure on the targets (cell ids, or one array of them per measure); hidden is
     (cells × measures) bool. Measures are independent problems, and so are parts of one measure's targets:
     above PARALLEL_MIN_TARGETS targets (or PARALLEL_MIN_HIDDEN hidden cells) they run in worker processes,
     one per core. split: each measure's targets in that many consecutive parts (a fixed number, not the core
     count: the parts change which LPs are solved, and the mask must not depend on the machine).
-    blocks: per target cell, the code of the block it is attacked on alone (`blocks.confined_job`), WHOLE for
-    the whole publication; each block is then a part of its own (split is not used). escalated: bool per cell,
+    blocks: the block each target is attacked on alone (`blocks.confined_job`), WHOLE for the whole publication;
+    each block is then a part of its own (split is not used). escalated: bool per cell,
     targets attacked on the whole publication whatever their block (their block could not protect them).
     hideable: see attacker.attack."""
     need_down, need_up = protection(values, rules, equations.measures)
@@ -77,7 +77,7 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
         for code, place in _parts(chosen, split, blocks, escalated):
             problem, lifted = (*whole, chosen[place], bounds, hideable), None
             if code != WHOLE:
-                inside = blocks == code
+                inside = blocks.inside(code)
                 problem, cells = confined_job(*problem, inside)
                 lifted = (cells, inside)
             part = chosen[place]
@@ -101,7 +101,7 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
     return attacks, [sum(done[j][1] for j in np.flatnonzero(owners == m)) for m in range(len(names))]
 
 
-def _parts(chosen: np.ndarray, split: int, blocks: np.ndarray | None,
+def _parts(chosen: np.ndarray, split: int, blocks: AuditBlocks | None,
            escalated: np.ndarray | None) -> list[tuple[int, np.ndarray]]:
     """The parts of one measure's targets: (block code, their positions among the targets)."""
     if not len(chosen):
@@ -109,7 +109,7 @@ def _parts(chosen: np.ndarray, split: int, blocks: np.ndarray | None,
     if blocks is None:
         # every split-th target in each part: the costly ones (a région's EPCI and pays) are not all in one
         return [(WHOLE, np.arange(i, len(chosen), split)) for i in range(split)]
-    codes = blocks[chosen] if escalated is None else np.where(escalated[chosen], WHOLE, blocks[chosen])
+    codes = blocks.codes[chosen] if escalated is None else np.where(escalated[chosen], WHOLE, blocks.codes[chosen])
     return [(int(code), np.flatnonzero(codes == code)) for code in np.unique(codes)]
 
 

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -45,13 +46,28 @@ def confined_job(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, 
             None if hideable is None else hideable[cells] & mine), cells
 
 
-def block_codes(cells: pd.DataFrame, audit_by: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The block code of each cell (WHOLE for '') and the targets escalated so far (none), or (None, None)."""
+@dataclass(frozen=True)
+class AuditBlocks:
+    """codes: the block each cell is attacked in (WHOLE for the whole publication); a block labelled 'A+B' (a
+    territory across the blocks A and B) holds the cells of A, of B and of every block whose label's parts are
+    among A and B."""
+    codes: np.ndarray
+    labels: np.ndarray
+
+    def inside(self, code: int) -> np.ndarray:
+        parts = set(self.labels[code].split("+"))
+        within = [c for c, label in enumerate(self.labels) if label and set(label.split("+")) <= parts]
+        return np.isin(self.codes, within)
+
+
+def block_codes(cells: pd.DataFrame, audit_by: str | None) -> tuple[AuditBlocks | None, np.ndarray | None]:
+    """The cells' audit blocks (label '' : the whole publication) and the targets escalated so far (none), or
+    (None, None)."""
     if audit_by is None:
         return None, None
     labels = cells[audit_by].fillna("").astype(str).to_numpy()
-    _, codes = np.unique(labels, return_inverse=True)
-    return np.where(labels == "", WHOLE, codes), np.zeros(len(cells), bool)
+    names, codes = np.unique(labels, return_inverse=True)
+    return AuditBlocks(np.where(labels == "", WHOLE, codes), names), np.zeros(len(cells), bool)
 
 
 def lift(result: Attack, cells: np.ndarray, inside: np.ndarray) -> Attack:
