@@ -60,11 +60,16 @@ def modalities(connection) -> pd.DataFrame:
 def level_blocks(cells: pd.DataFrame, members: pd.DataFrame, level: str = "region") -> pd.Series:
     """The `level` territory (région, département) holding each cell's territory, 'plusieurs' for the territories
     across several (France, a territory across régions): the blocks of a publication."""
-    holders = members.loc[members["niveau"] == level, ["code", "depcom"]].rename(columns={"code": "bloc"})
+    holders = _holders(members, level)
     per_territory = members.merge(holders, on="depcom").groupby(["niveau", "code"])["bloc"].agg(["nunique", "first"])
     label = per_territory["first"].where(per_territory["nunique"] == 1, "plusieurs").rename("bloc")
     keyed = cells[["niveau", "code"]].astype(str).merge(label.reset_index(), on=["niveau", "code"], how="left")
     return keyed["bloc"].fillna("plusieurs").set_axis(cells.index)
+
+
+def _holders(members: pd.DataFrame, level: str) -> pd.DataFrame:
+    """bloc, depcom: the communes of each `level` territory (each block)."""
+    return members.loc[members["niveau"] == level, ["code", "depcom"]].rename(columns={"code": "bloc"})
 
 
 def audit_blocks(blocked: pd.DataFrame, members: pd.DataFrame, level: str = "region") -> pd.Series:
@@ -83,7 +88,7 @@ def audit_blocks(blocked: pd.DataFrame, members: pd.DataFrame, level: str = "reg
 
 def _spans(blocked: pd.DataFrame, members: pd.DataFrame, level: str) -> pd.Series:
     """For each cell, the blocks its territory spans ('27+28'), '' when it spans them all (France)."""
-    holders = members.loc[members["niveau"] == level, ["code", "depcom"]].rename(columns={"code": "bloc"})
+    holders = _holders(members, level)
     across = blocked.loc[blocked["bloc"] == "plusieurs", ["niveau", "code"]].astype(str).drop_duplicates()
     spanned = members.merge(across, on=["niveau", "code"]).merge(holders, on="depcom")
     union = spanned.groupby(["niveau", "code"])["bloc"].agg(lambda b: "+".join(sorted(set(b)))).rename("union")

@@ -43,7 +43,7 @@ def test_a_regions_intervals_lie_inside_the_whole_publications():
     values = measure_values(cells, equations.measures)
     hidden = cells["code"].isin(["c1", "c2", "c3", "c4", "R1", "R2"]).to_numpy()
     targets = np.flatnonzero(hidden)
-    blocks, _ = block_codes(cells, "bloc_audit")
+    blocks = block_codes(cells, "bloc_audit")
     assert [blocks.labels[c] if c != WHOLE else "" for c in blocks.codes] == cells["bloc_audit"].tolist()
     everything = np.repeat(hidden[:, None], len(MEASURES), axis=1)
     whole, _ = attack_measures(equations, values, everything, targets, RULES, exact=True)
@@ -74,7 +74,7 @@ def test_the_top_holds_france_the_regions_and_the_territories_equal_to_a_region(
     assert cells.set_index("code")["bloc_audit"].to_dict() == {
         "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "c5": "", "D1": "R1", "D1b": "R1", "D2": "",
         "X": "R1+R2", "R1": "", "R2": "", "R3": "", "FR": ""}
-    blocks, _ = block_codes(cells, "bloc_audit")
+    blocks = block_codes(cells, "bloc_audit")
     inside = {blocks.labels[c]: sorted(cells.loc[blocks.inside(c), "code"]) for c in np.unique(blocks.codes) if c >= 0}
     assert inside == {"R1": ["D1", "D1b", "c1", "c2"], "R2": ["c3", "c4"],
                       "R1+R2": ["D1", "D1b", "X", "c1", "c2", "c3", "c4"]}

@@ -74,11 +74,13 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
         bounds = equations.inequalities() if m == 0 and equations.bounds is not None and len(equations.bounds) \
             else None
         whole = (matrix[holds[:, m]], values[:, m], hidden[:, m])
+        # which rows touch which cells, for every block's part of this measure
+        pattern = None if blocks is None else (abs(whole[0]), None if bounds is None else abs(bounds))
         for code, place in _parts(chosen, split, blocks, escalated):
             problem, lifted = (*whole, chosen[place], bounds, hideable), None
             if code != WHOLE:
                 inside = blocks.inside(code)
-                problem, cells = confined_job(*problem, inside)
+                problem, cells = confined_job(*problem, inside, pattern)
                 lifted = (cells, inside)
             part = chosen[place]
             jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, max_failures, *problem[4:]))

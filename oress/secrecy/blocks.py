@@ -27,17 +27,19 @@ WHOLE = -1      # block code of a cell attacked on the whole publication
 
 
 def confined_job(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
-                 inequalities: sp.csr_matrix | None, hideable: np.ndarray | None, inside: np.ndarray):
+                 inequalities: sp.csr_matrix | None, hideable: np.ndarray | None, inside: np.ndarray,
+                 pattern: tuple[sp.csr_matrix, sp.csr_matrix | None]):
     """The block's share of an attack (`attacker.attack`'s matrix, values, hidden, targets, inequalities and
     hideable): the rows touching the block's cells over the cells those rows touch, renumbered; the hidden
     cells outside the block count as published (fixed at their true values) and are never hidden for it.
+    pattern: |matrix| and |inequalities|, which rows touch which cells (the same for every block of a measure).
     Also returns the cells' ids, to lift the attack back (`lift`)."""
     weight = inside.astype(float)
-    rows = np.flatnonzero(abs(matrix) @ weight > 0)
+    rows = np.flatnonzero(pattern[0] @ weight > 0)
     touched = [matrix[rows].indices, targets]
     bound_rows = None
     if inequalities is not None:
-        bound_rows = np.flatnonzero(abs(inequalities) @ weight > 0)
+        bound_rows = np.flatnonzero(pattern[1] @ weight > 0)
         touched.append(inequalities[bound_rows].indices)
     cells = np.unique(np.concatenate(touched))
     mine = inside[cells]
@@ -60,14 +62,13 @@ class AuditBlocks:
         return np.isin(self.codes, within)
 
 
-def block_codes(cells: pd.DataFrame, audit_by: str | None) -> tuple[AuditBlocks | None, np.ndarray | None]:
-    """The cells' audit blocks (label '' : the whole publication) and the targets escalated so far (none), or
-    (None, None)."""
+def block_codes(cells: pd.DataFrame, audit_by: str | None) -> AuditBlocks | None:
+    """The cells' audit blocks (label '': the whole publication), or None."""
     if audit_by is None:
-        return None, None
+        return None
     labels = cells[audit_by].fillna("").astype(str).to_numpy()
     names, codes = np.unique(labels, return_inverse=True)
-    return AuditBlocks(np.where(labels == "", WHOLE, codes), names), np.zeros(len(cells), bool)
+    return AuditBlocks(np.where(labels == "", WHOLE, codes), names)
 
 
 def lift(result: Attack, cells: np.ndarray, inside: np.ndarray) -> Attack:

@@ -131,7 +131,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     differencing = np.zeros(len(cells), bool)
     strikes = np.zeros(len(cells), int)   # audit rounds in which each primary failed
     incidence = abs(equations.matrix()).tocsr()
-    blocks, escalated = block_codes(cells, audit_by)
+    blocks = block_codes(cells, audit_by)
+    escalated = None if blocks is None else np.zeros(len(cells), bool)   # targets their block could not protect
     hidden = None
     for number in range(1, max_rounds + 1):
         milp_seconds, lead_round = 0.0, False
