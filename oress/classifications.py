@@ -6,6 +6,8 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 
+import duckdb
+
 from oress.config import REFERENCE_DIR
 
 FOCUS = "ess"   # the champ every publication is about
@@ -74,7 +76,11 @@ class Classifications:
 
 
 def read_tree(connection, table: str = "ref_champs") -> ChampTree:
-    rows = connection.execute(TREE_QUERY.format(table=table)).fetchall()
+    try:
+        rows = connection.execute(TREE_QUERY.format(table=table)).fetchall()
+    except duckdb.Error as error:   # a warehouse built before the tree was data (no `parent`), or no reference
+        raise RuntimeError(f"arbre des champs illisible dans {table} ({str(error).splitlines()[0]}) : relancer "
+                           "`oress reference --spec …` (ou `oress build`)") from error
     return ChampTree(tuple(Champ(*row) for row in rows))
 
 

@@ -81,3 +81,11 @@ def test_pages_print_the_labels_of_the_reference(tmp_path):
     assert phrases.families(facts)[0].startswith("Les associations loi 1901 concentrent")
     assert panorama.sizes_page(facts)["tableau"].rows[0]["libelle"] == "TPE"
     assert [r["libelle"] for r in panorama.families_page(facts, {})["champs"].rows][1] == "Associations loi 1901"
+
+
+def test_a_warehouse_built_before_the_tree_was_data_asks_for_oress_reference():
+    """ref_champs without its parent column (a warehouse of an older oress): a clear error, not DuckDB's."""
+    connection = duckdb.connect()
+    connection.execute("create table ref_champs as select 'ensemble' as champ, 'Ensemble' as libelle, '1' as ordre")
+    with pytest.raises(RuntimeError, match=r"ref_champs .*parent.*relancer `oress reference"):
+        classifications.read_tree(connection)
