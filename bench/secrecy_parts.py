@@ -1,0 +1,57 @@
+"""Secrecy on a kept national warehouse, each round and each part of its audit timed: the figures of
+bench/RESULTS.md's «France audited in the HiTaS order» (per block, per round, per part: whole publication,
+union of régions, région).
+
+Usage: python bench/secrecy_parts.py --spec /path/national.toml [--millesime 2018]
+(the warehouse of `bench/national.py --keep DIR`; run `oress reference` on it after an upgrade; never part of the
+test suite; about an hour on 2 cores)
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from oress.config import load_spec  # noqa: E402
+from oress.protect import protect_millesime  # noqa: E402
+from oress.warehouse import reading  # noqa: E402
+
+audit_module = sys.modules["oress.secrecy.audit"]
+attack_part = audit_module._timed_attack
+
+
+def timed_part(job):
+    """One part of an audit, printed when it takes more than 5 s (job: `attacker.attack`'s arguments)."""
+    result, seconds = attack_part(job)
+    if seconds > 5:
+        print(f"      part: {job[0].shape[1]} cells, {int(job[2].sum())} hidden, {len(job[3])} targets, "
+              f"{seconds:.1f} s, {result.lp_count} LP ({result.local_lps} local), {int((~result.ok).sum())} ko, "
+              f"{len(result.escalated)} esc", flush=True)
+    return result, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--spec", required=True)
+    parser.add_argument("--millesime", type=int, default=2018)
+    arguments = parser.parse_args()
+    audit_module._timed_attack = timed_part     # inherited by the forked workers
+    spec = load_spec(arguments.spec)
+    start = time.perf_counter()
+    with reading(spec.warehouse) as connection:
+        _, protection = protect_millesime(connection, arguments.millesime, spec.secret,
+                                          lambda line: print(f"[{time.perf_counter() - start:7.1f} s] {line}",
+                                                             flush=True))
+    print(f"total {time.perf_counter() - start:.1f} s; peak MiB: this process "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}, workers "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")
+    print(protection.rounds.to_string())
+
+
+if __name__ == "__main__":
+    main()
