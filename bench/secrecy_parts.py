@@ -2,7 +2,7 @@
 bench/RESULTS.md's «France audited in the HiTaS order» (per block, per round, per part: whole publication,
 union of régions, région).
 
-Usage: python bench/secrecy_parts.py --spec /path/national.toml [--millesime 2018]
+Usage: python bench/secrecy_parts.py --spec /path/national.toml [--millesime 2018] [--masks DIR] [--rounds N]
 (the warehouse of `bench/national.py --keep DIR`; run `oress reference` on it after an upgrade; never part of the
 test suite; about an hour on 2 cores)
 """
@@ -14,14 +14,18 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oress.config import load_spec  # noqa: E402
 from oress.protect import protect_millesime  # noqa: E402
+from oress.secrecy import SecrecyError  # noqa: E402
 from oress.warehouse import reading  # noqa: E402
 
 audit_module = sys.modules["oress.secrecy.audit"]
+suppress_module = sys.modules["oress.secrecy.suppress"]
 attack_part = audit_module._timed_attack
 
 
@@ -35,18 +39,40 @@ def timed_part(job):
     return result, seconds
 
 
+def keep_masks(folder: Path) -> None:
+    """Save the mask after each repair round (masque_NN.npy): a later experiment starts from round NN."""
+    folder.mkdir(parents=True, exist_ok=True)
+    close_pairs, count = suppress_module.close_pairs, [0]
+
+    def saving(hidden, *rest, **named):
+        close_pairs(hidden, *rest, **named)
+        count[0] += 1
+        np.save(folder / f"masque_{count[0]:02d}.npy", hidden)
+    suppress_module.close_pairs = saving
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--spec", required=True)
     parser.add_argument("--millesime", type=int, default=2018)
+    parser.add_argument("--masks", type=Path, help="folder where each round's mask is saved")
+    parser.add_argument("--rounds", type=int, default=100, help="stop after this many rounds")
     arguments = parser.parse_args()
+    if arguments.masks:
+        keep_masks(arguments.masks)
+    if arguments.rounds < 100:
+        suppress_module.suppress.__kwdefaults__["max_rounds"] = arguments.rounds
     audit_module._timed_attack = timed_part     # inherited by the forked workers
     spec = load_spec(arguments.spec)
     start = time.perf_counter()
     with reading(spec.warehouse) as connection:
-        _, protection = protect_millesime(connection, arguments.millesime, spec.secret,
-                                          lambda line: print(f"[{time.perf_counter() - start:7.1f} s] {line}",
-                                                             flush=True))
+        try:
+            _, protection = protect_millesime(connection, arguments.millesime, spec.secret,
+                                              lambda line: print(f"[{time.perf_counter() - start:7.1f} s] {line}",
+                                                                 flush=True))
+        except SecrecyError as error:    # --rounds reached
+            print(f"stopped: {error}")
+            return
     print(f"total {time.perf_counter() - start:.1f} s; peak MiB: this process "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}, workers "
           f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")

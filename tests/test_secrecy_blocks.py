@@ -101,3 +101,49 @@ def test_a_target_its_region_cannot_protect_is_attacked_on_the_whole_publication
     assert protection.audit.passed
     secret = protection.cells.set_index("code")["secret"]
     assert secret["c2"] == "A" and (secret[["c3", "X"]] != "").any()
+
+
+def three_regions_with_x() -> pd.DataFrame:
+    """FR = R1 + R2 + R3 (two communes each); the EPCI X = c2 + c3 spans R1 and R2, not R3."""
+    return membership({("region", "R1"): ["c1", "c2"], ("region", "R2"): ["c3", "c4"], ("region", "R3"): ["c5", "c6"],
+                       ("france", "FR"): ["c1", "c2", "c3", "c4", "c5", "c6"], ("epci", "X"): ["c2", "c3"]})
+
+
+def test_a_wider_block_is_the_smallest_holding_the_cells_a_cut_asks_for():
+    cells = blocked_cells([cell(niveau, code, "ensemble", 10, 5) for niveau, code in (
+        ("commune", "c1"), ("commune", "c2"), ("commune", "c3"), ("commune", "c4"), ("commune", "c5"),
+        ("commune", "c6"), ("epci", "X"), ("region", "R1"), ("region", "R2"), ("region", "R3"),
+        ("france", "FR"))], three_regions_with_x())
+    blocks = block_codes(cells, "bloc_audit")
+    code = {label: c for c, label in enumerate(blocks.labels)}
+    assert blocks.widened(code["R1"], np.array([code["R1+R2"], code["R2"]])) == code["R1+R2"]
+    assert blocks.widened(code["R1"], np.array([code["R2"]])) == code["R1+R2"]
+    assert blocks.widened(code["R1"], np.array([code["R3"]])) == WHOLE      # no block holds R1 and R3 alone
+    assert blocks.widened(code["R1"], np.array([WHOLE])) == WHOLE            # a cell of the top: France's, R1's own
+    assert blocks.widened(code["R1+R2"], np.array([code["R3"]])) == WHOLE
+
+
+def test_a_target_pinned_by_a_territory_across_two_regions_is_attacked_on_their_union():
+    """c2 (2 units: A) is pinned in block R1, where X and c3 are fixed (c2 = X − c3): its cut asks for X (block
+    R1+R2) or c3 (R2), so from the next round c2 is attacked on R1 + R2, not on the whole publication; the final
+    (exact, whole-publication) audit passes."""
+    geography = three_regions_with_x()
+    cells = blocked_cells([cell("commune", "c1", "ensemble", 30, 5), cell("commune", "c2", "ensemble", 20, 2),
+                           cell("commune", "c3", "ensemble", 100, 5), cell("commune", "c4", "ensemble", 200, 6),
+                           cell("commune", "c5", "ensemble", 80, 5), cell("commune", "c6", "ensemble", 90, 6),
+                           cell("epci", "X", "ensemble", 120, 7), cell("region", "R1", "ensemble", 50, 7),
+                           cell("region", "R2", "ensemble", 300, 11), cell("region", "R3", "ensemble", 170, 11),
+                           cell("france", "FR", "ensemble", 520, 29)], geography)
+    assert cells.set_index("code")["bloc_audit"].to_dict() == {
+        "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "c5": "R3", "c6": "R3", "X": "R1+R2", "R1": "", "R2": "",
+        "R3": "", "FR": ""}
+    lines = []
+    protection = suppress(cells, build_equations(cells, geography, NO_MODALITIES), RULES, block_by="bloc",
+                          audit_by="bloc_audit", log=lines.append)
+    assert protection.rounds["escalated"].iloc[0] == 1
+    assert protection.rounds["escalated_to"].iloc[0] == "R1+R2 : 1"
+    assert any("1 cibles que leur bloc ne protège pas, attaquées sur un bloc plus large (R1+R2 : 1)" in line
+               for line in lines)
+    assert protection.audit.passed
+    secret = protection.cells.set_index("code")["secret"]
+    assert secret["c2"] == "A" and (secret[["c3", "X"]] != "").any()

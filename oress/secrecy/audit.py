@@ -53,15 +53,15 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
                     rules: SecretRules, exact: bool, max_failures: int | None = None,
                     hideable: np.ndarray | None = None, split: int = 1,
                     blocks: AuditBlocks | None = None,
-                    escalated: np.ndarray | None = None) -> tuple[list[Attack], list[float]]:
+                    current: np.ndarray | None = None) -> tuple[list[Attack], list[float]]:
     """One attack per measure on the targets (cell ids, or one array of them per measure); hidden is
     (cells × measures) bool. Measures are independent problems, and so are parts of one measure's targets:
     above PARALLEL_MIN_TARGETS targets (or PARALLEL_MIN_HIDDEN hidden cells) they run in worker processes,
     one per core. split: each measure's targets in that many consecutive parts (a fixed number, not the core
     count: the parts change which LPs are solved, and the mask must not depend on the machine).
     blocks: the block each target is attacked on alone (`blocks.confined_job`), WHOLE for the whole publication;
-    each block is then a part of its own (split is not used). escalated: bool per cell,
-    targets attacked on the whole publication whatever their block (their block could not protect them).
+    each block is then a part of its own (split is not used). current: the block each cell is attacked in now, when
+    it differs from `blocks.codes` (a target its block could not protect, escalated to a wider one).
     hideable: see attacker.attack."""
     need_down, need_up = protection(values, rules, equations.measures)
     matrix, holds = equations.matrix(), equations.holds()
@@ -76,12 +76,12 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
         whole = (matrix[holds[:, m]], values[:, m], hidden[:, m])
         # which rows touch which cells, for every block's part of this measure
         pattern = None if blocks is None else (abs(whole[0]), None if bounds is None else abs(bounds))
-        for code, place in _parts(chosen, split, blocks, escalated):
+        for code, place in _parts(chosen, split, blocks, current):
             problem, lifted = (*whole, chosen[place], bounds, hideable), None
             if code != WHOLE:
                 inside = blocks.inside(code)
                 problem, cells = confined_job(*problem, inside, pattern)
-                lifted = (cells, inside)
+                lifted = (cells, inside, code, blocks)
             part = chosen[place]
             jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, max_failures, *problem[4:]))
             lifts.append(lifted)
@@ -104,14 +104,14 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
 
 
 def _parts(chosen: np.ndarray, split: int, blocks: AuditBlocks | None,
-           escalated: np.ndarray | None) -> list[tuple[int, np.ndarray]]:
+           current: np.ndarray | None) -> list[tuple[int, np.ndarray]]:
     """The parts of one measure's targets: (block code, their positions among the targets)."""
     if not len(chosen):
         return []
     if blocks is None:
         # every split-th target in each part: the costly ones (a région's EPCI and pays) are not all in one
         return [(WHOLE, np.arange(i, len(chosen), split)) for i in range(split)]
-    codes = blocks.codes[chosen] if escalated is None else np.where(escalated[chosen], WHOLE, blocks.codes[chosen])
+    codes = (blocks.codes if current is None else current)[chosen]
     return [(int(code), np.flatnonzero(codes == code)) for code in np.unique(codes)]
 
 

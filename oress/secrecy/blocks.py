@@ -5,7 +5,8 @@ alone, every cell outside it fixed at its true value (`confined_job`): fixing un
 keeps every equation true, so the block's feasible tables are tables of the whole publication and its intervals
 lie inside the true ones — a bound wide enough there is wide enough everywhere. The top of the publication
 (France, the régions' own cells, the territories across régions), and any target its block cannot protect on its
-own, is attacked on the whole publication.
+own, is attacked on the smallest block holding the cells its cut asks for (the union of two régions for a commune
+pinned by a territory across them), the whole publication at worst.
 """
 from __future__ import annotations
 
@@ -56,10 +57,22 @@ class AuditBlocks:
     codes: np.ndarray
     labels: np.ndarray
 
+    def parts(self, code: int) -> frozenset[str]:
+        return frozenset(self.labels[code].split("+"))
+
     def inside(self, code: int) -> np.ndarray:
-        parts = set(self.labels[code].split("+"))
-        within = [c for c, label in enumerate(self.labels) if label and set(label.split("+")) <= parts]
+        within = [c for c, label in enumerate(self.labels) if label and self.parts(c) <= self.parts(code)]
         return np.isin(self.codes, within)
+
+    def widened(self, code: int, others: np.ndarray) -> int:
+        """The smallest block holding block `code` and the blocks `others` (the blocks of the cells a cut asks
+        for): a target pinned in its région by a territory across two régions is attacked on their union, not on
+        the whole publication. WHOLE when one of them is WHOLE or no block holds them all."""
+        if code == WHOLE or (others == WHOLE).any():
+            return WHOLE
+        wanted = self.parts(code).union(*(self.parts(c) for c in np.unique(others)))
+        holding = [(len(self.parts(c)), c) for c, label in enumerate(self.labels) if label and wanted <= self.parts(c)]
+        return min(holding)[1] if holding else WHOLE
 
 
 def block_codes(cells: pd.DataFrame, audit_by: str | None) -> AuditBlocks | None:
@@ -71,15 +84,16 @@ def block_codes(cells: pd.DataFrame, audit_by: str | None) -> AuditBlocks | None
     return AuditBlocks(np.where(labels == "", WHOLE, codes), names)
 
 
-def lift(result: Attack, cells: np.ndarray, inside: np.ndarray) -> Attack:
-    """A confined attack in the publication's cell ids. Its cuts keep only the block's cells (those outside are
-    fixed in its LPs: hiding them changes nothing there); a cut the block's cells cannot satisfy leaves its
-    target to the whole publication's attack (`escalated`)."""
+def lift(result: Attack, cells: np.ndarray, inside: np.ndarray, code: int, blocks: AuditBlocks) -> Attack:
+    """A confined attack on block `code` in the publication's cell ids. Its cuts keep only the block's cells (those
+    outside are fixed in its LPs: hiding them changes nothing there); a cut the block's cells cannot satisfy sends
+    its target to the smallest block holding the cells it asks for (`escalated`: (target, block) pairs)."""
     cuts, cut_targets = [], []
     for (members, coefficient), target in zip(result.cuts, result.cut_targets):
         mine = inside[cells[members]]
         if coefficient[mine].sum() < 1 - 1e-9:
-            result.escalated.append(int(cells[target]))
+            asked = cells[members[~mine & (coefficient > 0)]]
+            result.escalated.append((int(cells[target]), blocks.widened(code, blocks.codes[asked])))
             continue
         cuts.append((cells[members[mine]], coefficient[mine]))
         cut_targets.append(int(cells[target]))

@@ -24,7 +24,8 @@ class Attack:
     local_lps: int = 0      # of lp_count, LPs on a target's neighbourhood (`Neighbourhood`)
     local_cuts: int = 0     # of cuts, those asking to hide cells of a neighbourhood
     restarts: int = 0       # LPs solved again from scratch after a numerical failure (`GroupLP._run`)
-    escalated: list[int] = field(default_factory=list)   # targets their block cannot protect (`blocks.lift`)
+    # (target, wider block): targets their block cannot protect (`blocks.lift`)
+    escalated: list[tuple[int, int]] = field(default_factory=list)
 
     @classmethod
     def joined(cls, parts: list[Attack], positions: list[np.ndarray]) -> Attack:

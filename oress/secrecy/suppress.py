@@ -10,7 +10,7 @@ import pandas as pd
 from oress.config import SecretRules
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
-from oress.secrecy.blocks import BlockModels, block_codes
+from oress.secrecy.blocks import WHOLE, BlockModels, block_codes
 from oress.secrecy.bounds import Proofs
 from oress.secrecy.cells import (
     ANNUAL,
@@ -132,7 +132,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     strikes = np.zeros(len(cells), int)   # audit rounds in which each primary failed
     incidence = abs(equations.matrix()).tocsr()
     blocks = block_codes(cells, audit_by)
-    escalated = None if blocks is None else np.zeros(len(cells), bool)   # targets their block could not protect
+    current = None if blocks is None else blocks.codes.copy()   # widened for targets their block could not protect
     hidden = None
     for number in range(1, max_rounds + 1):
         milp_seconds, lead_round = 0.0, False
@@ -149,7 +149,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                                            audited, rules, exact=False,
                                            max_failures=None if number < milp_rounds else REPAIR_BATCH,
                                            hideable=free & ~hidden, split=LEAD_SPLIT if lead_round else 1,
-                                           blocks=blocks, escalated=escalated)
+                                           blocks=blocks, current=current)
         for m, result in enumerate(attacks):
             proofs.record(m, audited[m], result)
         failed = [audited[m][hidden[audited[m]]][~result.ok] for m, result in enumerate(attacks)]
@@ -160,9 +160,10 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         eager = [1.0 + 0.5 * max(0, strikes[t] - EAGER_AFTER) for result in attacks for t in result.cut_targets]
         failing = np.unique(np.concatenate(failed))
         failures = sum(len(f) for f in failed)
-        lifted = np.unique([t for result in attacks for t in result.escalated]).astype(int)
-        if len(lifted):
-            escalated[lifted] = True
+        moves = [move for result in attacks for move in result.escalated]
+        for target, code in moves:   # two measures may widen it differently: the block holding both
+            current[target] = blocks.widened(int(current[target]), np.array([code]))
+        lifted = np.unique([target for target, _ in moves])
         if number < milp_rounds:
             added = model.add_cuts(cuts) if cuts else 0
         else:
@@ -176,6 +177,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
                        "local_lps": sum(a.local_lps for a in attacks), "local_cuts": sum(a.local_cuts for a in attacks),
                        "lp_restarts": sum(a.restarts for a in attacks), "escalated": len(lifted),
+                       "escalated_to": _wider_blocks(blocks, current, lifted),
                        "audit_seconds": sum(seconds), **{f"audit_{m}_seconds": s for m, s in zip(names, seconds)}})
         if log:
             log(_describe_round(rounds[-1]))
@@ -219,8 +221,17 @@ def _describe_round(row: dict) -> str:
             f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP, dont {row['local_lps']} "
             f"locaux ; {row['local_cuts']} coupes locales"
             + (f" ; {row['lp_restarts']} LP repris de zéro" if row["lp_restarts"] else "")
-            + (f" ; {row['escalated']} cibles que leur bloc ne protège pas, attaquées sur toute la publication"
-               if row["escalated"] else "") + ")")
+            + (f" ; {row['escalated']} cibles que leur bloc ne protège pas, attaquées sur un bloc plus large "
+               f"({row['escalated_to']})" if row["escalated"] else "") + ")")
+
+
+def _wider_blocks(blocks, current: np.ndarray | None, lifted: np.ndarray) -> str:
+    """'R1+R2 : 3, toute la publication : 1': where this round's escalated targets go."""
+    if not len(lifted):
+        return ""
+    names, counts = np.unique([blocks.labels[c] if c != WHOLE else "toute la publication" for c in current[lifted]],
+                              return_counts=True)
+    return ", ".join(f"{name} : {count}" for name, count in zip(names, counts))
 
 
 def masked(protected: pd.DataFrame, measures: Measures = ANNUAL) -> pd.DataFrame:
