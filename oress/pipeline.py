@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from oress.config import RunSpec, edition_date
-from oress.ingest import require_raw_files
+from oress.ingest_inputs import require_raw_files
 from oress.warehouse import building, models, reading, run_models
 
 
@@ -334,7 +334,7 @@ def build(spec: RunSpec) -> None:
     from dataclasses import replace
 
     from oress.files import replacing_tree
-    from oress.ingest import check_inputs
+    from oress.ingest_inputs import check_inputs
     from oress.warehouse import transaction
 
     check_inputs(spec)
