@@ -1,5 +1,6 @@
-"""sql/published/pub_derives.sql on a dozen hand-written published cells, in an in-memory DuckDB: a change of the
-derived indicators is checked in a second, without building a warehouse.
+"""sql/published/pub_derives.sql and the models it reads (pub_parts, pub_references…) on a dozen hand-written
+published cells, in an in-memory DuckDB: a change of the derived indicators is checked in a second, without
+building a warehouse.
 
 Territories: EPCI E1 (communes c1, c2) and E2 (c3) in département 50 (c1, c2, c3), région 28; two millésimes
 of one source. Cells are dimension 'ensemble' only; the fondations of E1 in 2018 are secret (NULL)."""
@@ -8,7 +9,7 @@ import pytest
 
 from oress.config import REFERENCE_DIR
 from oress.reference import load_csv
-from oress.warehouse import SQL_DIR
+from oress.warehouse import models, run_models
 
 # (millesime, niveau, code, champ, postes): etablissements = postes / 10, etp = postes, wages 30 000 € an ETP
 CELLS = [
@@ -44,9 +45,10 @@ def derived():
         load_csv(connection, "ref_champs", REFERENCE_DIR / "champs.csv")   # the champ tree
         connection.execute("""create table ref_sources_millesimes as
             select 'FLORES' as source, '2016' as millesime_min, '2030' as millesime_max""")
-        sql = (SQL_DIR / "published" / "pub_derives.sql").read_text(encoding="utf-8")
-        rows = connection.execute(f"select millesime, code, champ, indicateur, mesure, valeur, reference, "
-                                  f"valeur_reference from ({sql}) d").fetchall()
+        derived_models = {name: sql for name, sql in models(("published",)).items() if name != "pub_indicateurs"}
+        run_models(connection, derived_models)
+        rows = connection.execute("select millesime, code, champ, indicateur, mesure, valeur, reference, "
+                                  "valeur_reference from pub_derives").fetchall()
     return {(m, code, champ, indicator, measure, reference): (value, against)
             for m, code, champ, indicator, measure, value, reference, against in rows}
 
