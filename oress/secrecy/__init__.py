@@ -38,12 +38,14 @@ KEY; cell ids are positions in that order (``canonical``).
   (``presolve.Reduction``: pinned cells, slack cells, hidden totals replaced by their parts; duals recovered
   for the cuts). A national publication is audited in the HiTaS order (``blocks``, ``audit_by``): each région's
   targets on the région alone, every cell outside it fixed at its true value (a conservative attacker: its
-  intervals lie inside the true ones), the top — France, the régions' cells, territories across régions — and
-  any target its région cannot protect on the whole publication.
+  intervals lie inside the true ones); a territory across some régions on the union of its régions; the top —
+  France, the régions' cells — on the whole publication; a target its block cannot protect on the smallest
+  block holding the cells its cut asks for (the whole publication at worst).
   Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');
   Protection.rounds = round, mode, measures (audited), suppressed, primaries, secondaries, failures, cuts, milp_seconds,
   lps, local_lps, local_cuts, lp_restarts (LPs solved again from scratch after a numerical failure), escalated
-  (targets their région could not protect, attacked on the whole publication from the next round),
+  (targets their block could not protect, attacked on a wider block from the next round), escalated_to (which
+  blocks: 'R1+R2 : 3, toute la publication : 1'),
   audit_<measure>_seconds; Protection.audit = AuditResult. ``masked(protection.cells)``
   sets the four measures to NULL where secret ≠ ''.
 - ``audit(published, true_values, equations, rules) -> AuditResult`` for any written
@@ -60,10 +62,11 @@ KEY; cell ids are positions in that order (``canonical``).
 Rules come from ``oress.config.SecretRules`` (the spec's [secret] table).
 """
 from oress.secrecy.atoms import ATOM_LEVEL, needed_atoms
-from oress.secrecy.audit import AuditResult, audit, write_audit_report
+from oress.secrecy.audit import AuditResult, audit
 from oress.secrecy.cells import ANNUAL, KEY, MEASURES, QUARTERLY, Measures, SecrecyError, canonical
 from oress.secrecy.equations import Equations, build_equations, check_equations
 from oress.secrecy.primary import primary_status
+from oress.secrecy.report import write_audit_report
 from oress.secrecy.suppress import Protection, masked, suppress
 
 __all__ = ["ANNUAL", "QUARTERLY", "Measures", "ATOM_LEVEL", "needed_atoms", "KEY", "MEASURES", "AuditResult",
