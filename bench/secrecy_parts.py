@@ -72,11 +72,12 @@ def main() -> None:
                                                                  flush=True))
         except SecrecyError as error:    # --rounds reached
             print(f"stopped: {error}")
-            return
+            protection = None
     print(f"total {time.perf_counter() - start:.1f} s; peak MiB: this process "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}, workers "
           f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")
-    print(protection.rounds.to_string())
+    if protection is not None:
+        print(protection.rounds.to_string())
 
 
 if __name__ == "__main__":

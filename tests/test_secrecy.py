@@ -198,7 +198,8 @@ def test_regions_are_solved_apart_and_the_repair_sees_france(audited_by_region):
     MILP, which cannot see FR = R1 + R2: with FR and R2 published, R1 = 350 − 300. The global audit
     catches it and the repair hides R2 (300, cheaper than FR, 350); R2 = c3 + c4 then holds one hidden
     cell, so the pair rule hides c3 (100, cheaper than c4, 200). Audited by région (HiTaS order), R1 is in the
-    top (attacked on the whole publication) and c1, c2 on R1 alone, R1 fixed at 50: the same mask."""
+    top (attacked on the whole publication) and c1, c2 on R1 alone, R1 fixed at 50; the top table (FR, R1, R2)
+    is masked first by its own MILP, which sees FR = R1 + R2 and hides R2 at once: the same mask."""
     from oress.protect import audit_blocks, level_blocks
 
     geography = membership({("region", "R1"): ["c1", "c2"], ("region", "R2"): ["c3", "c4"],
@@ -216,6 +217,9 @@ def test_regions_are_solved_apart_and_the_repair_sees_france(audited_by_region):
     lines = []
     protection = suppress(cells, equations, RULES, block_by="bloc", log=lines.append,
                           audit_by="bloc_audit" if audited_by_region else None)
+    if audited_by_region:
+        assert lines[0].startswith("sommet : 3 cellules, 1 primaires, 2 masquées ;")     # R1 and R2
+        lines = lines[1:]
     assert [line.split(" :")[0] for line in lines[:3]] == ["bloc R1", "bloc R2", "bloc plusieurs"]
     assert protection.cells.set_index("code")["secret"].to_dict() == {
         "c1": "A", "c2": "A", "c3": "D", "c4": "", "FR": "", "R1": "A", "R2": "D"}

@@ -104,27 +104,37 @@ def lift(result: Attack, cells: np.ndarray, inside: np.ndarray, code: int, block
 class BlockModels:
     """One SuppressionModel per block, over the equations whose cells all lie in it; `solve` joins
     their masks, building one model at a time. Stands for SuppressionModel in the first round only
-    (no cuts: the rounds after it repair)."""
+    (no cuts: the rounds after it repair). top: the cells of the top table (France, the régions' own cells),
+    masked first by a MILP of their own over the equations among them — France = Σ régions included, which no
+    block holds —, the HiTaS order: each block's MILP then starts from the top's hidden cells."""
 
     def __init__(self, equations: Equations, problem: tuple, blocks: np.ndarray, singleton_rule: bool,
-                 mip_rel_gap: float, log: Callable[[str], None] | None):
+                 mip_rel_gap: float, log: Callable[[str], None] | None, top: np.ndarray | None = None):
         self.equations, self.problem, self.singleton_rule, self.gap, self.log = \
             equations, problem, singleton_rule, mip_rel_gap, log
         self.labels, self.coded = np.unique(blocks, return_inverse=True)
-        term_code = self.coded[equations.terms["cell"].to_numpy()]
-        equation = equations.terms["equation"].to_numpy()
-        lowest = np.full(len(equations.table), len(self.labels))
-        highest = np.full(len(equations.table), -1)
+        self.top = np.zeros(len(blocks), bool) if top is None else top
+        self.term_code = self._within(self.coded)                       # -1: between blocks
+        self.term_top = self._within(self.top.astype(int)) == 1        # the equations among top cells
+
+    def _within(self, code: np.ndarray) -> np.ndarray:
+        """Per term, the code its equation's cells all share, -1 when they differ."""
+        term_code = code[self.equations.terms["cell"].to_numpy()]
+        equation = self.equations.terms["equation"].to_numpy()
+        lowest = np.full(len(self.equations.table), code.max() + 1)
+        highest = np.full(len(self.equations.table), -1)
         np.minimum.at(lowest, equation, term_code)
         np.maximum.at(highest, equation, term_code)
-        self.term_code = np.where((lowest == highest)[equation], term_code, -1)   # -1: between blocks
+        return np.where((lowest == highest)[equation], term_code, -1)
 
     def block(self, code: int) -> tuple[np.ndarray, SuppressionModel]:
+        return self._model(np.flatnonzero(self.coded == code), self.term_code == code)
+
+    def _model(self, cells: np.ndarray, chosen_terms: np.ndarray) -> tuple[np.ndarray, SuppressionModel]:
         values, free, primary, always, singleton, cost, (need_down, need_up) = self.problem
-        cells = np.flatnonzero(self.coded == code)
         local = np.full(len(self.coded), -1)
         local[cells] = np.arange(len(cells))
-        mine = self.equations.terms[self.term_code == code]
+        mine = self.equations.terms[chosen_terms]
         kept, renumbered = np.unique(mine["equation"].to_numpy(), return_inverse=True)
         terms = pd.DataFrame({"equation": renumbered, "cell": local[mine["cell"].to_numpy()],
                               "coef": mine["coef"].to_numpy()})
@@ -137,16 +147,36 @@ class BlockModels:
         """The joined mask and the MILPs' seconds summed; the blocks are independent, one worker process per
         core solves them (in any order: each block's mask is its own, so the result does not depend on it)."""
         global _SOLVING
+        top_hidden, top_seconds = self._solve_top()
+        values, free, primary, always, *rest = self.problem
+        self.problem = (values, free, primary, always | top_hidden, *rest)
         codes = range(len(self.labels))
         workers = min(len(self.labels), os.cpu_count() or 1)
         _SOLVING = self     # read by the forked workers, never pickled: the equations of a nation weigh GBs
         try:
             if workers > 1:
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    return self._join(pool.map(_solve_block, codes))
-            return self._join(map(_solve_block, codes))
+                    hidden, seconds = self._join(pool.map(_solve_block, codes))
+            else:
+                hidden, seconds = self._join(map(_solve_block, codes))
+            return hidden | top_hidden, seconds + top_seconds
         finally:
             _SOLVING = None
+            self.problem = (values, free, primary, always, *rest)
+
+    def _solve_top(self) -> tuple[np.ndarray, float]:
+        """The top table's mask (its cells hidden by their own MILP), all False without a top. A block's MILP may
+        still hide more top cells: hiding a cell only widens the attacker's intervals."""
+        hidden = np.zeros(len(self.coded), bool)
+        if not self.top.any():
+            return hidden, 0.0
+        cells, model = self._model(np.flatnonzero(self.top), self.term_top)
+        local, seconds = model.solve()
+        hidden[cells[local]] = True
+        if self.log:
+            self.log(f"sommet : {len(cells)} cellules, {int(self.problem[2][cells].sum())} primaires, "
+                     f"{int(local.sum())} masquées ; MILP {seconds:.1f} s")
+        return hidden, seconds
 
     def _join(self, solved) -> tuple[np.ndarray, float]:
         """The blocks' masks joined, each block logged as it comes (in block order)."""

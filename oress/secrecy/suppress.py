@@ -118,9 +118,10 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     problem = (values, free, primary, always, cells["nb_unites"].to_numpy() == 1, cost,
                protection(values, rules, equations.measures))
     targets = np.flatnonzero(primary)
+    blocks = block_codes(cells, audit_by)
     if block_by is not None and cells[block_by].nunique() > 1:
         model = BlockModels(equations, problem, cells[block_by].astype(str).to_numpy(), rules.regle_singletons,
-                            mip_rel_gap, log)
+                            mip_rel_gap, log, None if blocks is None else blocks.codes == WHOLE)
         milp_rounds = 1
     else:
         model = SuppressionModel(equations.keys, equations.terms, equations.holds(), *problem,
@@ -131,7 +132,6 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     differencing = np.zeros(len(cells), bool)
     strikes = np.zeros(len(cells), int)   # audit rounds in which each primary failed
     incidence = abs(equations.matrix()).tocsr()
-    blocks = block_codes(cells, audit_by)
     current = None if blocks is None else blocks.codes.copy()   # widened for targets their block could not protect
     hidden = None
     for number in range(1, max_rounds + 1):
