@@ -13,6 +13,7 @@ from oress.publish import charts
 from oress.publish import formatting as fmt
 from oress.publish.facts import Figure
 from oress.publish.panorama import Table, page, row, secret_note
+from oress.publish.publication_notes import dominance, edition_dates
 
 PAGES = 2
 FAMILY_COLOURS = {"ess": charts.ESS, "association": "#009e73", "cooperative": "#cc79a7", "mutuelle": "#0072b2",
@@ -142,15 +143,14 @@ def context(connection, spec: RunSpec, niveau: str, code: str, libelle: str, edi
         "titre": f"Note de conjoncture de l’ESS — {libelle} — {quarter_text(last)}",
         "observatoire": spec.observatoire, "libelle": libelle, "dernier": quarter_text(last), "premier": first,
         "premier_texte": quarter_text(first),
-        "date_edition": fmt.date_longue(edition), "date_edition_iso": edition.isoformat(),
+        **edition_dates(edition),
         "cartes": [{"valeur": v, "libelle": label} for v, label in cards],
         "synthese": page(phrases=sentences(series, libelle), graphique=main_chart, note=secret_note(
             main_hidden, "séries"), alt="Courbes : indice de l’effectif salarié en fin de trimestre, base 100 au "
                                         f"{first}, ESS et privé hors ESS."),
         "familles": page(tableau=family_table(series), graphique=family_chart, note=secret_note(family_hidden),
                          alt=f"Courbes : indice de l’effectif salarié, base 100 au {first}, par famille de l’ESS."),
-        "secret": spec.secret, "dominance": ("au moins" if spec.secret.dominance_inclusive else "plus de") + " "
-                                            + fmt.pourcentage(spec.secret.dominance_seuil, 0),
+        "secret": spec.secret, "dominance": dominance(spec.secret),
         "urssaf_communes": urssaf,
     }
 

@@ -13,6 +13,7 @@ from oress.publish import charts, panorama, phrases
 from oress.publish import facts as published
 from oress.publish import formatting as fmt
 from oress.publish.panorama import Table, row
+from oress.publish.publication_notes import edition_dates, method_notes, source_line
 
 PAGES = 4
 
@@ -23,13 +24,11 @@ def out_file(spec: RunSpec, millesime: int) -> Path:
 
 def write_all(connection, spec: RunSpec, on_pdf=None) -> list[Path]:
     """One PDF per millésime of the spec, next to indicateurs.parquet."""
-    from oress.publish.maps import MapData
+    from oress.publish.map_geometry import region_map_data
     from oress.publish.pdf import Renderer
 
     renderer = Renderer()
-    present = connection.execute("select count(*) from information_schema.tables "
-                                 "where table_name = 'ref_communes_geometrie'").fetchone()[0]
-    map_data = MapData(connection, spec.region) if present else None
+    map_data = region_map_data(connection, spec.region)
     written = []
     for millesime in spec.millesimes:
         context = KeyFigures(connection, spec, millesime, map_data).context(edition_date(spec))
@@ -55,18 +54,16 @@ class KeyFigures:
         labels = {ref: published.reference_label(self.connection, ref) for ref in region.references()}
         source = self.query("select source from ref_sources_millesimes where ? between cast(millesime_min as "
                             "integer) and cast(millesime_max as integer)", [m])
-        source_line = (f"Source : extraits d’établissements employeurs, série {source[0][0] if source else ''}, "
-                       f"millésime {m} (situation au 31 décembre {m}) ; traitement : {self.spec.observatoire}.")
         return {
             "titre": f"Chiffres clés de l’économie sociale et solidaire — {region.libelle} — {m}",
             "observatoire": self.spec.observatoire, "libelle": region.libelle, "millesime": m,
-            "date_edition": fmt.date_longue(edition), "date_edition_iso": edition.isoformat(),
+            **edition_dates(edition),
             "chiffres": panorama.page(**self.key_figures(labels)),
             "secteurs": panorama.page(**self.sectors()),
             "departements": panorama.page(**self.departements()),
             "epci": panorama.page(**self.epci()),
             "methode": self.method(),
-            "source": source_line,
+            "source": source_line(source[0][0] if source else "", m, self.spec.observatoire),
         }
 
     # --- page 1 ---------------------------------------------------------------------------------
@@ -199,15 +196,4 @@ class KeyFigures:
         return {"grille": grid, "partiel": any(e[3] for e in epci)}
 
     def method(self) -> dict:
-        perimetre, cog = self.query("select perimetre, cog from ref_meta")[0]
-        national = self.query("select distinct source from ref_references_nationales where cast(millesime as "
-                              "integer) = ?", [self.millesime])
-        secondary = self.query("select count(*) from pub_indicateurs where millesime = ? and secret = 'D'",
-                               [self.millesime])[0][0] > 0
-        rules = self.spec.secret
-        return {"perimetre": perimetre.upper(), "cog": cog,
-                "reference_nationale": national[0][0] if national else "aucune pour ce millésime",
-                "frequence": rules.frequence_min,
-                "dominance": ("au moins" if rules.dominance_inclusive else "plus de") + " "
-                             + fmt.pourcentage(rules.dominance_seuil, 0),
-                "secondaire": secondary}
+        return method_notes(self.connection, self.spec, self.millesime, "aucune pour ce millésime")

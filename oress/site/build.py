@@ -15,6 +15,7 @@ from oress.config import TEMPLATES_DIR, RunSpec
 from oress.publish import facts as published
 from oress.publish import formatting as fmt
 from oress.publish.panorama import load_level, map_statuses
+from oress.publish.publication_notes import source_line
 from oress.site import catalogue, geometry, pages
 from oress.site.search import LEVEL_ORDER, fold, search_index
 
@@ -95,9 +96,7 @@ class Site:
     def source_line(self) -> str:
         rows = self.query("select source from ref_sources_millesimes where ? between cast(millesime_min as integer) "
                           "and cast(millesime_max as integer)", [self.millesime])
-        series = rows[0][0] if rows else ""
-        return (f"Source : extraits d’établissements employeurs, série {series}, millésime {self.millesime} "
-                f"(situation au 31 décembre {self.millesime}) ; traitement : {self.spec.observatoire}.")
+        return source_line(rows[0][0] if rows else "", self.millesime, self.spec.observatoire)
 
     def common(self, base: str, title: str) -> dict:
         return {"base": base, "titre": title, "observatoire": self.spec.observatoire, "millesime": self.millesime,

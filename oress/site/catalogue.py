@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from oress.publish import keyfigures
-from oress.publish.report import out_file as panorama_file
+from oress.publish.report_jobs import out_file as panorama_file
 
 PUBLISHED_FILES = (   # file of reports/<millésime>/chiffres-cles, media type, what it is
     ("indicateurs.csv", "text/csv", "Cellules publiées (territoire × champ × dimension × modalité), secret appliqué"),

@@ -1,6 +1,6 @@
 """Inline SVG maps for the site, drawn from the commune geometries of the région (ref_communes_geometrie).
 
-Communes are projected as for the PDF maps (oress.publish.maps: a local plane in kilometres) and simplified
+Communes are projected as for the PDF maps (oress.publish.map_geometry: a local plane in kilometres) and simplified
 together (shapely.coverage_simplify keeps shared borders shared, so no sliver opens between neighbours).
 Each area becomes one `<path>`; coordinates are whole units of a 600-unit-wide view box, each written
 relative to the previous point: a département of some 530 communes weighs about 95 kB, the région's
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from oress.publish.maps import BREAKS, COLOURS, Status, class_of, local_plane
+from oress.publish.map_classes import BREAKS, COLOURS, Status, class_of
+from oress.publish.map_geometry import local_plane
 
 WIDTH = 600.0                 # view box width, in SVG units
 TOLERANCE_UNITS = 1.0         # simplification tolerance, in view-box units (about a screen pixel)
@@ -138,7 +139,7 @@ def svg_map(shapes: dict[str, object], areas: list[Area], title: str, descriptio
 
 def legend() -> list[dict]:
     """The classes of the ESS share, with their colours, for the HTML legend under each map."""
-    from oress.publish.maps import class_labels
+    from oress.publish.map_classes import class_labels
 
     entries = [{"couleur": c, "libelle": label, "classe": ""} for c, label in zip(COLOURS, class_labels())]
     return entries + [{"couleur": "", "libelle": "secret statistique", "classe": "hachure"},
