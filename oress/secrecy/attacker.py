@@ -204,7 +204,9 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
         lp.cap(None)
 
 
-PROBE_MAX_CELLS = 50_000   # a larger group is probed by neighbourhoods of PROBE_RADIUS equations
+# a larger group is probed by neighbourhoods of PROBE_RADIUS equations: a union of two régions (40–50 000 hidden
+# cells) probed whole spent 45 min in one part of France's round 3 (bench/RESULTS.md, eighth session)
+PROBE_MAX_CELLS = 40_000
 PROBE_RADIUS = 8
 PROBE_MAX_BALL = 4000    # cells: a probe's neighbourhood stops growing before it passes this size
 
