@@ -68,14 +68,8 @@ def overview(facts: Facts, millesime: int) -> str | None:
 
 
 def weight(facts: Facts, labels: dict[str, str]) -> str | None:
-    share = facts.get("part_dans_ensemble", "ess")
-    if not share.known:
-        return None
-    text = f"L’ESS représente {fmt.pourcent(share.value)} de l’emploi salarié {zone(facts)}"
-    clauses = _reference_clauses(facts, "part_dans_ensemble", labels)
-    if clauses:
-        text += ", contre " + enumeration(clauses)
-    return text + "."
+    return _share_sentence(facts, "part_dans_ensemble", "L’ESS représente {} de l’emploi salarié " + zone(facts),
+                           labels)
 
 
 def gaps(facts: Facts) -> str | None:
@@ -100,11 +94,17 @@ def gaps(facts: Facts) -> str | None:
 
 
 def private_weight(facts: Facts, labels: dict[str, str]) -> str | None:
-    share = facts.get("part_dans_prive", "ess")
+    return _share_sentence(facts, "part_dans_prive", "Dans l’emploi privé, sa part atteint {}", labels)
+
+
+def _share_sentence(facts: Facts, indicator: str, opening: str, labels: dict[str, str]) -> str | None:
+    """The ESS's share (`opening` with the share in place of {}), then its references: «…, contre 12,1 % dans le
+    département…». None when the share is secret."""
+    share = facts.get(indicator, "ess")
     if not share.known:
         return None
-    text = f"Dans l’emploi privé, sa part atteint {fmt.pourcent(share.value)}"
-    clauses = _reference_clauses(facts, "part_dans_prive", labels)
+    text = opening.format(fmt.pourcent(share.value))
+    clauses = _reference_clauses(facts, indicator, labels)
     if clauses:
         text += ", contre " + enumeration(clauses)
     return text + "."

@@ -10,7 +10,7 @@ import pandas as pd
 from oress.config import SecretRules
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
-from oress.secrecy.blocks import WHOLE, BlockModels, block_codes
+from oress.secrecy.blocks import WHOLE, AuditBlocks, BlockModels, block_codes
 from oress.secrecy.bounds import Proofs
 from oress.secrecy.cells import (
     ANNUAL,
@@ -225,7 +225,7 @@ def _describe_round(row: dict) -> str:
                f"({row['escalated_to']})" if row["escalated"] else "") + ")")
 
 
-def _wider_blocks(blocks, current: np.ndarray | None, lifted: np.ndarray) -> str:
+def _wider_blocks(blocks: AuditBlocks | None, current: np.ndarray | None, lifted: np.ndarray) -> str:
     """'R1+R2 : 3, toute la publication : 1': where this round's escalated targets go."""
     if not len(lifted):
         return ""
