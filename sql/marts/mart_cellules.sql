@@ -6,81 +6,13 @@
 -- Every champ and modality is present, zero-filled, for each territory with data.
 -- Establishment counts are additive over establishment dimensions only: over job
 -- attributes an establishment counts in every modality where it has a job.
-with contributions as (
-    select * from int_contributions_etablissements
-    union all
-    select * from int_contributions_postes
-),
-
--- An enterprise (SIREN) is one unit: its establishments are summed per cell before units are counted
--- and the largest one's share taken. Count, sum and max roll up, so most of that work is done on small
--- grains: an enterprise of one establishment is already one row per cell (taken per commune first, then
--- joined to the territories); an enterprise of one champ is summed per territory at the champ_detail
--- grain, and its cells roll up to the champs (ess, hors_ess, ensemble) afterwards. Only an enterprise
--- whose establishments fall in several champs is summed per champ directly. Territories are grouped
--- by (niveau, code); their libellé, a long string, is joined once at the end.
-entreprises as (
-    select millesime, siren, count(distinct champ_detail) > 1 as plusieurs_champs
-    from int_etablissements
-    group by all
-    having count(*) > 1
-),
-
-uniques_commune as (
-    select c.millesime, c.depcom, c.champ_detail, c.dimension, c.modalite, count(*) as nb_unites,
-           sum(c.postes) as postes, sum(c.etp) as etp, sum(c.remuneration_brute) as remuneration_brute,
-           max(c.postes) as max_postes, max(c.etp) as max_etp, max(c.remuneration_brute) as max_remuneration
-    from contributions c
-    anti join entreprises e on e.millesime = c.millesime and e.siren = c.siren
-    group by all
-),
-
-uniques as (
-    select u.millesime, t.niveau, t.code, u.champ_detail, u.dimension, u.modalite,
-           sum(u.nb_unites) as nb_unites, sum(u.nb_unites) as etablissements, sum(u.postes) as postes,
-           sum(u.etp) as etp, sum(u.remuneration_brute) as remuneration_brute, 1 as max_etablissements,
-           max(u.max_postes) as max_postes, max(u.max_etp) as max_etp, max(u.max_remuneration) as max_remuneration
-    from uniques_commune u
-    join int_territoire_dimension t on t.depcom = u.depcom and t.dimension = u.dimension
-    group by all
-),
-
-par_unite as (
-    select c.millesime, t.niveau, t.code,
-           case when e.plusieurs_champs then a.champ else c.champ_detail end as champ_detail,
-           e.plusieurs_champs, c.dimension, c.modalite, c.siren,
-           count(*) as etablissements, sum(c.postes) as postes, sum(c.etp) as etp,
-           sum(c.remuneration_brute) as remuneration_brute
-    from contributions c
-    join entreprises e on e.millesime = c.millesime and e.siren = c.siren
-    join int_territoire_dimension t on t.depcom = c.depcom and t.dimension = c.dimension
-    left join ref_champs_agregation a on e.plusieurs_champs and a.champ_detail = c.champ_detail
-    group by all
-),
-
-multiples as (
-    select millesime, niveau, code, champ_detail, plusieurs_champs, dimension, modalite,
-           count(*) as nb_unites, sum(etablissements) as etablissements, sum(postes) as postes, sum(etp) as etp,
-           sum(remuneration_brute) as remuneration_brute, max(etablissements) as max_etablissements,
-           max(postes) as max_postes, max(etp) as max_etp, max(remuneration_brute) as max_remuneration
-    from par_unite
-    group by all
-),
-
--- cells at the champ_detail grain rolled up to the champs; cells of several-champ enterprises are
--- already at the champ grain (their champ_detail column holds the champ)
-morceaux as (
-    select m.millesime, m.niveau, m.code, a.champ, m.dimension, m.modalite, m.nb_unites,
-           m.etablissements, m.postes, m.etp, m.remuneration_brute, m.max_etablissements, m.max_postes,
-           m.max_etp, m.max_remuneration
-    from (select * from uniques union all by name select * from multiples where not plusieurs_champs) m
-    join ref_champs_agregation a on a.champ_detail = m.champ_detail
+-- An enterprise (SIREN) is one unit: the enterprises of one establishment (int_cellules_mono) and those
+-- of several (int_cellules_multi) are summed apart, on the grains where that is cheapest, and their sums,
+-- counts and maxima add up here.
+with morceaux as (
+    select * from int_cellules_mono
     union all by name
-    select millesime, niveau, code, champ_detail as champ, dimension, modalite, nb_unites,
-           etablissements, postes, etp, remuneration_brute, max_etablissements, max_postes, max_etp,
-           max_remuneration
-    from multiples
-    where plusieurs_champs
+    select * from int_cellules_multi
 ),
 
 cellules as (
@@ -97,7 +29,9 @@ cellules as (
 ),
 
 dimensions_presentes as (
-    select distinct millesime, dimension from contributions
+    select millesime, dimension from int_contributions_etablissements
+    union
+    select millesime, dimension from int_contributions_postes
 ),
 
 grille as (
