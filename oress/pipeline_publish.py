@@ -10,11 +10,12 @@ def keyfigures(spec: RunSpec) -> None:
     from oress.files import replacing_directory, write_json
     from oress.manifest import build_manifest
     from oress.publish import keyfigures_pdf
-    from oress.publish.keyfigures import derived_indicators, published_cells, write_files
+    from oress.publish.keyfigures import definitions, derived_indicators, published_cells, write_files
 
     with reading(spec.warehouse) as connection:
-        require_tables(connection, spec, "pub_indicateurs", "pub_derives", "meta_entrees")
+        require_tables(connection, spec, "pub_indicateurs", "pub_derives", "meta_entrees", "ref_indicateurs")
         perimetre, cog = connection.execute("select perimetre, cog from ref_meta").fetchone()
+        terms = definitions(connection)
         for millesime in spec.millesimes:
             cells, derived = published_cells(connection, millesime), derived_indicators(connection, millesime)
             out_dir = spec.reports_for(millesime) / "chiffres-cles"
@@ -22,7 +23,7 @@ def keyfigures(spec: RunSpec) -> None:
                       else "règles primaires (A, B) et secret secondaire (D) ; audit de l'attaquant réussi")
             with replacing_directory(out_dir) as fresh:
                 write_files(cells, derived, fresh, {
-                    "perimetre": perimetre, "cog": cog, "millesime": str(millesime), "secret": secret})
+                    "perimetre": perimetre, "cog": cog, "millesime": str(millesime), "secret": secret}, terms)
                 write_json(fresh / "manifeste.json", build_manifest(connection, spec, millesime))
             say(f"  {shown(spec, out_dir)}/indicateurs.parquet : {len(cells)} cellules, "
                 f"{len(derived)} indicateurs dérivés")

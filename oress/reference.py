@@ -23,6 +23,7 @@ STATIC_TABLES = {
     "ref_references_nationales": "references_nationales.csv",
     "ref_sources_millesimes": "sources_millesimes.csv",
     "ref_sirene_tranches": "sirene_tranches.csv",
+    "ref_indicateurs": "indicateurs.csv",   # the shares' definitions (numerator, denominator) and labels
     "ref_communes": "geo/communes.csv",
     "ref_communes_anciennes": "geo/communes_anciennes.csv",
     "ref_epci": "geo/epci.csv",

@@ -22,6 +22,14 @@ CELLS = [
 ]
 
 
+def load_definitions(connection):
+    """The champ tree (ref_champs, its roll-up ref_champs_ancetres) and the shares' definitions (ref_indicateurs)."""
+    for table, name in (("ref_champs", "champs.csv"), ("ref_champs_trimestres_arbre", "champs_trimestres.csv"),
+                        ("ref_indicateurs", "indicateurs.csv")):
+        load_csv(connection, table, REFERENCE_DIR / name)
+    run_models(connection, models(("reference",)))
+
+
 @pytest.fixture(scope="module")
 def derived():
     with duckdb.connect() as connection:
@@ -42,7 +50,7 @@ def derived():
             select '2018' as millesime, champ, postes / 10 as etablissements, postes, postes as etp,
                    30000.0 * postes as remuneration_brute
             from (values ('ensemble', 20000000), ('ess', 2000000), ('prive_hors_ess', 12000000)) t(champ, postes)""")
-        load_csv(connection, "ref_champs", REFERENCE_DIR / "champs.csv")   # the champ tree
+        load_definitions(connection)
         connection.execute("""create table ref_sources_millesimes as
             select 'FLORES' as source, '2016' as millesime_min, '2030' as millesime_max""")
         derived_models = {name: sql for name, sql in models(("published",)).items() if name != "pub_indicateurs"}
@@ -88,3 +96,45 @@ def test_wage_and_change_since_the_previous_millesime(derived):
     assert value(derived, "E1", "ess", "evolution_absolue", reference="millesime 2017") == pytest.approx(30.0)
     assert value(derived, "E1", "ess", "evolution_pct", reference="millesime 2017") == pytest.approx(25.0)
     assert value(derived, "E1", "ess", "tcam", reference="millesime 2017") == pytest.approx(25.0)
+
+
+def test_a_share_is_a_row_of_the_definitions():
+    """pub_parts alone on a few cells of three EPCI: a definition added to ref_indicateurs is a new share, with
+    no SQL written; a denominator that sums champs is NULL when one of them is secret, absent when one is
+    missing; repartition skips the establishments of a job dimension (its `sauf_` columns)."""
+    cells = [("E1", "ensemble", "ensemble", 1000), ("E1", "ess", "ensemble", 150), ("E1", "public", "ensemble", 300),
+             ("E1", "prive_hors_ess", "ensemble", 550), ("E1", "hors_ess", "ensemble", 850),
+             ("E1", "ess", "sexe", 90),
+             ("E2", "ensemble", "ensemble", 500), ("E2", "ess", "ensemble", 100),
+             ("E2", "prive_hors_ess", "ensemble", None),    # secret
+             ("E3", "ensemble", "ensemble", 200), ("E3", "ess", "ensemble", 20)]   # no privé hors ESS cell
+    with duckdb.connect() as connection:
+        load_definitions(connection)
+        connection.execute("""insert into ref_indicateurs (indicateur, libelle, ordre, numerateur_champ,
+                                  numerateur_avec_ce_champ, denominateur_champs)
+                              values ('part_dans_hors_ess', 'Part du champ dans le hors ESS, en %', '5',
+                                      'hors_ess', 'non', 'hors_ess')""")
+        rows = ", ".join(f"('{code}', '{champ}', '{dimension}', {'null' if postes is None else postes})"
+                         for code, champ, dimension, postes in cells)
+        connection.execute(f"""create table pub_mesures as
+            select 2018 as millesime, 'epci' as niveau, code, code as libelle, champ, dimension,
+                   case dimension when 'sexe' then '2' else 'ensemble' end as modalite, m.mesure,
+                   postes::double / case m.mesure when 'etablissements' then 10 else 1 end as valeur
+            from (values {rows}) t(code, champ, dimension, postes)
+            cross join (values ('etablissements'), ('postes')) m(mesure)""")
+        run_models(connection, {"pub_parts": models(("published",))["pub_parts"]})
+        shares = {row[:4]: row[4] for row in connection.execute(
+            "select code, champ, indicateur, mesure, part from pub_parts where dimension = 'ensemble'").fetchall()}
+        by_sex = connection.execute(
+            "select champ, indicateur, mesure, part from pub_parts where dimension = 'sexe'").fetchall()
+    assert shares[("E1", "public", "part_dans_hors_ess", "postes")] == pytest.approx(100 * 300 / 850)
+    assert shares[("E1", "prive_hors_ess", "part_dans_hors_ess", "postes")] == pytest.approx(100 * 550 / 850)
+    assert {key for key in shares if key[2] == "part_dans_hors_ess"} == {
+        ("E1", champ, "part_dans_hors_ess", mesure) for champ in ("public", "prive_hors_ess")
+        for mesure in ("etablissements", "postes")}                 # the champs under hors_ess, not itself
+    assert shares[("E1", "ess", "part_dans_prive", "postes")] == pytest.approx(100 * 150 / (150 + 550))
+    assert shares[("E2", "ess", "part_dans_prive", "postes")] is None      # not 100 * 100 / 100
+    assert ("E3", "ess", "part_dans_prive", "postes") not in shares
+    assert shares[("E3", "ess", "part_dans_ensemble", "postes")] == pytest.approx(10.0)
+    assert [row[:3] for row in by_sex] == [("ess", "repartition", "postes")]   # no etablissements, no other share
+    assert by_sex[0][3] == pytest.approx(60.0)                                  # 90 of the ESS's 150

@@ -80,3 +80,16 @@ def test_standard_levels_cover_every_commune(ref):
     # 1 352 communes in Calvados, Manche and Orne in the current COG (INSEE/Etalab découpage 2026)
     assert scalar(ref, "select count(*) from ref_territoire_commune where niveau = 'departement' "
                        "and code in ('14', '50', '61')") == 1352
+
+
+def test_the_share_definitions_name_known_champs_with_one_label_per_code(ref):
+    """ref_indicateurs (data/reference/indicateurs.csv), read by pub_parts: a typo in a champ would drop a share."""
+    assert ref.execute("select indicateur from ref_indicateurs order by cast(ordre as integer)").fetchall() == [
+        ("part_dans_ensemble",), ("part_dans_prive",), ("part_dans_ess",), ("repartition",)]
+    assert scalar(ref, "select count(*) from ref_indicateurs where libelle is null") == 0
+    assert scalar(ref, """select count(*) from (select numerateur_champ as champ from ref_indicateurs
+                                                union all
+                                                select unnest(string_split(denominateur_champs, '+'))
+                                                from ref_indicateurs)
+                          where champ not in (select champ from ref_champs)""") == 0
+    assert scalar(ref, "select count(*) from ref_indicateurs where numerateur_avec_ce_champ not in ('oui', 'non')") == 0

@@ -25,7 +25,7 @@ DERIVED_HEADERS = {"millesime": "Millésime", "niveau": "Niveau", "code": "Code"
                    "libelle_champ": "Champ", "indicateur": "Indicateur", "mesure": "Mesure", "valeur": "Valeur",
                    "unite": "Unité", "reference": "Comparé à", "valeur_reference": "Valeur de comparaison",
                    "rupture": "Rupture de série"}
-DEFINITIONS = [
+TERMS = [
     ("Établissements", "Établissements employeurs (au moins un poste non annexe dans l'année). Sur les "
                        "attributs des postes (sexe, âge…), un établissement compte dans chaque modalité où il a "
                        "un poste : ces comptes ne s'additionnent pas."),
@@ -38,10 +38,9 @@ DEFINITIONS = [
                "S : secret à la source (cellule `s` des tableaux livrés par l'INSEE, A ou B non précisé)"),
     ("Valeur approximative", "Valeur livrée en notation scientifique (p. ex. 7,62E+11) : précision perdue, "
                              "ordre de grandeur seulement (tableaux livrés par l'INSEE)"),
-    ("part_dans_ensemble", "Part du champ dans l'ensemble (ESS + hors ESS) du territoire, en %"),
-    ("part_dans_prive", "Part du champ dans l'emploi privé (ESS + privé hors ESS), en %"),
-    ("part_dans_ess", "Part de la famille dans l'ESS, en %"),
-    ("repartition", "Part de la modalité (secteur, taille, sexe…) dans le total du champ, en %"),
+]
+# the shares come between, labelled by their definitions (ref_indicateurs, data/reference/indicateurs.csv)
+DERIVED_TERMS = [
     ("ecart_…", "Écart en points à la référence (département, région, France)"),
     ("France", "Référence nationale publiée (INSEE FLORES, tableaux ESS France), jamais calculée "
                "à partir des données de l'exécution"),
@@ -49,6 +48,14 @@ DEFINITIONS = [
     ("evolution_…, tcam", "Évolution depuis le millésime précédent ; non calculée en cas de rupture de source "
                           "(CLAP → FLORES)"),
 ]
+
+
+def definitions(connection) -> list[tuple[str, str]]:
+    """The terms of the files' and the site's definitions: the cells', then each share with its label, then
+    the other derived figures'."""
+    shares = connection.execute(
+        "select indicateur, libelle from ref_indicateurs order by cast(ordre as integer)").fetchall()
+    return [*TERMS, *shares, *DERIVED_TERMS]
 
 
 def published_cells(connection, millesime: int):
@@ -94,15 +101,17 @@ def _write_table(frame, stem: Path, metadata: dict[str, str]) -> list[Path]:
     return [parquet, csv]
 
 
-def write_files(cells, derived, out_dir: Path, metadata: dict[str, str]) -> list[Path]:
-    """indicateurs.{parquet,csv} (the contract), indicateurs_derives.{parquet,csv} and chiffres-cles.xlsx."""
+def write_files(cells, derived, out_dir: Path, metadata: dict[str, str],
+                terms: list[tuple[str, str]]) -> list[Path]:
+    """indicateurs.{parquet,csv} (the contract), indicateurs_derives.{parquet,csv} and chiffres-cles.xlsx
+    (its last sheet: `terms`, from `definitions`, and the metadata)."""
     columns = [c for c in (*COLUMNS, "approximatif") if c in cells.columns]
     paths = _write_table(cells[columns], out_dir / "indicateurs", metadata)
     # a derived figure that rests on a secret cell is NULL: the file lists only those that exist
     computable = derived[derived["valeur"].notna()]
     paths += _write_table(computable[list(DERIVED_COLUMNS)], out_dir / "indicateurs_derives", metadata)
     xlsx = out_dir / "chiffres-cles.xlsx"
-    write_atomically(xlsx, lambda p: _write_xlsx(cells, computable, p, metadata))
+    write_atomically(xlsx, lambda p: _write_xlsx(cells, computable, p, metadata, terms))
     return paths + [xlsx]
 
 
@@ -117,7 +126,7 @@ def _sheet(writer, frame, name: str, headers: dict[str, str], formats: dict[str,
         sheet.set_column(index, index, width, formats.get(column))
 
 
-def _write_xlsx(cells, derived, path: Path, metadata: dict[str, str]) -> None:
+def _write_xlsx(cells, derived, path: Path, metadata: dict[str, str], terms: list[tuple[str, str]]) -> None:
     import pandas as pd
 
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
@@ -137,7 +146,7 @@ def _write_xlsx(cells, derived, path: Path, metadata: dict[str, str]) -> None:
         # communes' derived figures stay in indicateurs_derives.csv: a sheet of 10⁵ rows is not readable
         overview = derived[(derived["dimension"] == "ensemble") & (derived["niveau"] != "commune")]
         _sheet(writer, overview, "Poids et évolutions", DERIVED_HEADERS, formats)
-        notes = pd.DataFrame(DEFINITIONS + list(metadata.items()), columns=["Terme", "Définition"])
+        notes = pd.DataFrame(terms + list(metadata.items()), columns=["Terme", "Définition"])
         notes.to_excel(writer, sheet_name="Définitions et sources", index=False)
         writer.sheets["Définitions et sources"].set_column(0, 0, 24)
         writer.sheets["Définitions et sources"].set_column(1, 1, 120)

@@ -49,6 +49,12 @@ def _frames(site):
     return site.cache["frames"]
 
 
+def _definitions(site) -> list[tuple[str, str]]:
+    if "definitions" not in site.cache:
+        site.cache["definitions"] = keyfigures.definitions(site.connection)
+    return site.cache["definitions"]
+
+
 def territory_files(site, territory, out: Path) -> list[dict]:
     """<niveau>/<code>.csv and .xlsx (the territory's cells), and its panorama PDF when `oress report` made one."""
     cells_by, derived_by = _frames(site)
@@ -62,7 +68,8 @@ def territory_files(site, territory, out: Path) -> list[dict]:
     csv = folder / f"{territory.code}.csv"
     cells[columns].to_csv(csv, sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\n")
     xlsx = folder / f"{territory.code}.xlsx"
-    write_xlsx(xlsx, cells, derived_by.get(key), f"{territory.libelle} ({territory.code})", site.millesime)
+    write_xlsx(xlsx, cells, derived_by.get(key), f"{territory.libelle} ({territory.code})", site.millesime,
+               _definitions(site))
     files = [{"href": csv.name, "libelle": f"Cellules publiées de {territory.libelle}", "format": "CSV",
               "detail": CSV_NOTE, "taille": csv.stat().st_size},
              {"href": xlsx.name, "libelle": f"Classeur des chiffres clés de {territory.libelle}", "format": "XLSX",
@@ -75,8 +82,8 @@ def territory_files(site, territory, out: Path) -> list[dict]:
     return files
 
 
-def write_xlsx(path: Path, cells, derived, territory: str, millesime: int) -> None:
-    """One territory's workbook: its cells, its derived overview, the definitions. Written row by row with
+def write_xlsx(path: Path, cells, derived, territory: str, millesime: int, terms: list[tuple[str, str]]) -> None:
+    """One territory's workbook: its cells, its derived overview, the definitions (`terms`). Written row by row with
     xlsxwriter (pandas' to_excel costs ten times more for a hundred small workbooks); the creation date is
     fixed (1 January after the millésime) so that the file is reproducible."""
     import datetime as dt
@@ -104,7 +111,7 @@ def write_xlsx(path: Path, cells, derived, territory: str, millesime: int) -> No
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, len(columns) - 1, 16)
     notes = book.add_worksheet("Définitions")
-    for i, (term, definition) in enumerate([("Terme", "Définition"), *keyfigures.DEFINITIONS]):
+    for i, (term, definition) in enumerate([("Terme", "Définition"), *terms]):
         notes.write_row(i, 0, [term, definition], bold if i == 0 else None)
     notes.set_column(0, 0, 24)
     notes.set_column(1, 1, 120)
@@ -170,10 +177,10 @@ def write(site, out: Path) -> list[Path]:
     notes = site.query("select source, note from ref_sources_millesimes order by millesime_min")
     rules = site.spec.secret
     context = {"fichiers": files, "jsonld": text.replace("</", "<\\/"), "colonnes": COLUMN_DEFINITIONS,
-               "definitions": keyfigures.DEFINITIONS, "csv": CSV_NOTE}
+               "definitions": _definitions(site), "csv": CSV_NOTE}
     method = {"perimetre": perimetre.upper(), "cog": cog, "sources": notes, "frequence": rules.frequence_min,
               "dominance": round(rules.dominance_seuil * 100), "inclusive": rules.dominance_inclusive,
-              "livraison": site.spec.livraison_insee is not None, "definitions": keyfigures.DEFINITIONS}
+              "livraison": site.spec.livraison_insee is not None, "definitions": _definitions(site)}
     return [jsonld, *(out / "donnees" / f["href"] for f in files),
             site.render("donnees.html.j2", out / "donnees" / "index.html",
                         {**site.common("../", "Données à télécharger"), **context}),

@@ -1,55 +1,52 @@
--- Shares (%) of the published cells: in the ensemble, in the private sector, in the ESS, and the distribution
--- of a champ over a dimension's modalities. A share using a secret cell is NULL.
+-- Shares (%) of the published cells, one query for every definition of ref_indicateurs
+-- (data/reference/indicateurs.csv): the numerator is a cell of a champ under numerateur_champ (that champ
+-- too when numerateur_avec_ce_champ = 'oui'); the denominator is the sum of the cells of denominateur_champs
+-- ('+' between champs; empty: the numerator's champ) at denominateur_dimension × denominateur_modalite
+-- (empty: the numerator's; when set, the numerator's dimension is another), same territory, millésime and
+-- mesure; no share of sauf_mesure on sauf_dimensions. A share using a secret cell is NULL; without every
+-- denominator cell there is no row.
 -- Grain: millesime × territory × champ × dimension × modalite × mesure × indicateur.
 with mesures as (
     select * from pub_mesures
 ),
 
-ess_side as (
-    select champ from ref_champs where 'ess' in (champ, parent)
+-- each champ of the annual tree with every champ under it, itself included (ecart 0)
+sous_champs as (
+    select distinct h.champ as champ_haut, b.champ, h.hauteur - b.hauteur as ecart
+    from ref_champs_ancetres h
+    join ref_champs_ancetres b on (b.arbre, b.champ_detail) = (h.arbre, h.champ_detail) and b.hauteur <= h.hauteur
+    where h.arbre = 'annuel'
 ),
 
-part_ensemble as (
-    select n.*, 'part_dans_ensemble' as indicateur, 100 * n.valeur / nullif(d.valeur, 0) as part
-    from mesures n
-    join mesures d on d.champ = 'ensemble'
-        and (d.millesime, d.niveau, d.code, d.dimension, d.modalite, d.mesure)
-          = (n.millesime, n.niveau, n.code, n.dimension, n.modalite, n.mesure)
-    where n.champ <> 'ensemble'
+definitions as (
+    select indicateur, numerateur_champ, numerateur_avec_ce_champ = 'oui' as avec_ce_champ,
+           string_split(denominateur_champs, '+') as denominateurs, denominateur_dimension,
+           denominateur_modalite, sauf_mesure, coalesce(string_split(sauf_dimensions, ' '), []) as sauf_dimensions
+    from ref_indicateurs
 ),
 
-part_prive as (
-    select n.*, 'part_dans_prive' as indicateur, 100 * n.valeur / nullif(e.valeur + p.valeur, 0) as part
+-- each numerator cell with each champ of its denominator
+numerateurs as (
+    select n.*, i.indicateur, i.denominateur_dimension, i.denominateur_modalite,
+           len(coalesce(i.denominateurs, [n.champ])) as nb_denominateurs,
+           unnest(coalesce(i.denominateurs, [n.champ])) as champ_denominateur
     from mesures n
-    join mesures e on e.champ = 'ess'
-        and (e.millesime, e.niveau, e.code, e.dimension, e.modalite, e.mesure)
-          = (n.millesime, n.niveau, n.code, n.dimension, n.modalite, n.mesure)
-    join mesures p on p.champ = 'prive_hors_ess'
-        and (p.millesime, p.niveau, p.code, p.dimension, p.modalite, p.mesure)
-          = (n.millesime, n.niveau, n.code, n.dimension, n.modalite, n.mesure)
-    where n.champ in (select champ from ess_side)
+    join definitions i on n.dimension is distinct from i.denominateur_dimension
+        and not coalesce(n.mesure = i.sauf_mesure and list_contains(i.sauf_dimensions, n.dimension), false)
+    join sous_champs s on (s.champ_haut, s.champ) = (i.numerateur_champ, n.champ) and (s.ecart > 0 or i.avec_ce_champ)
 ),
 
-part_ess as (
-    select n.*, 'part_dans_ess' as indicateur, 100 * n.valeur / nullif(e.valeur, 0) as part
-    from mesures n
-    join mesures e on e.champ = 'ess'
-        and (e.millesime, e.niveau, e.code, e.dimension, e.modalite, e.mesure)
-          = (n.millesime, n.niveau, n.code, n.dimension, n.modalite, n.mesure)
-    where n.champ in (select champ from ref_champs where parent = 'ess')
-),
-
--- distribution of a champ over the modalities of a dimension (sectors, sizes, job profile)
-repartition as (
-    select n.*, 'repartition' as indicateur, 100 * n.valeur / nullif(t.valeur, 0) as part
-    from mesures n
-    join mesures t on t.dimension = 'ensemble'
-        and (t.millesime, t.niveau, t.code, t.champ, t.mesure) = (n.millesime, n.niveau, n.code, n.champ, n.mesure)
-    where n.dimension <> 'ensemble'
-      and not (n.mesure = 'etablissements' and n.dimension in ('sexe', 'age', 'csp', 'temps_travail', 'contrat'))
+parts as (
+    select n.millesime, n.niveau, n.code, n.libelle, n.champ, n.dimension, n.modalite, n.mesure, n.valeur,
+           n.indicateur,
+           100 * n.valeur / nullif(case when bool_and(d.valeur is not null) then sum(d.valeur) end, 0) as part
+    from numerateurs n
+    join mesures d on (d.millesime, d.niveau, d.code, d.mesure, d.champ, d.dimension, d.modalite)
+        = (n.millesime, n.niveau, n.code, n.mesure, n.champ_denominateur,
+           coalesce(n.denominateur_dimension, n.dimension), coalesce(n.denominateur_modalite, n.modalite))
+    group by n.millesime, n.niveau, n.code, n.libelle, n.champ, n.dimension, n.modalite, n.mesure, n.valeur,
+             n.indicateur, n.nb_denominateurs
+    having count(*) = n.nb_denominateurs
 )
 
-select * from part_ensemble
-union all select * from part_prive
-union all select * from part_ess
-union all select * from repartition
+select * from parts

@@ -1,6 +1,7 @@
 -- libellé : aucun indicateur dérivé ne repose sur une cellule secrète
 -- No derived figure may rest on a secret cell: every non-NULL share, gap, rank or
--- change must have its own cell and the cells of its denominator published.
+-- change must have its own cell and the cells of its denominator published (a share's, its gap's and its
+-- rank's: the denominator of its definition in ref_indicateurs).
 with derives as (select * from pub_derives where valeur is not null),
 cellules as (select * from pub_indicateurs),
 besoins as (
@@ -8,15 +9,10 @@ besoins as (
            d.millesime as millesime_source
     from derives d
     union all
-    select d.*, 'ensemble', d.dimension, d.modalite, d.millesime from derives d
-    where d.indicateur in ('part_dans_ensemble', 'ecart_part_dans_ensemble', 'rang_part_dans_ensemble')
-    union all
-    select d.*, unnest(['ess', 'prive_hors_ess']), d.dimension, d.modalite, d.millesime from derives d
-    where d.indicateur in ('part_dans_prive', 'ecart_part_dans_prive', 'rang_part_dans_prive')
-    union all
-    select d.*, 'ess', d.dimension, d.modalite, d.millesime from derives d where d.indicateur = 'part_dans_ess'
-    union all
-    select d.*, d.champ, 'ensemble', 'ensemble', d.millesime from derives d where d.indicateur = 'repartition'
+    select d.*, unnest(coalesce(string_split(i.denominateur_champs, '+'), [d.champ])),
+           coalesce(i.denominateur_dimension, d.dimension), coalesce(i.denominateur_modalite, d.modalite), d.millesime
+    from derives d
+    join ref_indicateurs i on d.indicateur in (i.indicateur, 'ecart_' || i.indicateur, 'rang_' || i.indicateur)
     union all
     select d.*, d.champ, d.dimension, d.modalite, cast(split_part(d.reference, ' ', 2) as integer)
     from derives d where d.indicateur in ('evolution_absolue', 'evolution_pct', 'tcam')
