@@ -110,10 +110,17 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
     # a national group's LP costs seconds a bound: its bounds are settled on neighbourhoods only, a failure
     # repaired by the widest neighbourhood's cut (`local_bound`, last resort)
     national = len(members) > PROBE_MAX_CELLS and hideable is not None
+    # a failing national bound's second chance, a wide neighbourhood, costs a région-sized LP: worth it once the
+    # first rounds have repaired the true failures and few bounds are pending (bench/RESULTS.md, ninth session)
+    wide = national and len(chunk) <= WIDE_MAX_PENDING
     if national:
         local_hideable = hideable
     # probing a large group costs a cold solve (up to a second): worth it for many pending bounds only; a
     # national group (hundreds of thousands of cells) is probed one neighbourhood at a time
+    # a wide neighbourhood drawn for a failing bound settles at once the pending bounds it holds
+    if wide and local is not None:
+        local.on_wide = lambda cells, wide_lp: _probe_ball(wide_lp, cells, columns, true, scale, need_down[chunk],
+                                                           need_up[chunk], seen_low, seen_high, result)
     if not exact and (len(chunk) > 1 if local is None else many):
         if len(members) > PROBE_MAX_CELLS:
             _probe_locally(local, columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high,
@@ -138,7 +145,7 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
             if local is not None:
                 settled = local_bound(local, result, target, column, sign, required, tolerance, scale, seen_low,
                                        seen_high, (matrix, rows, hidden_ids[members], values, need, local_hideable,
-                                        int(targets[target])), national)
+                                        int(targets[target])), national, wide)
                 result.lp_count += 1
                 result.local_lps += 1
                 if settled is not None:   # a local failure costs no group LP: it does not count in max_failures
@@ -163,6 +170,7 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
 # its pending bounds are first tried on the target's neighbourhood alone
 LOCAL_MIN_CELLS = 3000
 PROBE_MIN_LOCAL = 64   # pending bounds in a large group below which it is neither probed nor cut locally
+WIDE_MAX_PENDING = 400  # pending targets of a national group above which no wide neighbourhood is drawn
 
 
 PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds than this
@@ -222,8 +230,15 @@ def _probe_locally(local: Neighbourhood, columns, true, scale, need_down, need_u
             continue
         cells, rows, _ = local.around(int(seed), PROBE_RADIUS, PROBE_MAX_BALL)
         covered[cells] = True
-        inside = np.isin(columns, cells)
-        low, high = seen_low[cells], seen_high[cells]
-        _probe(local.lp(cells, rows), np.searchsorted(cells, columns[inside]), true[cells], scale,
-               need_down[inside], need_up[inside], low, high, result)
-        seen_low[cells], seen_high[cells] = low, high
+        _probe_ball(local.lp(cells, rows), cells, columns, true, scale, need_down, need_up, seen_low, seen_high,
+                    result)
+
+
+def _probe_ball(lp: GroupLP, cells, columns, true, scale, need_down, need_up, seen_low, seen_high,
+                result: Attack) -> None:
+    """`_probe` on a neighbourhood's LP for the targets it holds."""
+    inside = np.isin(columns, cells)
+    low, high = seen_low[cells], seen_high[cells]
+    _probe(lp, np.searchsorted(cells, columns[inside]), true[cells], scale, need_down[inside], need_up[inside], low,
+           high, result)
+    seen_low[cells], seen_high[cells] = low, high

@@ -3,6 +3,7 @@ hidden cell fixed at its true value — a conservative LP of a few hundred cells
 large group without the group's own LP."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,6 +31,9 @@ class Neighbourhood:
         self.block, self.true, self.slack = block.tocsr(), true, slack
         self.is_inequality = np.zeros(block.shape[0], bool) if is_inequality is None else is_inequality
         self.last = None
+        self.wide_balls: list[tuple] = []     # the last WIDE_KEPT wide neighbourhoods (`wide`)
+        # called with a new wide neighbourhood's cells and LP: the attacker probes its pending targets there
+        self.on_wide: Callable[[np.ndarray, GroupLP], None] | None = None
 
     def around(self, column: int, radius: int | None = None,
                most: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -58,45 +62,74 @@ class Neighbourhood:
             self.last = (column, cells, rows, inner, self.lp(cells, rows))
         return self.last[1:]
 
+    def wide(self, column: int, own: bool = False) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, GroupLP]:
+        """A neighbourhood of WIDE_RADIUS equations (at most WIDE_MAX_CELLS cells) holding the column, with its LP:
+        one kept from an earlier target when it holds the column (any neighbourhood is conservative, so its bound
+        is a proof for every cell in it: the top's cells of one slice — France, the régions — share one), unless
+        `own` asks for the one drawn around the column (whose inner rows are the target's, for its cut). Returns
+        the column it was drawn around, its cells, rows, inner rows and LP."""
+        for ball in reversed(self.wide_balls):
+            if ball[0] == column or (not own and _holds(ball[1], column)):
+                return ball
+        cells, rows, inner = self.around(column, WIDE_RADIUS, WIDE_MAX_CELLS)
+        lp = self.lp(cells, rows)
+        if self.on_wide is not None:
+            self.on_wide(cells, lp)
+        self.wide_balls = [*self.wide_balls, (column, cells, rows, inner, lp)][-WIDE_KEPT:]
+        return self.wide_balls[-1]
+
 
 def local_bound(local: Neighbourhood, result: Attack, target, column, sign, required, tolerance, scale,
-                 seen_low, seen_high, context, last_resort: bool = False) -> bool | None:
+                 seen_low, seen_high, context, last_resort: bool = False, wide: bool = False) -> bool | None:
     """Try one bound on the target's neighbourhood: True when it passes there (hence everywhere), False when
     it fails and the repair has a local cut it can satisfy, None when the group's LP must decide.
-    last_resort (a national group, whose LP is out of reach): a failure with no local cut is tried again on a
-    neighbourhood of WIDE_RADIUS equations, and when that fails too, its cut is taken whatever it asks — or,
-    if it cannot be satisfied near the target, one more hidden cell among the published ones around it."""
+    last_resort (a national group, whose LP is out of reach): a failure's cut is taken whatever it asks, or, if it
+    cannot be satisfied near the target, one more hidden cell among the published ones around it. With `wide`,
+    the failure is first tried again on a wide neighbourhood (`Neighbourhood.wide`) — the fixed boundary of
+    LOCAL_RADIUS equations pins a région's cell that its départements and the other régions leave free
+    (bench/RESULTS.md, ninth session) —, whose cut is then the one taken; without it, on a wider neighbourhood
+    only when the first one has no cut to take."""
     matrix, group_rows, group_cells, values, need, hideable, target_cell = context
     cells, rows, inner, lp = local.ball(column)
     reached, duals = ball_bound(lp, cells, column, sign, scale, seen_low, seen_high)
     if sign * (reached - required) <= tolerance:
-        (result.lower if sign > 0 else result.upper)[target] = reached
-        result.extreme[target] = False
-        return True
+        return _passed(result, target, sign, reached)
     if hideable is None or duals is None:
         return None
-    cut_cells, coefficient = capacity_cut(matrix, group_rows[rows], duals, group_cells[cells],
-                                  int(np.searchsorted(cells, column)), sign, values, need)
-    near = np.unique(matrix[group_rows[inner]].indices)
-    useful = np.isin(cut_cells, group_cells[cells]) | (np.isin(cut_cells, near) & hideable[cut_cells])
-    if coefficient[useful].sum() < 1 - 1e-9:
+    if not wide:
+        cut = _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, rows, inner, duals, column,
+                         sign)
+        if cut[1][cut[2]].sum() >= 1 - 1e-9:
+            return _failed(result, target, sign, reached, cut, target_cell)
         if not last_resort:
             return None
-        cells, rows, inner = local.around(column, WIDE_RADIUS, WIDE_MAX_CELLS)
+        cells, rows, inner = local.around(column, NARROW_WIDE_RADIUS, NARROW_WIDE_MAX_CELLS)
         result.lp_count += 1
         result.local_lps += 1
         reached, duals = ball_bound(local.lp(cells, rows), cells, column, sign, scale, seen_low, seen_high)
         if sign * (reached - required) <= tolerance:
-            (result.lower if sign > 0 else result.upper)[target] = reached
-            result.extreme[target] = False
-            return True
+            return _passed(result, target, sign, reached)
+    else:
+        for own in (False, True):
+            seed, cells, rows, inner, lp = local.wide(column, own)
+            result.lp_count += 1
+            result.local_lps += 1
+            reached, duals = ball_bound(lp, cells, column, sign, scale, seen_low, seen_high)
+            if sign * (reached - required) <= tolerance:
+                return _passed(result, target, sign, reached)
+            if seed == column:    # its own: no other to try
+                break
+    cut = _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, rows, inner, duals, column,
+                     sign)
+    if cut[1][cut[2]].sum() < 1 - 1e-9:
         near = np.unique(matrix[group_rows[inner]].indices)
-        cut_cells, coefficient = capacity_cut(matrix, group_rows[rows], duals, group_cells[cells],
-                                      int(np.searchsorted(cells, column)), sign, values, need)
-        useful = np.isin(cut_cells, group_cells[cells]) | (np.isin(cut_cells, near) & hideable[cut_cells])
-        if coefficient[useful].sum() < 1 - 1e-9:
-            cut_cells = near[hideable[near]]
-            coefficient, useful = np.ones(len(cut_cells)), np.ones(len(cut_cells), bool)
+        cut_cells = near[hideable[near]]
+        cut = cut_cells, np.ones(len(cut_cells)), np.ones(len(cut_cells), bool)
+    return _failed(result, target, sign, reached, cut, target_cell)
+
+
+def _failed(result: Attack, target, sign, reached, cut, target_cell) -> bool:
+    cut_cells, coefficient, useful = cut
     (result.lower if sign > 0 else result.upper)[target] = reached
     result.ok[target], result.extreme[target] = False, False
     result.cuts.append((cut_cells[useful], coefficient[useful]))
@@ -105,7 +138,32 @@ def local_bound(local: Neighbourhood, result: Attack, target, column, sign, requ
     return False
 
 
-WIDE_RADIUS, WIDE_MAX_CELLS = 8, 4000
+def _passed(result: Attack, target, sign, reached) -> bool:
+    (result.lower if sign > 0 else result.upper)[target] = reached
+    result.extreme[target] = False
+    return True
+
+
+def _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, rows, inner, duals, column, sign):
+    """A neighbourhood's cut: its cells, their coefficients and which of them a repair can use (the
+    neighbourhood's hidden cells, and the published cells of the rows around the target)."""
+    cut_cells, coefficient = capacity_cut(matrix, group_rows[rows], duals, group_cells[cells],
+                                          int(np.searchsorted(cells, column)), sign, values, need)
+    near = np.unique(matrix[group_rows[inner]].indices)
+    useful = np.isin(cut_cells, group_cells[cells]) | (np.isin(cut_cells, near) & hideable[cut_cells])
+    return cut_cells, coefficient, useful
+
+
+# a failing national bound's second chance: a wide neighbourhood (a région's cell: 20 000 to 55 000 cells at
+# radius 6), the last WIDE_KEPT of them kept for the targets they hold
+WIDE_RADIUS, WIDE_MAX_CELLS, WIDE_KEPT = 6, 60_000, 4
+# without a wide neighbourhood (many bounds pending), a failure with no cut to take is tried on this one
+NARROW_WIDE_RADIUS, NARROW_WIDE_MAX_CELLS = 8, 4000
+
+
+def _holds(cells: np.ndarray, column: int) -> bool:
+    at = np.searchsorted(cells, column)
+    return bool(at < len(cells) and cells[at] == column)
 
 
 def ball_bound(lp: GroupLP, cells, column, sign, scale, seen_low, seen_high):
