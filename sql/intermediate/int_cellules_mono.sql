@@ -1,8 +1,8 @@
 -- The cells' sums over the enterprises of one establishment (those not in int_entreprises_multi), with
 -- what the primary secrecy rules need. Such an enterprise is already one unit per cell, so it is summed
--- per commune first (small grain), then joined to the territories at the champ_detail grain, then rolled
--- up to the champs (ess, hors_ess, ensemble): count, sum and max roll up.
--- Grain: millesime × niveau × code × champ × dimension × modalite.
+-- per commune first (small grain), then joined to the territories at the champ_detail grain (the mart
+-- rolls it up to the champs: count, sum and max roll up).
+-- Grain: millesime × niveau × code × champ_detail × dimension × modalite.
 with contributions as (
     select * from int_contributions_etablissements
     union all
@@ -27,14 +27,6 @@ par_territoire as (
     from par_commune u
     join int_territoire_dimension t on t.depcom = u.depcom and t.dimension = u.dimension
     group by all
-),
-
-final as (
-    select m.millesime, m.niveau, m.code, a.champ, m.dimension, m.modalite, m.nb_unites,
-           m.etablissements, m.postes, m.etp, m.remuneration_brute, m.max_etablissements, m.max_postes,
-           m.max_etp, m.max_remuneration
-    from par_territoire m
-    join ref_champs_agregation a on a.champ_detail = m.champ_detail
 )
 
-select * from final
+select * from par_territoire

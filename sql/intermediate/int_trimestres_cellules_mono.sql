@@ -1,8 +1,8 @@
 -- The quarterly cells' sums over the enterprises of one private establishment in the quarter (those not
 -- in int_trimestres_entreprises_multi), with what the primary secrecy rules need. Such an enterprise is
 -- one unit per cell, so it is summed per commune first, then joined to the territories at the
--- champ_detail grain, then rolled up to the private champs (ref_champs_trimestres).
--- Grain: trimestre × niveau × code × champ.
+-- champ_detail grain (the mart rolls it up to the private champs of ref_champs_trimestres).
+-- Grain: trimestre × niveau × code × champ_detail.
 with lignes as (
     select t.*
     from int_trimestres t
@@ -28,13 +28,6 @@ par_territoire as (
     join ref_territoire_commune tc on tc.depcom = u.depcom
     join ref_publication p on p.niveau = tc.niveau and p.dimension = 'ensemble'
     group by all
-),
-
-final as (
-    select m.trimestre, m.annee, m.niveau, m.code, c.champ, m.nb_unites, m.etablissements, m.effectif,
-           m.masse_salariale, m.max_etablissements, m.max_effectif, m.max_masse_salariale
-    from par_territoire m
-    join ref_champs_trimestres c on c.champ_detail = m.champ_detail
 )
 
-select * from final
+select * from par_territoire

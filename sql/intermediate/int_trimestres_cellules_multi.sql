@@ -1,9 +1,10 @@
 -- The quarterly cells' sums over the enterprises of several private establishments in the quarter
 -- (int_trimestres_entreprises_multi), with what the primary secrecy rules need: each enterprise summed
 -- per cell (one unit), then the units counted and the largest one kept. An enterprise of one champ is
--- summed at the champ_detail grain and rolled up to the private champs afterwards; only one whose
--- establishments fall in several champs is summed per champ directly.
--- Grain: trimestre × niveau × code × champ.
+-- summed at the champ_detail grain (the mart rolls it up to the private champs); only one whose
+-- establishments fall in several champs is summed per champ directly (its champ_detail then holds the
+-- champ, plusieurs_champs true).
+-- Grain: trimestre × niveau × code × champ_detail.
 with lignes as (
     select t.*
     from int_trimestres t
@@ -30,20 +31,6 @@ multiples as (
            max(masse_salariale) as max_masse_salariale
     from par_unite
     group by all
-),
-
--- cells of several-champ enterprises are already at the champ grain (their champ_detail holds the champ)
-final as (
-    select m.trimestre, m.annee, m.niveau, m.code, c.champ, m.nb_unites, m.etablissements, m.effectif,
-           m.masse_salariale, m.max_etablissements, m.max_effectif, m.max_masse_salariale
-    from multiples m
-    join ref_champs_trimestres c on c.champ_detail = m.champ_detail
-    where not m.plusieurs_champs
-    union all by name
-    select trimestre, annee, niveau, code, champ_detail as champ, nb_unites, etablissements, effectif,
-           masse_salariale, max_etablissements, max_effectif, max_masse_salariale
-    from multiples
-    where plusieurs_champs
 )
 
-select * from final
+select * from multiples

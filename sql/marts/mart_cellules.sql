@@ -9,10 +9,18 @@
 -- An enterprise (SIREN) is one unit: the enterprises of one establishment (int_cellules_mono) and those
 -- of several (int_cellules_multi) are summed apart, on the grains where that is cheapest, and their sums,
 -- counts and maxima add up here.
+-- Both come at the champ_detail grain, rolled up to the champs (ess, hors_ess, ensemble) here; the cells of
+-- several-champ enterprises are already at the champ grain (their champ_detail holds the champ).
 with morceaux as (
-    select * from int_cellules_mono
+    select m.millesime, m.niveau, m.code, a.champ, m.dimension, m.modalite, m.nb_unites, m.etablissements,
+           m.postes, m.etp, m.remuneration_brute, m.max_etablissements, m.max_postes, m.max_etp, m.max_remuneration
+    from (select * from int_cellules_mono union all by name
+          select * from int_cellules_multi where not plusieurs_champs) m
+    join ref_champs_agregation a on a.champ_detail = m.champ_detail
     union all by name
-    select * from int_cellules_multi
+    select * exclude (champ_detail, plusieurs_champs), champ_detail as champ
+    from int_cellules_multi
+    where plusieurs_champs
 ),
 
 cellules as (

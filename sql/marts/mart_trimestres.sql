@@ -7,10 +7,18 @@
 -- An enterprise (SIREN) is one unit: the enterprises of one establishment in the quarter
 -- (int_trimestres_cellules_mono) and those of several (int_trimestres_cellules_multi) are summed apart,
 -- and their sums, counts and maxima add up here.
+-- Both come at the champ_detail grain, rolled up to the quarterly champs here; the cells of several-champ
+-- enterprises are already at the champ grain (their champ_detail holds the champ).
 with morceaux as (
-    select * from int_trimestres_cellules_mono
+    select m.trimestre, m.annee, m.niveau, m.code, c.champ, m.nb_unites, m.etablissements, m.effectif,
+           m.masse_salariale, m.max_etablissements, m.max_effectif, m.max_masse_salariale
+    from (select * from int_trimestres_cellules_mono union all by name
+          select * from int_trimestres_cellules_multi where not plusieurs_champs) m
+    join ref_champs_trimestres c on c.champ_detail = m.champ_detail
     union all by name
-    select * from int_trimestres_cellules_multi
+    select * exclude (champ_detail, plusieurs_champs), champ_detail as champ
+    from int_trimestres_cellules_multi
+    where plusieurs_champs
 ),
 
 cellules as (
