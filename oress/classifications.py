@@ -1,5 +1,6 @@
-"""The champ trees and the labels of codes, read from the reference tables: ref_champs (the annual tree as
-parent links), ref_champs_trimestres_arbre (the quarterly, private one) and ref_tranches_taille."""
+"""The champ trees, the labels of codes and the shares' denominators, read from the reference tables:
+ref_champs (the annual tree as parent links), ref_champs_trimestres_arbre (the quarterly, private one),
+ref_tranches_taille and ref_indicateurs."""
 from __future__ import annotations
 
 import csv
@@ -16,6 +17,8 @@ TREE_QUERY = """
     select t.champ, t.parent, coalesce(t.libelle, c.libelle), coalesce(c.libelle_court, t.libelle)
     from {table} t left join ref_champs c using (champ)
     order by cast(t.ordre as integer)"""
+SHARE_COLUMNS = ("indicateur", "denominateur_champs", "denominateur_dimension", "denominateur_modalite",
+                 "comparee_aux_references")
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,41 @@ class ChampTree:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A share of ref_indicateurs: its denominator is the cells of `champs` (None: the numerator's champ) at
+    `dimension` × `modalite` (None: the numerator's); `compared`: it has gaps and ranks to references."""
+    code: str
+    champs: tuple[str, ...] | None
+    dimension: str | None
+    modalite: str | None
+    compared: bool
+
+    def denominator(self, champ: str, dimension: str, modalite: str) -> list[tuple[str, str, str]]:
+        """The cells (champ, dimension, modalite) the share of a numerator cell is divided by."""
+        return [(c, self.dimension or dimension, self.modalite or modalite) for c in self.champs or (champ,)]
+
+
+def _share(code: str, champs: str | None, dimension: str | None, modalite: str | None, compared: str) -> Share:
+    return Share(code, tuple(champs.split("+")) if champs else None, dimension or None, modalite or None,
+                 compared == "oui")
+
+
+@dataclass(frozen=True)
 class Classifications:
     champs: ChampTree
     sizes: tuple[tuple[str, str], ...]   # (taille, libelle_court), smallest first
+    shares: tuple[Share, ...] = ()
 
     def size_label(self, code: str) -> str:
         return dict(self.sizes)[code]
+
+    def share_of(self, indicateur: str) -> Share | None:
+        """The share a derived figure is computed from: the share itself, or its gap or rank to references."""
+        for share in self.shares:
+            if indicateur == share.code or (share.compared and indicateur in ("ecart_" + share.code,
+                                                                              "rang_" + share.code)):
+                return share
+        return None
 
 
 def read_tree(connection, table: str = "ref_champs") -> ChampTree:
@@ -88,7 +120,13 @@ def read(connection) -> Classifications:
     """The classifications of the warehouse's reference tables (those its figures were computed with)."""
     sizes = connection.execute(
         "select taille, libelle_court from ref_tranches_taille order by cast(postes_min as integer)").fetchall()
-    return Classifications(read_tree(connection), tuple(sizes))
+    try:
+        shares = connection.execute(f"select {', '.join(SHARE_COLUMNS)} from ref_indicateurs "
+                                    "order by cast(ordre as integer)").fetchall()
+    except duckdb.Error as error:   # a warehouse loaded before indicateurs.csv or its comparee_aux_references
+        raise RuntimeError(f"définitions des parts illisibles dans ref_indicateurs ({str(error).splitlines()[0]}) : "
+                           "relancer `oress reference --spec …` (ou `oress build`)") from error
+    return Classifications(read_tree(connection), tuple(sizes), tuple(_share(*row) for row in shares))
 
 
 @cache
@@ -100,6 +138,8 @@ def versioned() -> Classifications:
 
     champs = sorted(rows("champs.csv"), key=lambda r: int(r["ordre"]))
     sizes = sorted(rows("tranches_taille.csv"), key=lambda r: int(r["postes_min"]))
+    shares = sorted(rows("indicateurs.csv"), key=lambda r: int(r["ordre"]))
     return Classifications(
         ChampTree(tuple(Champ(r["champ"], r["parent"] or None, r["libelle"], r["libelle_court"]) for r in champs)),
-        tuple((r["taille"], r["libelle_court"]) for r in sizes))
+        tuple((r["taille"], r["libelle_court"]) for r in sizes),
+        tuple(_share(*(r[column] for column in SHARE_COLUMNS)) for r in shares))

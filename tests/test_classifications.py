@@ -1,6 +1,7 @@
 """The champ tree and the labels are data: change the reference CSV and the SQL roll-up, the identity
 check and the pages follow (real DuckDB on copies of data/reference/champs.csv and tranches_taille.csv)."""
 import shutil
+from dataclasses import replace
 
 import duckdb
 import pytest
@@ -14,14 +15,16 @@ from oress.warehouse import models, run_models
 
 
 def reference(tmp_path, edit=lambda text: text):
-    """A warehouse with ref_champs (its CSV edited), ref_tranches_taille and the sql/reference models."""
-    for name in ("champs.csv", "tranches_taille.csv", "champs_trimestres.csv"):
+    """A warehouse with ref_champs (its CSV edited), ref_tranches_taille, ref_indicateurs and the sql/reference
+    models."""
+    for name in ("champs.csv", "tranches_taille.csv", "champs_trimestres.csv", "indicateurs.csv"):
         shutil.copyfile(REFERENCE_DIR / name, tmp_path / name)
     champs = tmp_path / "champs.csv"
     champs.write_text(edit(champs.read_text(encoding="utf-8")), encoding="utf-8")
     connection = duckdb.connect()
     for table, name in (("ref_champs", "champs.csv"), ("ref_tranches_taille", "tranches_taille.csv"),
-                        ("ref_champs_trimestres_arbre", "champs_trimestres.csv")):
+                        ("ref_champs_trimestres_arbre", "champs_trimestres.csv"),
+                        ("ref_indicateurs", "indicateurs.csv")):
         load_csv(connection, table, tmp_path / name)
     run_models(connection, models(("reference",)))
     return connection
@@ -89,3 +92,27 @@ def test_a_warehouse_built_before_the_tree_was_data_asks_for_oress_reference():
     connection.execute("create table ref_champs as select 'ensemble' as champ, 'Ensemble' as libelle, '1' as ordre")
     with pytest.raises(RuntimeError, match=r"ref_champs .*parent.*relancer `oress reference"):
         classifications.read_tree(connection)
+
+
+def test_a_null_share_is_secret_when_a_cell_of_its_definition_is(tmp_path):
+    """Facts.get says `s` rather than `–` for a NULL share, gap or rank when a cell of its definition
+    (ref_indicateurs: the numerator's, the denominator's) is secret; the ESS's total secret here."""
+    classes = classifications.read(reference(tmp_path))
+    facts = Facts(2018, "pays", "p", "Pays d'essai", classes=classes)
+    for champ, dimension, modalite, secret in (("ensemble", "ensemble", "ensemble", ""),
+                                              ("ess", "ensemble", "ensemble", "A"),
+                                              ("association", "ensemble", "ensemble", ""),
+                                              ("prive_hors_ess", "ensemble", "ensemble", ""),
+                                              ("ess", "taille", "10-49", ""), ("association", "taille", "10-49", "")):
+        facts.cells[(champ, dimension, modalite)] = {"postes": 1.0, "secret": secret}
+    assert facts.get("part_dans_ess", "association").shown(str) == "s"          # 100 × association / ess
+    assert facts.get("part_dans_prive", "association").secret                  # ess + privé hors ESS
+    assert facts.get("rang_part_dans_prive", "association").secret
+    assert facts.get("repartition", "ess", dimension="taille", modalite="10-49").secret   # / the ess's total
+    assert facts.get("part_dans_ensemble", "association").shown(str) == "–"    # association / ensemble: published
+    assert not facts.get("ecart_part_dans_ensemble", "association", reference="departement 50").secret
+    assert not facts.get("repartition", "association", dimension="taille", modalite="10-49").secret
+    assert not facts.get("ecart_part_dans_ess", "association").secret          # not compared: no gap to be secret
+    compared = [replace(s, compared=True) if s.code == "part_dans_ess" else s for s in classes.shares]
+    facts.classes = replace(classes, shares=tuple(compared))
+    assert facts.get("ecart_part_dans_ess", "association").secret

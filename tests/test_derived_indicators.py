@@ -30,8 +30,9 @@ def load_definitions(connection):
     run_models(connection, models(("reference",)))
 
 
-@pytest.fixture(scope="module")
-def derived():
+def derived_figures(edit: str | None = None) -> dict:
+    """pub_derives on CELLS, keyed (millesime, code, champ, indicateur, mesure, reference) → (valeur,
+    valeur_reference); `edit`: SQL run on the reference tables first."""
     with duckdb.connect() as connection:
         connection.execute(f"""create table pub_indicateurs as
             select millesime::integer as millesime, niveau, code, code as libelle, champ, 'ensemble' as dimension,
@@ -53,12 +54,19 @@ def derived():
         load_definitions(connection)
         connection.execute("""create table ref_sources_millesimes as
             select 'FLORES' as source, '2016' as millesime_min, '2030' as millesime_max""")
+        if edit:
+            connection.execute(edit)
         derived_models = {name: sql for name, sql in models(("published",)).items() if name != "pub_indicateurs"}
         run_models(connection, derived_models)
         rows = connection.execute("select millesime, code, champ, indicateur, mesure, valeur, reference, "
                                   "valeur_reference from pub_derives").fetchall()
     return {(m, code, champ, indicator, measure, reference): (value, against)
             for m, code, champ, indicator, measure, value, reference, against in rows}
+
+
+@pytest.fixture(scope="module")
+def derived():
+    return derived_figures()
 
 
 def value(derived, code, champ, indicator, measure="postes", reference=None, millesime=2018):
@@ -83,6 +91,9 @@ def test_gaps_with_the_departement_and_france(derived):
     france = "france (référence nationale FLORES)"
     assert value(derived, "E1", "ess", "ecart_part_dans_ensemble", reference=france) == pytest.approx(5.0)
     assert derived[(2018, "E1", "ess", "ecart_part_dans_ensemble", "postes", france)][1] == pytest.approx(10.0)
+    # the private sector's: E1's 150 / (150 + 550), France's 2 000 000 / (2 000 000 + 12 000 000)
+    assert value(derived, "E1", "ess", "ecart_part_dans_prive", reference=france) == pytest.approx(
+        100 * 150 / 700 - 100 * 2 / 14)
 
 
 def test_rank_among_the_epci(derived):
@@ -138,3 +149,18 @@ def test_a_share_is_a_row_of_the_definitions():
     assert shares[("E3", "ess", "part_dans_ensemble", "postes")] == pytest.approx(10.0)
     assert [row[:3] for row in by_sex] == [("ess", "repartition", "postes")]   # no etablissements, no other share
     assert by_sex[0][3] == pytest.approx(60.0)                                  # 90 of the ESS's 150
+
+
+def test_the_compared_shares_are_read_from_the_definitions():
+    """pub_references and pub_comparaisons compare the shares marked comparee_aux_references = 'oui': the
+    families' share in the ESS instead of the private one, with France's 1 500 000 associations' jobs (75 %)."""
+    figures = derived_figures("""
+        update ref_indicateurs set comparee_aux_references = case indicateur when 'part_dans_ess' then 'oui'
+            when 'part_dans_prive' then 'non' else comparee_aux_references end;
+        insert into ref_references_nationales values ('2018', 'association', 150000, 1500000, 1500000, 0)""")
+    france = "france (référence nationale FLORES)"
+    gap = figures[(2018, "E1", "association", "ecart_part_dans_ess", "postes", france)]
+    assert gap == (pytest.approx(100 * 100 / 150 - 75), pytest.approx(75.0))
+    assert figures[(2018, "E1", "association", "rang_part_dans_ess", "postes", "epci")] == (1.0, 1.0)
+    assert not [key for key in figures if key[3].endswith("_part_dans_prive")]
+    assert value(figures, "E1", "ess", "ecart_part_dans_ensemble", reference=france) == pytest.approx(5.0)

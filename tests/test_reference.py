@@ -93,3 +93,6 @@ def test_the_share_definitions_name_known_champs_with_one_label_per_code(ref):
                                                 from ref_indicateurs)
                           where champ not in (select champ from ref_champs)""") == 0
     assert scalar(ref, "select count(*) from ref_indicateurs where numerateur_avec_ce_champ not in ('oui', 'non')") == 0
+    assert ref.execute("select indicateur from ref_indicateurs where comparee_aux_references = 'oui' "
+                       "order by cast(ordre as integer)").fetchall() == [("part_dans_ensemble",), ("part_dans_prive",)]
+    assert scalar(ref, "select count(*) from ref_indicateurs where comparee_aux_references not in ('oui', 'non')") == 0

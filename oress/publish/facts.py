@@ -71,14 +71,9 @@ class Facts:
     def _inputs_secret(self, indicateur: str, champ: str, dimension: str, modalite: str) -> bool:
         """Whether a NULL derived figure is NULL because one of its cells is secret."""
         own = [(champ, dimension, modalite)]
-        if indicateur.endswith("part_dans_ensemble"):
-            own.append(("ensemble", dimension, modalite))
-        elif indicateur.endswith("part_dans_prive"):
-            own += [("ess", dimension, modalite), ("prive_hors_ess", dimension, modalite)]
-        elif indicateur == "part_dans_ess":
-            own.append(("ess", dimension, modalite))
-        elif indicateur == "repartition":
-            own.append((champ, "ensemble", "ensemble"))
+        share = self.classes.share_of(indicateur)   # the definitions of ref_indicateurs
+        if share is not None:
+            own += share.denominator(champ, dimension, modalite)
         return any(self.is_secret(*key) for key in own)
 
     def get(self, indicateur: str, champ: str = "ess", mesure: str = "postes", dimension: str = "ensemble",

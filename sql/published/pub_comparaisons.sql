@@ -1,5 +1,6 @@
--- Each territory against its references: the gap (points) between its headline share and the reference's,
--- and its rank among the territories of its level. On employment (postes), the measure publications compare.
+-- Each territory against its references: the gap (points) between its headline share (comparee_aux_references
+-- = 'oui' in ref_indicateurs) and the reference's, and its rank among the territories of its level. On
+-- employment (postes), the measure publications compare.
 -- Grain: millesime × territory × champ × indicateur × mesure × reference.
 with parts as (
     select * from pub_parts
@@ -22,8 +23,8 @@ rangs as (
            count(*) over (partition by millesime, niveau, champ, indicateur, mesure) as valeur_reference,
            false as rupture
     from parts
-    where dimension = 'ensemble' and indicateur in ('part_dans_ensemble', 'part_dans_prive') and mesure = 'postes'
-      and part is not null
+    where dimension = 'ensemble' and mesure = 'postes' and part is not null
+      and indicateur in (select indicateur from ref_indicateurs where comparee_aux_references = 'oui')
 )
 
 select * from ecarts

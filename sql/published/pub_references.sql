@@ -1,13 +1,12 @@
--- The reference share each territory's headline shares are compared with: the département and the région
--- holding most of its population, and France (the national reference input, ref_references_nationales, never
--- the run's data). On employment (postes), the measure publications compare.
+-- The reference share each territory's headline shares (comparee_aux_references = 'oui' in ref_indicateurs)
+-- are compared with: the département and the région holding most of its population, and France (the
+-- national reference input, ref_references_nationales, never the run's data). On employment (postes), the
+-- measure publications compare.
 -- Grain: millesime × territory × champ × mesure × indicateur × reference.
 with parts as (
-    select * from pub_parts
-),
-
-ess_side as (
-    select champ from ref_champs where 'ess' in (champ, parent)
+    select p.* from pub_parts p
+    join ref_indicateurs i on i.indicateur = p.indicateur and i.comparee_aux_references = 'oui'
+    where p.dimension = 'ensemble' and p.mesure = 'postes'
 ),
 
 -- the département and région holding most of a territory's population
@@ -35,17 +34,17 @@ nationales as (
     cross join (values ('etablissements'), ('postes'), ('etp'), ('remuneration_brute')) m(mesure)
 ),
 
+-- each definition over the national cells, which have no dimension but ensemble (hence no share of a
+-- dimension's total); the join with the territory's shares below keeps the champs of its numerator
 parts_france as (
-    select n.millesime, n.champ, n.mesure, 'part_dans_ensemble' as indicateur,
-           100 * n.valeur / d.valeur as part
-    from nationales n join nationales d on d.champ = 'ensemble' and (d.millesime, d.mesure) = (n.millesime, n.mesure)
-    where n.champ <> 'ensemble'
-    union all
-    select n.millesime, n.champ, n.mesure, 'part_dans_prive', 100 * n.valeur / (e.valeur + p.valeur)
+    select n.millesime, n.champ, n.mesure, i.indicateur,
+           100 * n.valeur / case when bool_and(d.valeur is not null) then sum(d.valeur) end as part
     from nationales n
-    join nationales e on e.champ = 'ess' and (e.millesime, e.mesure) = (n.millesime, n.mesure)
-    join nationales p on p.champ = 'prive_hors_ess' and (p.millesime, p.mesure) = (n.millesime, n.mesure)
-    where n.champ in (select champ from ess_side)
+    join ref_indicateurs i on i.denominateur_dimension is null
+    join nationales d on (d.millesime, d.mesure) = (n.millesime, n.mesure)
+        and list_contains(coalesce(string_split(i.denominateur_champs, '+'), [n.champ]), d.champ)
+    group by n.millesime, n.champ, n.mesure, n.valeur, i.indicateur, i.denominateur_champs
+    having count(*) = len(coalesce(string_split(i.denominateur_champs, '+'), [n.champ]))
 )
 
 select p.millesime, p.niveau, p.code, p.champ, p.mesure, p.indicateur,
@@ -55,11 +54,8 @@ join englobants e on (e.niveau, e.code) = (p.niveau, p.code)
 join parts r on (r.niveau, r.code) = (e.niveau_reference, e.code_reference)
     and (r.millesime, r.champ, r.dimension, r.modalite, r.mesure, r.indicateur)
       = (p.millesime, p.champ, p.dimension, p.modalite, p.mesure, p.indicateur)
-where p.dimension = 'ensemble' and p.indicateur in ('part_dans_ensemble', 'part_dans_prive')
-  and p.mesure = 'postes'
 union all
 select p.millesime, p.niveau, p.code, p.champ, p.mesure, p.indicateur,
        'france (référence nationale FLORES)', f.part
 from parts p
 join parts_france f using (millesime, champ, mesure, indicateur)
-where p.dimension = 'ensemble' and p.mesure = 'postes'
