@@ -115,12 +115,12 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
     wide = national and len(chunk) <= WIDE_MAX_PENDING
     if national:
         local_hideable = hideable
-    # probing a large group costs a cold solve (up to a second): worth it for many pending bounds only; a
-    # national group (hundreds of thousands of cells) is probed one neighbourhood at a time
     # a wide neighbourhood drawn for a failing bound settles at once the pending bounds it holds
     if wide and local is not None:
         local.on_wide = lambda cells, wide_lp: _probe_ball(wide_lp, cells, columns, true, scale, need_down[chunk],
                                                            need_up[chunk], seen_low, seen_high, result)
+    # probing a large group costs a cold solve (up to a second): worth it for many pending bounds only; a
+    # national group (hundreds of thousands of cells) is probed one neighbourhood at a time
     if not exact and (len(chunk) > 1 if local is None else many):
         if len(members) > PROBE_MAX_CELLS:
             _probe_locally(local, columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high,
