@@ -17,7 +17,7 @@ TREE_QUERY = """
     select t.champ, t.parent, coalesce(t.libelle, c.libelle), coalesce(c.libelle_court, t.libelle)
     from {table} t left join ref_champs c using (champ)
     order by cast(t.ordre as integer)"""
-SHARE_COLUMNS = ("indicateur", "denominateur_champs", "denominateur_dimension", "denominateur_modalite",
+SHARE_COLUMNS = ("indicateur", "libelle", "denominateur_champs", "denominateur_dimension", "denominateur_modalite",
                  "comparee_aux_references")
 
 
@@ -71,9 +71,10 @@ class ChampTree:
 
 @dataclass(frozen=True)
 class Share:
-    """A share of ref_indicateurs: its denominator is the cells of `champs` (None: the numerator's champ) at
-    `dimension` × `modalite` (None: the numerator's); `compared`: it has gaps and ranks to references."""
+    """A share of ref_indicateurs, with its label: its denominator is the cells of `champs` (None: the numerator's
+    champ) at `dimension` × `modalite` (None: the numerator's); `compared`: it has gaps and ranks to references."""
     code: str
+    label: str
     champs: tuple[str, ...] | None
     dimension: str | None
     modalite: str | None
@@ -84,8 +85,9 @@ class Share:
         return [(c, self.dimension or dimension, self.modalite or modalite) for c in self.champs or (champ,)]
 
 
-def _share(code: str, champs: str | None, dimension: str | None, modalite: str | None, compared: str) -> Share:
-    return Share(code, tuple(champs.split("+")) if champs else None, dimension or None, modalite or None,
+def _share(code: str, label: str, champs: str | None, dimension: str | None, modalite: str | None,
+           compared: str) -> Share:
+    return Share(code, label, tuple(champs.split("+")) if champs else None, dimension or None, modalite or None,
                  compared == "oui")
 
 

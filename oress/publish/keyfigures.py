@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from oress import classifications
 from oress.files import write_atomically
 
 COLUMNS = ("millesime", "niveau", "code", "libelle", "champ", "dimension", "modalite",
@@ -53,8 +54,7 @@ DERIVED_TERMS = [
 def definitions(connection) -> list[tuple[str, str]]:
     """The terms of the files' and the site's definitions: the cells', then each share with its label, then
     the other derived figures'."""
-    shares = connection.execute(
-        "select indicateur, libelle from ref_indicateurs order by cast(ordre as integer)").fetchall()
+    shares = [(share.code, share.label) for share in classifications.read(connection).shares]
     return [*TERMS, *shares, *DERIVED_TERMS]
 
 
