@@ -40,10 +40,15 @@ KEY; cell ids are positions in that order (``canonical``).
   targets on the région alone, every cell outside it fixed at its true value (a conservative attacker: its
   intervals lie inside the true ones); a territory across some régions on the union of its régions; the top —
   France, the régions' cells — on the whole publication; a target its block cannot protect on the smallest
-  block holding the cells its cut asks for (the whole publication at worst).
+  block holding the cells its cut asks for (the whole publication at worst). Each part of a national audit runs its
+  own repair rounds (``settle``): the cuts' cheapest cells first, then for a bound that keeps failing the cheapest
+  cells whose hiding lets the attacker move the target by its whole need (``alternative``: a table that proves the
+  bound; none among all the cells that can move with it sends the target to the whole publication, and there
+  stops the protection with the cell named).
   Protection.cells = cells (canonical order) + ``secret`` ('', 'A', 'B', 'D');
   Protection.rounds = round, mode, measures (audited), suppressed, primaries, secondaries, failures, cuts, milp_seconds,
-  lps, local_lps, local_cuts, lp_restarts (LPs solved again from scratch after a numerical failure), escalated
+  lps, local_lps, local_cuts, lp_restarts (LPs solved again from scratch after a numerical failure), settled (targets
+  failing at first that their block's own repair rounds protected within the round: ``settle``), escalated
   (targets their block could not protect, attacked on a wider block from the next round), escalated_to (which
   blocks: 'R1+R2 : 3, toute la publication : 1'),
   audit_<measure>_seconds; Protection.audit = AuditResult. ``masked(protection.cells)``

@@ -18,6 +18,7 @@ from oress.secrecy.bounds import Attack
 from oress.secrecy.cells import KEY, MEASURES, SecrecyError, canonical, describe, measure_values, protection
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.primary import DOMINANCE_SHARES, primary_status
+from oress.secrecy.settle import settled_attack
 
 INTERVAL_COLUMNS = [*KEY, "secret", "measure", "value", "lower", "upper", "required_lower", "required_upper", "ok",
                     "extremes"]
@@ -49,8 +50,8 @@ class AuditResult:
 def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets,
                     rules: SecretRules, exact: bool, max_failures: int | None = None,
                     hideable: np.ndarray | None = None, split: int = 1,
-                    blocks: AuditBlocks | None = None,
-                    current: np.ndarray | None = None) -> tuple[list[Attack], list[float]]:
+                    blocks: AuditBlocks | None = None, current: np.ndarray | None = None,
+                    cost: np.ndarray | None = None) -> tuple[list[Attack], list[float]]:
     """One attack per measure on the targets (cell ids, or one array of them per measure); hidden is
     (cells × measures) bool. Measures are independent problems, and so are parts of one measure's targets:
     above PARALLEL_MIN_TARGETS targets (or PARALLEL_MIN_HIDDEN hidden cells) they run in worker processes,
@@ -59,8 +60,11 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
     blocks: the block each target is attacked on alone (`blocks.confined_job`), WHOLE for the whole publication;
     each block is then a part of its own (split is not used). current: the block each cell is attacked in now, when
     it differs from `blocks.codes` (a target its block could not protect, escalated to a wider one).
-    hideable: see attacker.attack."""
+    hideable: see attacker.attack. cost: the cells' suppression cost, given in a repair round: each block's part then
+    runs its own repair rounds (`settle.settled_attack`); the cells it hid are in the Attack's `hid` (`hid_for_atoms`:
+    those hidden to protect an unpublished atom)."""
     need_down, need_up = protection(values, rules, equations.measures)
+    atoms = equations.keys["niveau"].to_numpy() == ATOM_LEVEL
     matrix, holds = equations.matrix(), equations.holds()
     names = equations.measures.names
     per_measure = targets if isinstance(targets, list) else [targets] * len(names)
@@ -71,16 +75,22 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
         bounds = equations.inequalities() if m == 0 and equations.bounds is not None and len(equations.bounds) \
             else None
         whole = (matrix[holds[:, m]], values[:, m], hidden[:, m])
+        # the cells a repair can use: hidden, or free to hide (an audit without repair: all)
+        usable = np.ones(len(values), bool) if hideable is None else hidden[:, m] | hideable
         # which rows touch which cells, for every block's part of this measure
         pattern = None if blocks is None else (abs(whole[0]), None if bounds is None else abs(bounds))
         for code, place in _parts(chosen, split, blocks, current):
             problem, lifted = (*whole, chosen[place], bounds, hideable), None
+            cells = slice(None)
             if code != WHOLE:
                 inside = blocks.inside(code)
                 problem, cells = confined_job(*problem, inside, pattern)
-                lifted = (cells, inside, code, blocks)
+                lifted = (cells, inside, code, blocks, usable)
+            # a national publication's parts settle their own repairs (`settle`); a région's audit is one part
+            settle = None if blocks is None or cost is None or hideable is None else (cost[cells], atoms[cells])
             part = chosen[place]
-            jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, max_failures, *problem[4:]))
+            jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, max_failures, *problem[4:],
+                         settle))
             lifts.append(lifted)
             owners.append(m)
             places.append(place)
@@ -119,8 +129,11 @@ PARALLEL_MIN_HIDDEN = 5000
 
 
 def _timed_attack(job: tuple) -> tuple[Attack, float]:
+    """job: `attacker.attack`'s arguments, then None or, when the block settles its own repairs, its cells'
+    suppression costs and which of them are atoms."""
     start = time.perf_counter()
-    result = attack(*job)
+    *problem, settle = job
+    result = attack(*problem) if settle is None else settled_attack(tuple(problem), *settle)
     return result, time.perf_counter() - start
 
 

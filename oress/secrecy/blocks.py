@@ -84,14 +84,23 @@ def block_codes(cells: pd.DataFrame, audit_by: str | None) -> AuditBlocks | None
     return AuditBlocks(np.where(labels == "", WHOLE, codes), names)
 
 
-def lift(result: Attack, cells: np.ndarray, inside: np.ndarray, code: int, blocks: AuditBlocks) -> Attack:
+def lift(result: Attack, cells: np.ndarray, inside: np.ndarray, code: int, blocks: AuditBlocks,
+         usable: np.ndarray) -> Attack:
     """A confined attack on block `code` in the publication's cell ids. Its cuts keep only the block's cells (those
-    outside are fixed in its LPs: hiding them changes nothing there); a cut the block's cells cannot satisfy sends
-    its target to the smallest block holding the cells it asks for (`escalated`: (target, block) pairs)."""
+    outside are fixed in its LPs: hiding them changes nothing there); a cut the block's usable cells (hidden, or
+    free to hide: not a known empty cell) cannot satisfy sends its target to the smallest block holding the cells
+    it asks for (`escalated`: (target, block) pairs); a `stuck` target (no move of the block's cells protects it)
+    goes to the whole publication."""
     cuts, cut_targets = [], []
+    result.hid, result.hid_for_atoms = cells[result.hid], cells[result.hid_for_atoms]
+    stuck = set(result.stuck)
+    result.escalated.extend((int(cells[target]), WHOLE) for target in sorted(stuck))
+    result.stuck = []
     for (members, coefficient), target in zip(result.cuts, result.cut_targets):
+        if target in stuck:
+            continue
         mine = inside[cells[members]]
-        if coefficient[mine].sum() < 1 - 1e-9:
+        if coefficient[mine & usable[cells[members]]].sum() < 1 - 1e-9:
             asked = cells[members[~mine & (coefficient > 0)]]
             result.escalated.append((int(cells[target]), blocks.widened(code, blocks.codes[asked])))
             continue

@@ -26,6 +26,12 @@ class Attack:
     restarts: int = 0       # LPs solved again from scratch after a numerical failure (`GroupLP._run`)
     # (target, wider block): targets their block cannot protect (`blocks.lift`)
     escalated: list[tuple[int, int]] = field(default_factory=list)
+    # cells a block hid by its own repair rounds (`settle.settled_attack`)
+    hid: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    hid_for_atoms: np.ndarray = field(default_factory=lambda: np.zeros(0, int))   # of hid, for an atom's cut
+    # targets no mask of the block's cells protects: no table moves them far enough (`settle._build_moves`)
+    stuck: list[int] = field(default_factory=list)
+    settled: int = 0        # targets failing at first that the block's own repairs protected (`settle`)
 
     @classmethod
     def joined(cls, parts: list[Attack], positions: list[np.ndarray]) -> Attack:
@@ -38,7 +44,10 @@ class Attack:
             arrays.append(whole)
         return cls(*arrays, [cut for p in parts for cut in p.cuts], [t for p in parts for t in p.cut_targets],
                    sum(p.lp_count for p in parts), sum(p.local_lps for p in parts), sum(p.local_cuts for p in parts),
-                   sum(p.restarts for p in parts), [t for p in parts for t in p.escalated])
+                   sum(p.restarts for p in parts), [t for p in parts for t in p.escalated],
+                   *(np.unique(np.concatenate([np.zeros(0, int), *(getattr(p, name) for p in parts)]))
+                     for name in ("hid", "hid_for_atoms")), [t for p in parts for t in p.stuck],
+                   sum(p.settled for p in parts))
 
 
 def capacity_cut(matrix, rows, duals, cells, column, sign, values, need) -> tuple[np.ndarray, np.ndarray]:

@@ -149,7 +149,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                                            audited, rules, exact=False,
                                            max_failures=None if number < milp_rounds else REPAIR_BATCH,
                                            hideable=free & ~hidden, split=LEAD_SPLIT if lead_round else 1,
-                                           blocks=blocks, current=current)
+                                           blocks=blocks, current=current,
+                                           cost=None if number < milp_rounds else cost)
         for m, result in enumerate(attacks):
             proofs.record(m, audited[m], result)
         failed = [audited[m][hidden[audited[m]]][~result.ok] for m, result in enumerate(attacks)]
@@ -164,10 +165,19 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
         for target, code in moves:   # two measures may widen it differently: the block holding both
             current[target] = blocks.widened(int(current[target]), np.array([code]))
         lifted = np.unique([target for target, _ in moves])
+        stuck = np.unique([target for result in attacks for target in result.stuck]).astype(int)
+        if len(stuck):
+            named = ", ".join(describe(cells, cell) for cell in stuck[:5])
+            raise SecrecyError(f"protection impossible : {len(stuck)} cellule(s) primaire(s) qu'aucun masque ne "
+                               f"protège (aucune table ne les éloigne assez de leur valeur), p. ex. {named}")
         if number < milp_rounds:
             added = model.add_cuts(cuts) if cuts else 0
         else:
-            added = repair(hidden, cuts, cost, free, marks, differencing, eager)
+            settled = np.unique(np.concatenate([result.hid for result in attacks]))
+            added = int((~hidden[settled]).sum())
+            hidden[settled] = True
+            differencing[np.concatenate([result.hid_for_atoms for result in attacks])] = True
+            added += repair(hidden, cuts, cost, free, marks, differencing, eager)
             close_pairs(hidden, incidence, cost, free, primary, unpublished)
         rounds.append({"round": number, "mode": "MILP" if number < milp_rounds else "réparation",
                        "measures": sum(len(a) > 0 for a in audited),
@@ -176,7 +186,8 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
                        "cuts": added,
                        "milp_seconds": milp_seconds, "lps": sum(a.lp_count for a in attacks),
                        "local_lps": sum(a.local_lps for a in attacks), "local_cuts": sum(a.local_cuts for a in attacks),
-                       "lp_restarts": sum(a.restarts for a in attacks), "escalated": len(lifted),
+                       "lp_restarts": sum(a.restarts for a in attacks), "settled": sum(a.settled for a in attacks),
+                       "escalated": len(lifted),
                        "escalated_to": _wider_blocks(blocks, current, lifted),
                        "audit_seconds": sum(seconds), **{f"audit_{m}_seconds": s for m, s in zip(names, seconds)}})
         if log:
@@ -221,6 +232,7 @@ def _describe_round(row: dict) -> str:
             f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP, dont {row['local_lps']} "
             f"locaux ; {row['local_cuts']} coupes locales"
             + (f" ; {row['lp_restarts']} LP repris de zéro" if row["lp_restarts"] else "")
+            + (f" ; {row['settled']} cibles réparées dans leur bloc" if row["settled"] else "")
             + (f" ; {row['escalated']} cibles que leur bloc ne protège pas, attaquées sur un bloc plus large "
                f"({row['escalated_to']})" if row["escalated"] else "") + ")")
 

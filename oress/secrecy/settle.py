@@ -1,0 +1,150 @@
+"""A block's own repair rounds, inside its audit part: attack, hide the cells its cuts ask for among the block's
+cells, attack the failing targets again — until they pass, or only cuts the block cannot satisfy are left.
+
+A confined block fixes every cell outside it at its true value (`blocks.confined_job`), so its repairs and its
+proofs are its own: a cell it hides only widens the intervals of every other block, and a bound it proves holds
+under any mask that extends its own. A national publication's régions thus converge in their worker processes,
+each at its own pace, instead of one global round (minutes over all of France) for every step of the slowest one.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from oress.secrecy.alternative import alternative
+from oress.secrecy.attacker import attack
+from oress.secrecy.bounds import Attack
+from oress.secrecy.repair import repair
+
+# repair rounds a block runs inside one audit part; what is still failing after them goes back to the global round
+SETTLE_ROUNDS = 12
+
+
+def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: int = SETTLE_ROUNDS) -> Attack:
+    """`attacker.attack(*problem)` (a confined job: its hidden and hideable cells are the block's own) followed by
+    up to `rounds` repairs, at the cells' suppression `cost`, and attacks of the targets still failing: the first
+    CUT_ROUNDS hide what the cuts ask for, the later ones build a move for each bound still failing
+    (`alternative`). The Attack's `hid` holds the cells the block hid (the problem's cell ids), `hid_for_atoms`
+    those hidden for one of the `atoms` (unpublished cells); its cuts are the last attack's, for the parent's repair
+    or escalation (`blocks.lift`)."""
+    matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable = problem
+    hidden, hideable = hidden.copy(), hideable.copy()
+    result = attack(*problem)
+    incidence, columns = abs(matrix).tocsr(), matrix.tocsc()
+    bounds = None if inequalities is None else (inequalities, np.maximum(-(inequalities @ values), 0.0))
+    hid, for_atoms = np.zeros(len(hidden), bool), np.zeros(len(hidden), bool)
+    pending = np.flatnonzero(~result.ok)
+    failing = len(pending)
+    for number in range(rounds):
+        if not len(pending):
+            break
+        before = hidden.copy()
+        if number < CUT_ROUNDS:
+            _repair_cuts(result, hidden, hideable, cost, atoms, for_atoms)
+            partner_new_cells(hidden, hidden & ~before, incidence, cost, hideable)
+        else:
+            _build_moves(result, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns, bounds)
+            pending = pending[~result.ok[pending] & ~np.isin(targets[pending], result.stuck)]
+        new = hidden & ~before
+        if not new.any() or not len(pending):
+            break
+        hid |= new
+        hideable &= ~hidden
+        again = attack(matrix, values, hidden, targets[pending], need_down[pending], need_up[pending], exact,
+                       max_failures, inequalities, hideable)
+        _merge(result, pending, again)
+        pending = pending[~again.ok]
+    result.hid, result.hid_for_atoms = np.flatnonzero(hid), np.flatnonzero(for_atoms & hid)
+    result.settled = failing - int((~result.ok).sum())
+    return result
+
+
+# repair rounds of a block that take the cuts' cheapest cells, before the bounds still failing get built moves
+CUT_ROUNDS = 2
+
+
+def _repair_cuts(result: Attack, hidden, hideable, cost, atoms, for_atoms) -> None:
+    """The repair of `repair.repair` with the cuts the block's cells can satisfy (the others go to `blocks.lift`)."""
+    usable = [coefficient[(hidden | hideable)[members]].sum() >= 1 - 1e-9 for members, coefficient in result.cuts]
+    cuts = [cut for cut, kept in zip(result.cuts, usable) if kept]
+    marks = [bool(atoms[target]) for target, kept in zip(result.cut_targets, usable) if kept]
+    repair(hidden, cuts, cost, hideable, marks, for_atoms)
+
+
+def _build_moves(result: Attack, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns,
+                 bounds) -> None:
+    """For each pending bound too narrow, hide the cells of the cheapest move that widens it enough. A move that
+    needs no new cell proves the bound (a table the attacker must allow: the attack's neighbourhood was too
+    small); a target with no move among every cell that can move with it is `stuck` (its block cannot protect it);
+    a target whose neighbourhood was too small to decide keeps its cut."""
+    matrix, values, _, targets, need_down, need_up = problem[:6]
+    undecided = set()
+    for position in pending:
+        cell = int(targets[position])
+        value = values[cell]
+        tolerance = 1e-6 * max(1.0, abs(value))
+        for move, required in ((-need_down[position], value - need_down[position]),
+                               (need_up[position], value + need_up[position])):
+            bound = result.lower if move < 0 else result.upper
+            reached = bound[position]
+            if not move or np.isnan(reached) or abs(reached - required) <= tolerance \
+                    or (reached < required) == (move < 0):
+                continue    # undecided (attacked again next round), or wide enough
+            hide, complete = alternative(matrix, columns, values, hidden, hideable, cost, cell, move, bounds)
+            if hide is None:
+                if complete:
+                    result.stuck.append(cell)
+                else:
+                    undecided.add(cell)
+            elif not len(hide):
+                bound[position], result.extreme[position] = required, False
+            else:
+                hidden[hide], hideable[hide] = True, False
+                for_atoms[hide] |= bool(atoms[cell])
+    _proved(result, pending, problem)
+    if undecided:
+        kept = [t in undecided for t in result.cut_targets]
+        _repair_cuts(Attack(result.lower, result.upper, result.ok, result.extreme,
+                            [cut for cut, k in zip(result.cuts, kept) if k],
+                            [t for t, k in zip(result.cut_targets, kept) if k]),
+                     hidden, hideable, cost, atoms, for_atoms)
+
+
+def _proved(result: Attack, pending, problem) -> None:
+    """Pending targets whose two bounds are now wide enough (a move proved them) pass."""
+    values, _, targets, need_down, need_up = problem[1:6]
+    value = values[targets[pending]]
+    tolerance = 1e-6 * np.maximum(1.0, np.abs(value))
+    wide = (result.lower[pending] <= value - need_down[pending] + tolerance) \
+        & (result.upper[pending] >= value + need_up[pending] - tolerance)
+    result.ok[pending[wide]] = True
+
+
+def partner_new_cells(hidden: np.ndarray, new: np.ndarray, incidence: sp.csr_matrix, cost: np.ndarray,
+                      hideable: np.ndarray) -> None:
+    """The pair rule for the cells a block's repair just hid: an equation where a new cell is the only hidden one
+    gives it away, so hide that equation's cheapest hideable other cell (in place, until no such equation is left).
+    Never publishes a cell again: the block sees only its own part of the mask."""
+    fresh = new.copy()
+    while fresh.any():
+        counted = incidence @ hidden.astype(np.int64)
+        touched = incidence @ fresh.astype(np.int64)
+        fresh = np.zeros(len(hidden), bool)
+        for equation in np.flatnonzero((counted == 1) & (touched > 0)):
+            row = incidence.indices[incidence.indptr[equation]:incidence.indptr[equation + 1]]
+            candidates = row[~hidden[row] & hideable[row]]
+            if len(candidates) and hidden[row].sum() == 1:
+                cheapest = candidates[np.argmin(cost[candidates])]
+                hidden[cheapest] = fresh[cheapest] = True
+
+
+def _merge(result: Attack, pending: np.ndarray, again: Attack) -> None:
+    """The attack of the pending targets again, written over their earlier bounds; its cuts replace the earlier
+    ones (those were satisfied by the repair)."""
+    result.lower[pending], result.upper[pending] = again.lower, again.upper
+    result.ok[pending], result.extreme[pending] = again.ok, again.extreme
+    result.cuts, result.cut_targets = again.cuts, again.cut_targets
+    result.lp_count += again.lp_count
+    result.local_lps += again.local_lps
+    result.local_cuts += again.local_cuts
+    result.restarts += again.restarts

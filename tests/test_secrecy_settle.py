@@ -1,0 +1,80 @@
+"""A block repairs its own failing bounds (oress.secrecy.settle): the cuts' cheapest cells first, then a move built
+for each bound still failing (oress.secrecy.alternative) — which hides what lets the target move, proves a bound
+the attack's neighbourhood was too small for, or finds that no mask of the block protects it."""
+import numpy as np
+import scipy.sparse as sp
+
+from oress.secrecy import attacker, settle
+from oress.secrecy.alternative import alternative
+from oress.secrecy.settle import settled_attack
+
+# A 2 × 2 table with its margins: cells x11 x12 x21 x22 r1 r2 c1 c2 T (ids 0..8)
+#   10 30 | 40        r1 = x11 + x12, r2 = x21 + x22, c1 = x11 + x21, c2 = x12 + x22,
+#   20 40 | 60        T = r1 + r2, T = c1 + c2
+#   30 70 | 100
+VALUES = np.array([10.0, 30.0, 20.0, 40.0, 40.0, 60.0, 30.0, 70.0, 100.0])
+ROWS = [(4, (0, 1)), (5, (2, 3)), (6, (0, 2)), (7, (1, 3)), (8, (4, 5)), (8, (6, 7))]
+MATRIX = sp.csr_matrix(np.array([[1.0 if c == total else -1.0 if c in parts else 0.0 for c in range(9)]
+                                 for total, parts in ROWS]))
+COLUMNS = MATRIX.tocsc()
+# moving a margin costs ten times as much as moving an inner cell
+COST = np.array([1.0] * 4 + [10.0] * 5)
+X11, X12, X21, X22 = 0, 1, 2, 3
+ONLY_X11 = np.arange(9) == X11
+INNER = np.arange(9) < 4
+
+
+def test_the_cheapest_move_hides_the_three_other_inner_cells():
+    """x11 up by 1: through the inner cells (x12 − 1, x21 − 1, x22 + 1; weights 1/30 + 1/20 + 1/40) or through the
+    margins (r1, c1, T + 1; 10/40 + 10/30 + 10/100): the inner cells win, and all three must be hidden."""
+    hide, _ = alternative(MATRIX, COLUMNS, VALUES, ONLY_X11, ~ONLY_X11, COST, X11, 1.0)
+    assert sorted(hide.tolist()) == [X12, X21, X22]
+
+
+def test_a_move_through_hidden_cells_only_proves_the_bound():
+    """With the four inner cells hidden, x11 moves by 10 (x22 by 10, x12 and x21 by −10) and nothing more is
+    hidden: the table x11 = 20 is one the attacker must allow."""
+    hide, _ = alternative(MATRIX, COLUMNS, VALUES, INNER, np.zeros(9, bool), COST, X11, 10.0)
+    assert hide is not None and hide.tolist() == []
+
+
+def test_no_move_below_zero_and_none_without_cells_to_hide():
+    """x11 = 10 cannot go down by 15 (x11 ≥ 0) whatever is hidden; alone hidden, with nothing else to hide, it
+    cannot move at all: no move, and the search saw every cell that can move with it."""
+    assert alternative(MATRIX, COLUMNS, VALUES, INNER, ~INNER, COST, X11, -15.0) == (None, True)
+    assert alternative(MATRIX, COLUMNS, VALUES, ONLY_X11, np.zeros(9, bool), COST, X11, 1.0) == (None, True)
+
+
+def block_problem(hideable, need=3.0):
+    """attacker.attack's arguments for x11 alone hidden (need ±need), in a repair round."""
+    target = np.array([X11])
+    return (MATRIX, VALUES, ONLY_X11.copy(), target, np.array([need]), np.array([need]), False, None, None,
+            hideable)
+
+
+def test_a_block_repairs_its_own_failure_within_the_part():
+    """x11 alone hidden is pinned; the part's own repair hides what lets it move by ±3 and attacks it again: the
+    target passes in the same part, and the cells it hid are returned (none of them for an atom)."""
+    result = settled_attack(block_problem(~ONLY_X11), COST, np.zeros(9, bool))
+    assert result.ok.all() and result.settled == 1 and result.stuck == []
+    assert X11 not in result.hid and len(result.hid) >= 3 and result.hid_for_atoms.tolist() == []
+    hidden = ONLY_X11.copy()
+    hidden[result.hid] = True
+    again = attacker.attack(MATRIX, VALUES, hidden, np.array([X11]), np.array([3.0]), np.array([3.0]), True)
+    assert again.ok.all() and again.lower[0] <= 7.0 and again.upper[0] >= 13.0
+
+
+def test_a_target_no_mask_of_the_block_protects_is_stuck(monkeypatch):
+    """Only x12 may be hidden: x11 = c1 − x21 stays pinned whatever happens, and the built move finds that no
+    table moves it: the target is `stuck` (the parent sends it to the whole publication), nothing is hidden."""
+    monkeypatch.setattr(settle, "CUT_ROUNDS", 0)
+    hideable = np.arange(9) == X12
+    result = settled_attack(block_problem(hideable), COST, np.zeros(9, bool))
+    assert not result.ok[0] and result.stuck == [X11, X11] and result.hid.tolist() == []
+
+
+def test_a_built_move_hides_the_cheapest_cells(monkeypatch):
+    """With no cut round, the part's first repair is the built move of the first test: x12, x21 and x22."""
+    monkeypatch.setattr(settle, "CUT_ROUNDS", 0)
+    result = settled_attack(block_problem(~ONLY_X11), COST, np.zeros(9, bool))
+    assert result.ok.all() and result.hid.tolist() == [X12, X21, X22]
