@@ -35,7 +35,8 @@ def timed_part(job):
     if seconds > 5:
         print(f"      part: {job[0].shape[1]} cells, {int(job[2].sum())} hidden, {len(job[3])} targets, "
               f"{seconds:.1f} s, {result.lp_count} LP ({result.local_lps} local), {int((~result.ok).sum())} ko, "
-              f"{len(result.escalated)} esc", flush=True)
+              f"{len(result.escalated)} esc, {result.settled} settled in the part ({len(result.hid)} cells hidden)",
+              flush=True)
     return result, seconds
 
 

@@ -23,8 +23,8 @@ SETTLE_ROUNDS = 12
 def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: int = SETTLE_ROUNDS) -> Attack:
     """`attacker.attack(*problem)` (a confined job: its hidden and hideable cells are the block's own) followed by
     up to `rounds` repairs, at the cells' suppression `cost`, and attacks of the targets still failing: the first
-    CUT_ROUNDS hide what the cuts ask for, the later ones build a move for each bound still failing
-    (`alternative`). The Attack's `hid` holds the cells the block hid (the problem's cell ids), `hid_for_atoms`
+    CUT_ROUNDS (and any with more than MOVES_MAX_PENDING targets pending) hide what the cuts ask for, the later ones
+    build a move for each bound still failing (`alternative`). The Attack's `hid` holds the cells the block hid (the problem's cell ids), `hid_for_atoms`
     those hidden for one of the `atoms` (unpublished cells); its cuts are the last attack's, for the parent's repair
     or escalation (`blocks.lift`)."""
     matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable = problem
@@ -39,7 +39,7 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
         if not len(pending):
             break
         before = hidden.copy()
-        if number < CUT_ROUNDS:
+        if number < CUT_ROUNDS or len(pending) > MOVES_MAX_PENDING:
             _repair_cuts(result, hidden, hideable, cost, atoms, for_atoms)
             partner_new_cells(hidden, hidden & ~before, incidence, cost, hideable)
         else:
@@ -59,8 +59,10 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     return result
 
 
-# repair rounds of a block that take the cuts' cheapest cells, before the bounds still failing get built moves
-CUT_ROUNDS = 2
+# repair rounds of a block that take the cuts' cheapest cells, before the bounds still failing get built moves;
+# a move costs up to a second on a région (its last try spans every cell that can move with the target): worth
+# it for the few bounds a cut repair creeps on, not for the thousands of a first audit
+CUT_ROUNDS, MOVES_MAX_PENDING = 2, 64
 
 
 def _repair_cuts(result: Attack, hidden, hideable, cost, atoms, for_atoms) -> None:
