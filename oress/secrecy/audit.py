@@ -87,7 +87,8 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
                 problem, cells = confined_job(*problem, inside, pattern)
                 lifted = (cells, inside, code, blocks, usable)
             # a national publication's parts settle their own repairs (`settle`); a région's audit is one part
-            settle = None if blocks is None or cost is None or hideable is None else (cost[cells], atoms[cells])
+            settle = None if blocks is None or cost is None or hideable is None \
+                or (code == WHOLE and len(place) > SETTLE_WHOLE_MAX_TARGETS) else (cost[cells], atoms[cells])
             part = chosen[place]
             jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, max_failures, *problem[4:],
                          settle))
@@ -123,6 +124,9 @@ def _parts(chosen: np.ndarray, split: int, blocks: AuditBlocks | None,
 
 
 PARALLEL_MIN_TARGETS = 500
+# the whole publication's part settles its own repairs only with this many targets or fewer: each of its repair
+# rounds attacks again on France's group (a first round's 835 top targets kept one worker busy for over 30 minutes)
+SETTLE_WHOLE_MAX_TARGETS = 100
 # hidden cells per measure from which even a few targets are worth a process each: their LPs run on groups of
 # thousands of cells (a quarter of a second each on a région), the fork costs a few milliseconds
 PARALLEL_MIN_HIDDEN = 5000

@@ -24,9 +24,9 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     """`attacker.attack(*problem)` (a confined job: its hidden and hideable cells are the block's own) followed by
     up to `rounds` repairs, at the cells' suppression `cost`, and attacks of the targets still failing: the first
     CUT_ROUNDS (and any with more than MOVES_MAX_PENDING targets pending) hide what the cuts ask for, the later ones
-    build a move for each bound still failing (`alternative`). The Attack's `hid` holds the cells the block hid (the problem's cell ids), `hid_for_atoms`
-    those hidden for one of the `atoms` (unpublished cells); its cuts are the last attack's, for the parent's repair
-    or escalation (`blocks.lift`)."""
+    build a move for each bound still failing (`alternative`). The Attack's `hid` holds the cells the block hid (the
+    problem's cell ids), `hid_for_atoms` those hidden for one of the `atoms` (unpublished cells); its cuts are the last
+    attack's, for the parent's repair or escalation (`blocks.lift`)."""
     matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable = problem
     hidden, hideable = hidden.copy(), hideable.copy()
     result = attack(*problem)
