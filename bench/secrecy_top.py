@@ -14,18 +14,15 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.secrecy_settle import national_cells  # noqa: E402
 from oress.config import load_spec  # noqa: E402
-from oress.protect import atoms, audit_blocks, equations_of, level_blocks, membership, true_cells  # noqa: E402
 from oress.secrecy import attacker  # noqa: E402
-from oress.secrecy.atoms import ATOM_LEVEL  # noqa: E402
-from oress.secrecy.cells import canonical, measure_values, protection  # noqa: E402
+from oress.secrecy.cells import measure_values, protection  # noqa: E402
 from oress.secrecy.primary import primary_status  # noqa: E402
-from oress.warehouse import reading  # noqa: E402
 
 POSTES = 1
 
@@ -37,13 +34,7 @@ def main() -> None:
     parser.add_argument("--millesime", type=int, default=2018)
     arguments = parser.parse_args()
     spec = load_spec(arguments.spec)
-    with reading(spec.warehouse) as connection:
-        cells = true_cells(connection, arguments.millesime)
-        equations = equations_of(connection, cells)
-        members = pd.concat([membership(connection), atoms(connection)[["code", "depcom"]].assign(niveau=ATOM_LEVEL)])
-    blocked = cells.assign(bloc=level_blocks(cells, members))
-    blocked["bloc_audit"] = audit_blocks(blocked, members)
-    cells = canonical(blocked, required=(*equations.measures.names, "nb_unites"))   # the masks' order
+    cells, equations = national_cells(spec, arguments.millesime)
     top = cells["bloc_audit"].fillna("").to_numpy() == ""
     values = measure_values(cells, equations.measures)
     hidden = np.load(arguments.mask)
