@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from oress.secrecy.bounds import Attack
+from oress.secrecy.bounds import Attack, satisfiable
 from oress.secrecy.equations import Equations
 from oress.secrecy.milp import SuppressionModel
 
@@ -100,7 +100,7 @@ def lift(result: Attack, cells: np.ndarray, inside: np.ndarray, code: int, block
         if target in stuck:
             continue
         mine = inside[cells[members]]
-        if coefficient[mine & usable[cells[members]]].sum() < 1 - 1e-9:
+        if not satisfiable(coefficient, mine & usable[cells[members]]):
             asked = cells[members[~mine & (coefficient > 0)]]
             result.escalated.append((int(cells[target]), blocks.widened(code, blocks.codes[asked])))
             continue

@@ -50,6 +50,12 @@ class Attack:
                    sum(p.settled for p in parts))
 
 
+def satisfiable(coefficient: np.ndarray, usable: np.ndarray) -> bool:
+    """Whether a cut Σ coefficient × s ≥ 1 can be satisfied by its usable members (bool per member: hidden, or
+    free to hide)."""
+    return bool(coefficient[usable].sum() >= 1 - 1e-9)
+
+
 def capacity_cut(matrix, rows, duals, cells, column, sign, values, need) -> tuple[np.ndarray, np.ndarray]:
     """Fischetti–Salazar capacity cut from the LP duals y of min c·x (c = ±unit vector).
 

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from oress.secrecy.alternative import alternative
 from oress.secrecy.attacker import attack
-from oress.secrecy.bounds import Attack
+from oress.secrecy.bounds import Attack, satisfiable
 from oress.secrecy.repair import repair
 
 # repair rounds a block runs inside one audit part; what is still failing after them goes back to the global round
@@ -40,7 +40,7 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
             break
         before = hidden.copy()
         if number < CUT_ROUNDS or len(pending) > MOVES_MAX_PENDING:
-            _repair_cuts(result, hidden, hideable, cost, atoms, for_atoms)
+            _repair_cuts(result.cuts, result.cut_targets, hidden, hideable, cost, atoms, for_atoms)
             partner_new_cells(hidden, hidden & ~before, incidence, cost, hideable)
         else:
             _build_moves(result, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns, bounds)
@@ -65,12 +65,11 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
 CUT_ROUNDS, MOVES_MAX_PENDING = 2, 64
 
 
-def _repair_cuts(result: Attack, hidden, hideable, cost, atoms, for_atoms) -> None:
+def _repair_cuts(cuts, cut_targets, hidden, hideable, cost, atoms, for_atoms) -> None:
     """The repair of `repair.repair` with the cuts the block's cells can satisfy (the others go to `blocks.lift`)."""
-    usable = [coefficient[(hidden | hideable)[members]].sum() >= 1 - 1e-9 for members, coefficient in result.cuts]
-    cuts = [cut for cut, kept in zip(result.cuts, usable) if kept]
-    marks = [bool(atoms[target]) for target, kept in zip(result.cut_targets, usable) if kept]
-    repair(hidden, cuts, cost, hideable, marks, for_atoms)
+    kept = [satisfiable(coefficient, (hidden | hideable)[members]) for members, coefficient in cuts]
+    repair(hidden, [cut for cut, k in zip(cuts, kept) if k], cost, hideable,
+           [bool(atoms[target]) for target, k in zip(cut_targets, kept) if k], for_atoms)
 
 
 def _build_moves(result: Attack, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns,
@@ -85,41 +84,34 @@ def _build_moves(result: Attack, pending, problem, hidden, hideable, cost, atoms
         cell = int(targets[position])
         value = values[cell]
         tolerance = 1e-6 * max(1.0, abs(value))
+        narrow = 0      # bounds still too narrow: none, and the target passes without another attack
         for move, required in ((-need_down[position], value - need_down[position]),
                                (need_up[position], value + need_up[position])):
             bound = result.lower if move < 0 else result.upper
             reached = bound[position]
-            if not move or np.isnan(reached) or abs(reached - required) <= tolerance \
-                    or (reached < required) == (move < 0):
-                continue    # undecided (attacked again next round), or wide enough
+            if np.isnan(reached):
+                narrow += 1     # undecided: attacked again next round
+                continue
+            if not move or abs(reached - required) <= tolerance or (reached < required) == (move < 0):
+                continue        # wide enough
             hide, complete = alternative(matrix, columns, values, hidden, hideable, cost, cell, move, bounds)
+            if hide is not None and not len(hide):
+                bound[position], result.extreme[position] = required, False
+                continue        # proved by a move through hidden cells
+            narrow += 1
             if hide is None:
                 if complete:
                     result.stuck.append(cell)
                 else:
                     undecided.add(cell)
-            elif not len(hide):
-                bound[position], result.extreme[position] = required, False
             else:
                 hidden[hide], hideable[hide] = True, False
                 for_atoms[hide] |= bool(atoms[cell])
-    _proved(result, pending, problem)
+        result.ok[position] = narrow == 0
     if undecided:
         kept = [t in undecided for t in result.cut_targets]
-        _repair_cuts(Attack(result.lower, result.upper, result.ok, result.extreme,
-                            [cut for cut, k in zip(result.cuts, kept) if k],
-                            [t for t, k in zip(result.cut_targets, kept) if k]),
-                     hidden, hideable, cost, atoms, for_atoms)
-
-
-def _proved(result: Attack, pending, problem) -> None:
-    """Pending targets whose two bounds are now wide enough (a move proved them) pass."""
-    values, _, targets, need_down, need_up = problem[1:6]
-    value = values[targets[pending]]
-    tolerance = 1e-6 * np.maximum(1.0, np.abs(value))
-    wide = (result.lower[pending] <= value - need_down[pending] + tolerance) \
-        & (result.upper[pending] >= value + need_up[pending] - tolerance)
-    result.ok[pending[wide]] = True
+        _repair_cuts([cut for cut, k in zip(result.cuts, kept) if k],
+                     [t for t, k in zip(result.cut_targets, kept) if k], hidden, hideable, cost, atoms, for_atoms)
 
 
 def partner_new_cells(hidden: np.ndarray, new: np.ndarray, incidence: sp.csr_matrix, cost: np.ndarray,
