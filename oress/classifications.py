@@ -9,7 +9,7 @@ from functools import cache
 
 import duckdb
 
-from oress.config import REFERENCE_DIR
+from oress.paths import REFERENCE_DIR
 
 FOCUS = "ess"   # the champ every publication is about
 # the labels of ref_champs, but for a champ only the quarterly tree has (its own libelle)
