@@ -1,6 +1,6 @@
 """The champ trees, the labels of codes and the shares' denominators, read from the reference tables:
 ref_champs (the annual tree as parent links), ref_champs_trimestres_arbre (the quarterly, private one),
-ref_tranches_taille and ref_indicateurs."""
+ref_tranches_taille, ref_indicateurs and ref_dimensions (the breakdowns, data/reference/dimensions.csv)."""
 from __future__ import annotations
 
 import csv
@@ -9,7 +9,7 @@ from functools import cache
 
 import duckdb
 
-from oress.config import REFERENCE_DIR
+from oress.paths import REFERENCE_DIR
 
 FOCUS = "ess"   # the champ every publication is about
 # the labels of ref_champs, but for a champ only the quarterly tree has (its own libelle)
@@ -19,6 +19,7 @@ TREE_QUERY = """
     order by cast(t.ordre as integer)"""
 SHARE_COLUMNS = ("indicateur", "libelle", "denominateur_champs", "denominateur_dimension", "denominateur_modalite",
                  "comparee_aux_references")
+DIMENSION_COLUMNS = ("dimension", "libelle", "libelle_court", "libelle_phrase", "emploi")
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,38 @@ def _share(code: str, label: str, champs: str | None, dimension: str | None, mod
 
 
 @dataclass(frozen=True)
+class Dimension:
+    """A breakdown (ventilation) of ref_dimensions: `label` heads its tables, `short_label` names its sheet,
+    `phrase` names it in a sentence ("le temps de travail"); `job`: an attribute of the posts (sexe, âge…),
+    whose cells count establishments in each modality they have a post in (not additive)."""
+    code: str
+    label: str
+    short_label: str
+    phrase: str | None
+    job: bool
+
+
+def _dimension(code: str, label: str, short_label: str, phrase: str | None, job: str) -> Dimension:
+    return Dimension(code, label, short_label, phrase or None, job == "oui")
+
+
+@dataclass(frozen=True)
 class Classifications:
     champs: ChampTree
     sizes: tuple[tuple[str, str], ...]   # (taille, libelle_court), smallest first
     shares: tuple[Share, ...] = ()
+    dimensions: tuple[Dimension, ...] = ()   # every breakdown but `ensemble`, in the reference order
+
+    @property
+    def breakdowns(self) -> tuple[str, ...]:
+        return tuple(d.code for d in self.dimensions)
+
+    @property
+    def job_dimensions(self) -> tuple[str, ...]:
+        return tuple(d.code for d in self.dimensions if d.job)
+
+    def dimension(self, code: str) -> Dimension:
+        return next(d for d in self.dimensions if d.code == code)
 
     def size_label(self, code: str) -> str:
         return dict(self.sizes)[code]
@@ -122,13 +151,19 @@ def read(connection) -> Classifications:
     """The classifications of the warehouse's reference tables (those its figures were computed with)."""
     sizes = connection.execute(
         "select taille, libelle_court from ref_tranches_taille order by cast(postes_min as integer)").fetchall()
+    shares = _rows(connection, "ref_indicateurs", SHARE_COLUMNS, "définitions des parts")
+    dimensions = _rows(connection, "ref_dimensions", DIMENSION_COLUMNS, "dimensions")
+    return Classifications(read_tree(connection), tuple(sizes), tuple(_share(*row) for row in shares),
+                           tuple(_dimension(*row) for row in dimensions))
+
+
+def _rows(connection, table: str, columns: tuple[str, ...], what: str) -> list[tuple]:
     try:
-        shares = connection.execute(f"select {', '.join(SHARE_COLUMNS)} from ref_indicateurs "
-                                    "order by cast(ordre as integer)").fetchall()
-    except duckdb.Error as error:   # a warehouse loaded before indicateurs.csv or its comparee_aux_references
-        raise RuntimeError(f"définitions des parts illisibles dans ref_indicateurs ({str(error).splitlines()[0]}) : "
+        return connection.execute(f"select {', '.join(columns)} from {table} order by cast(ordre as integer)"
+                                  ).fetchall()
+    except duckdb.Error as error:   # a warehouse loaded before the CSV or one of its columns
+        raise RuntimeError(f"{what} illisibles dans {table} ({str(error).splitlines()[0]}) : "
                            "relancer `oress reference --spec …` (ou `oress build`)") from error
-    return Classifications(read_tree(connection), tuple(sizes), tuple(_share(*row) for row in shares))
 
 
 @cache
@@ -141,7 +176,9 @@ def versioned() -> Classifications:
     champs = sorted(rows("champs.csv"), key=lambda r: int(r["ordre"]))
     sizes = sorted(rows("tranches_taille.csv"), key=lambda r: int(r["postes_min"]))
     shares = sorted(rows("indicateurs.csv"), key=lambda r: int(r["ordre"]))
+    dimensions = sorted(rows("dimensions.csv"), key=lambda r: int(r["ordre"]))
     return Classifications(
         ChampTree(tuple(Champ(r["champ"], r["parent"] or None, r["libelle"], r["libelle_court"]) for r in champs)),
         tuple((r["taille"], r["libelle_court"]) for r in sizes),
-        tuple(_share(*(r[column] for column in SHARE_COLUMNS)) for r in shares))
+        tuple(_share(*(r[column] for column in SHARE_COLUMNS)) for r in shares),
+        tuple(_dimension(*(r[column] for column in DIMENSION_COLUMNS)) for r in dimensions))

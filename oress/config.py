@@ -1,4 +1,4 @@
-"""Project paths and the strict run spec (pipelines/*.toml)."""
+"""The strict run spec (pipelines/*.toml), and the project paths (oress.paths, re-exported)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,12 +7,13 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-SQL_DIR = PROJECT_DIR / "sql"
-REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
-GEO_DIR = REFERENCE_DIR / "geo"
-CACHE_DIR = REFERENCE_DIR / "cache"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+from oress import classifications
+from oress.paths import CACHE_DIR as CACHE_DIR
+from oress.paths import GEO_DIR as GEO_DIR
+from oress.paths import PROJECT_DIR as PROJECT_DIR
+from oress.paths import REFERENCE_DIR
+from oress.paths import SQL_DIR as SQL_DIR
+from oress.paths import TEMPLATES_DIR as TEMPLATES_DIR
 
 TERRITORY_CODE = re.compile(r"[a-z0-9-]+")
 COMMUNE_CODE = re.compile(r"(\d{5}|2[AB]\d{3})")
@@ -20,15 +21,16 @@ EPCI_CODE = re.compile(r"\d{9}")
 DEPARTEMENT_CODE = re.compile(r"(\d{2}|2[AB]|97\d)")
 REGION_CODE = re.compile(r"\d{2}")
 STANDARD_LEVELS = ("france", "region", "departement", "epci", "commune")
-BREAKDOWNS = ("secteur", "secteur_b", "taille", "sexe", "age", "csp", "temps_travail", "contrat")
 CUSTOM_LEVELS = "territoires"   # stands for every custom `niveau` of the spec in [publication]
 # Modelled on ESS France's INSEE orders: fine geography × one breakdown (champ), sectors, size and job
 # profiles from EPCI and custom territories up, typologie B at région level.
-DEFAULT_PUBLICATION = {
-    **{b: ("epci", CUSTOM_LEVELS, "departement", "region", "france")
-       for b in ("secteur", "taille", "sexe", "age", "csp", "temps_travail", "contrat")},
-    "secteur_b": ("region", "france"),
-}
+DEFAULT_LEVELS = ("epci", CUSTOM_LEVELS, "departement", "region", "france")
+REGIONAL_BREAKDOWNS = {"secteur_b": ("region", "france")}
+
+
+def default_publication() -> dict[str, tuple[str, ...]]:
+    """The breakdowns a spec may publish, every dimension of data/reference/dimensions.csv in its order → levels."""
+    return {b: REGIONAL_BREAKDOWNS.get(b, DEFAULT_LEVELS) for b in classifications.versioned().breakdowns}
 
 
 class SpecError(ValueError):
@@ -65,7 +67,8 @@ class SecretRules:
 @dataclass(frozen=True)
 class Publication:
     """Which breakdowns are published at which levels (dimension `ensemble` is published everywhere)."""
-    levels_by_breakdown: tuple[tuple[str, tuple[str, ...]], ...] = tuple(DEFAULT_PUBLICATION.items())
+    levels_by_breakdown: tuple[tuple[str, tuple[str, ...]], ...] = field(
+        default_factory=lambda: tuple(default_publication().items()))
 
     def pairs(self, custom_levels: tuple[str, ...]) -> list[tuple[str, str]]:
         """(dimension, niveau) pairs, custom levels expanded, `ensemble` at every level."""
@@ -158,13 +161,14 @@ def _secret(where: str, table: dict) -> SecretRules:
 
 
 def _publication(where: str, table: dict, custom_levels: set[str]) -> Publication:
-    check_keys(where, table, set(BREAKDOWNS), set())
+    defaults = default_publication()
+    check_keys(where, table, set(defaults), set())
     allowed = set(STANDARD_LEVELS) | custom_levels | {CUSTOM_LEVELS}
     for breakdown, levels in table.items():
         if not isinstance(levels, list) or not all(isinstance(lv, str) and lv in allowed for lv in levels):
             raise SpecError(f"{where}: {breakdown!r} doit être une liste de niveaux parmi {', '.join(sorted(allowed))}")
-    merged = {**DEFAULT_PUBLICATION, **{k: tuple(v) for k, v in table.items()}}
-    return Publication(tuple((b, merged[b]) for b in BREAKDOWNS))
+    merged = {**defaults, **{k: tuple(v) for k, v in table.items()}}
+    return Publication(tuple((b, merged[b]) for b in defaults))
 
 
 def load_spec(path: str | Path) -> RunSpec:

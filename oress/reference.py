@@ -24,6 +24,7 @@ STATIC_TABLES = {
     "ref_sources_millesimes": "sources_millesimes.csv",
     "ref_sirene_tranches": "sirene_tranches.csv",
     "ref_indicateurs": "indicateurs.csv",   # the shares' definitions (numerator, denominator) and labels
+    "ref_dimensions": "dimensions.csv",   # the breakdowns (ventilations): labels, job attributes, order
     "ref_communes": "geo/communes.csv",
     "ref_communes_anciennes": "geo/communes_anciennes.csv",
     "ref_epci": "geo/epci.csv",

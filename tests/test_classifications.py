@@ -15,16 +15,16 @@ from oress.warehouse import models, run_models
 
 
 def reference(tmp_path, edit=lambda text: text):
-    """A warehouse with ref_champs (its CSV edited), ref_tranches_taille, ref_indicateurs and the sql/reference
-    models."""
-    for name in ("champs.csv", "tranches_taille.csv", "champs_trimestres.csv", "indicateurs.csv"):
+    """A warehouse with ref_champs (its CSV edited), ref_tranches_taille, ref_indicateurs, ref_dimensions and the
+    sql/reference models."""
+    for name in ("champs.csv", "tranches_taille.csv", "champs_trimestres.csv", "indicateurs.csv", "dimensions.csv"):
         shutil.copyfile(REFERENCE_DIR / name, tmp_path / name)
     champs = tmp_path / "champs.csv"
     champs.write_text(edit(champs.read_text(encoding="utf-8")), encoding="utf-8")
     connection = duckdb.connect()
     for table, name in (("ref_champs", "champs.csv"), ("ref_tranches_taille", "tranches_taille.csv"),
                         ("ref_champs_trimestres_arbre", "champs_trimestres.csv"),
-                        ("ref_indicateurs", "indicateurs.csv")):
+                        ("ref_indicateurs", "indicateurs.csv"), ("ref_dimensions", "dimensions.csv")):
         load_csv(connection, table, tmp_path / name)
     run_models(connection, models(("reference",)))
     return connection

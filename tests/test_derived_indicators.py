@@ -23,9 +23,10 @@ CELLS = [
 
 
 def load_definitions(connection):
-    """The champ tree (ref_champs, its roll-up ref_champs_ancetres) and the shares' definitions (ref_indicateurs)."""
+    """The champ tree (ref_champs, its roll-up ref_champs_ancetres), the shares' definitions (ref_indicateurs) and
+    the dimensions (ref_dimensions: which are the job attributes)."""
     for table, name in (("ref_champs", "champs.csv"), ("ref_champs_trimestres_arbre", "champs_trimestres.csv"),
-                        ("ref_indicateurs", "indicateurs.csv")):
+                        ("ref_indicateurs", "indicateurs.csv"), ("ref_dimensions", "dimensions.csv")):
         load_csv(connection, table, REFERENCE_DIR / name)
     run_models(connection, models(("reference",)))
 

@@ -96,3 +96,25 @@ def test_the_share_definitions_name_known_champs_with_one_label_per_code(ref):
     assert ref.execute("select indicateur from ref_indicateurs where comparee_aux_references = 'oui' "
                        "order by cast(ordre as integer)").fetchall() == [("part_dans_ensemble",), ("part_dans_prive",)]
     assert scalar(ref, "select count(*) from ref_indicateurs where comparee_aux_references not in ('oui', 'non')") == 0
+
+
+def test_one_label_per_dimension_and_one_list_of_job_attributes(ref, tmp_path):
+    """ref_dimensions (data/reference/dimensions.csv) is the only list of the breakdowns and of the job attributes
+    (cells without an additive establishment count): the secrecy engine's pure constant, the spec's breakdowns,
+    the pages' and the workbook's labels all agree with it."""
+    from oress import classifications
+    from oress.config import default_publication
+    from oress.secrecy.equations import JOB_DIMENSIONS
+
+    jobs = [r[0] for r in ref.execute("select dimension from ref_dimensions where emploi = 'oui' "
+                                      "order by cast(ordre as integer)").fetchall()]
+    assert jobs == ["sexe", "age", "csp", "temps_travail", "contrat"]
+    assert set(jobs) == JOB_DIMENSIONS == set(classifications.versioned().job_dimensions)
+    assert scalar(ref, "select count(*) from ref_dimensions where emploi not in ('oui', 'non')") == 0
+    dimensions = classifications.versioned().dimensions
+    assert tuple(default_publication()) == classifications.versioned().breakdowns == tuple(d.code for d in dimensions)
+    published = {b for b, _ in load_spec(write_spec(tmp_path)).publication.levels_by_breakdown}
+    assert published == set(classifications.versioned().breakdowns)
+    for dimension in dimensions:   # a heading, an xlsx sheet name (31 characters at most), a phrase for a job's
+        assert dimension.label and dimension.short_label and len(dimension.short_label) <= 31, dimension
+        assert bool(dimension.phrase) == dimension.job, dimension

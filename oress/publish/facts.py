@@ -12,7 +12,6 @@ from oress.publish import formatting as fmt
 
 MEASURES = ("etablissements", "postes", "etp", "remuneration_brute")
 FRANCE_REFERENCE = "france (référence nationale FLORES)"
-JOB_DIMENSIONS = ("sexe", "age", "csp", "temps_travail", "contrat")
 
 
 @dataclass(frozen=True)

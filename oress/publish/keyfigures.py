@@ -13,10 +13,7 @@ DERIVED_COLUMNS = ("millesime", "niveau", "code", "libelle", "champ", "dimension
                    "mesure", "valeur", "unite", "reference", "valeur_reference", "rupture")
 LEVEL_ORDER = "case niveau when 'france' then 1 when 'region' then 2 when 'departement' then 3 " \
               "when 'epci' then 5 when 'commune' then 6 else 4 end"
-# dimension → sheet of the xlsx, in reading order
-THEMES = {"ensemble": "Chiffres clés", "secteur": "Secteurs", "secteur_b": "Secteurs (typologie B)",
-          "taille": "Taille", "sexe": "Sexe", "age": "Âge", "csp": "CSP", "temps_travail": "Temps de travail",
-          "contrat": "Contrat"}
+HEADLINE_SHEET = "Chiffres clés"   # the sheet of dimension `ensemble`; each breakdown's is its libelle_court
 SHEET_HEADERS = {"millesime": "Millésime", "niveau": "Niveau", "code": "Code", "libelle": "Territoire",
                  "libelle_champ": "Champ", "libelle_modalite": "Modalité", "etablissements": "Établissements",
                  "postes": "Postes au 31/12", "etp": "ETP", "remuneration_brute": "Rémunérations brutes (€)",
@@ -88,6 +85,12 @@ def derived_indicators(connection, millesime: int):
     """, [millesime]).df()
 
 
+def themes() -> dict[str, str]:
+    """Dimension → sheet of the xlsx, in reading order: the headline figures, then each breakdown of
+    data/reference/dimensions.csv (this writer has no warehouse: the versioned file, as ref_dimensions)."""
+    return {"ensemble": HEADLINE_SHEET, **{d.code: d.short_label for d in classifications.versioned().dimensions}}
+
+
 def _write_table(frame, stem: Path, metadata: dict[str, str]) -> list[Path]:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -137,7 +140,7 @@ def _write_xlsx(cells, derived, path: Path, metadata: dict[str, str], terms: lis
         integer, decimal = book.add_format({"num_format": "# ##0"}), book.add_format({"num_format": "# ##0.0"})
         formats = {"Établissements": integer, "Postes au 31/12": integer, "ETP": decimal,
                    "Rémunérations brutes (€)": integer, "Valeur": decimal, "Valeur de comparaison": decimal}
-        for dimension, name in THEMES.items():
+        for dimension, name in themes().items():
             theme = cells[cells["dimension"] == dimension]
             if len(theme):
                 headers = SHEET_HEADERS if dimension != "ensemble" else \

@@ -23,8 +23,10 @@ PROFILE_ROWS = (   # label, dimension, modalities summed (all must be published)
 )
 PROFILE_CHART = ("Femmes", "50 ans ou plus", "Temps partiel et autres", "Contrats à durée déterminée (CDD)",
                  "Cadres et chefs d’entreprise")
-DIMENSION_NAMES = {"sexe": "le sexe", "age": "l’âge", "temps_travail": "le temps de travail",
-                   "contrat": "le contrat", "csp": "la catégorie socioprofessionnelle"}
+
+
+def _phrase(facts: Facts, dimension: str) -> str:
+    return facts.classes.dimension(dimension).phrase
 
 
 def _summed(facts: Facts, champ: str, dimension: str, modalities: tuple) -> Figure:
@@ -56,7 +58,8 @@ def profile_page(facts: Facts, has_jobs: bool, millesime: int, delivered: bool =
     """With job data: shares of posts by sex, age, working time, contract, CSP and the wage per ETP, for the
     ESS, the privé hors ESS and the public sector. Without: why, and the wages (establishment file).
     `delivered`: published from INSEE's tables, whose job attributes (BTS) may miss a territory or a dimension."""
-    present = [d for d in DIMENSION_NAMES if facts.has_dimension(d)]
+    dimensions = facts.classes.job_dimensions   # ref_dimensions where emploi, named by their libelle_phrase
+    present = [d for d in dimensions if facts.has_dimension(d)]
     if delivered:
         has_jobs = has_jobs and bool(present)
     page = {"phrases": phrases.profile(facts, has_jobs), "emplois": has_jobs}
@@ -70,9 +73,8 @@ def profile_page(facts: Facts, has_jobs: bool, millesime: int, delivered: bool =
             "d’agglomération, communautés urbaines et métropoles). Seuls les salaires moyens sont présentés."
             if delivered else
             f"Le millésime {millesime} a été traité sans le fichier des postes (un enregistrement par "
-            "poste salarié) : le sexe, l’âge, la catégorie socioprofessionnelle, le temps de travail "
-            "et le contrat des salariés ne sont pas connus. Seuls les salaires moyens, tirés du "
-            "fichier des établissements, sont présentés.")
+            f"poste salarié) : {phrases.enumeration([_phrase(facts, d) for d in dimensions])} des salariés ne "
+            "sont pas connus. Seuls les salaires moyens, tirés du fichier des établissements, sont présentés.")
         page["graphique"] = charts.grouped_bars(
             [champ_label(facts, c) for c in champs], [charts.Series("Salaire brut annuel moyen par ETP", tuple(
                 w.value for w in wages), charts.ESS)], fmt.euros, bar_mm=4.0, legend=False)
@@ -97,7 +99,8 @@ def profile_page(facts: Facts, has_jobs: bool, millesime: int, delivered: bool =
                           f"{name} ({', '.join(fmt.guillemets(h) for h in hidden)})")
     series = [charts.Series(name, tuple(values[label][i].value for label in charted),
                             charts.CHAMP_COLOURS[champ]) for i, (champ, name) in enumerate(champs)]
-    missing = [DIMENSION_NAMES[d] for d in DIMENSION_NAMES if d not in present]
+    # in the page's order (PROFILE_ROWS)
+    missing = [_phrase(facts, d) for d in dict.fromkeys(r[1] for r in PROFILE_ROWS) if d not in present]
     if delivered and missing:
         page["message"] = (f"Les tableaux livrés par l’INSEE pour {millesime} ne donnent pas "
                            f"{phrases.enumeration(missing)} des salariés de ce territoire : ces lignes sont omises.")

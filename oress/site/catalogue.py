@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+from oress import classifications
 from oress.publish import keyfigures
 from oress.publish.report_jobs import out_file as panorama_file
 
@@ -25,7 +26,7 @@ COLUMN_DEFINITIONS = {
     "code": "Code du territoire (code officiel géographique, SIREN de l’EPCI, ou code du territoire personnalisé)",
     "libelle": "Nom du territoire",
     "champ": "ess, association, cooperative, mutuelle, fondation, public, prive_hors_ess ou ensemble",
-    "dimension": "Ventilation : ensemble, secteur, secteur_b, taille, sexe, age, csp, temps_travail, contrat",
+    "dimension": "Ventilation",   # : ensemble and the breakdowns of ref_dimensions (column_definitions)
     "modalite": "Modalité de la ventilation (ensemble pour la dimension ensemble)",
     "etablissements": "Établissements employeurs (vide si secret)",
     "postes": "Postes salariés au 31 décembre (vide si secret)",
@@ -34,6 +35,11 @@ COLUMN_DEFINITIONS = {
     "secret": "Statut de secret : vide (publié), A, B, D ou S",
 }
 CSV_NOTE = "séparateur point-virgule, virgule décimale, UTF-8"
+
+
+def column_definitions(site) -> dict[str, str]:
+    breakdowns = ("ensemble",) + classifications.read(site.connection).breakdowns
+    return {**COLUMN_DEFINITIONS, "dimension": f"{COLUMN_DEFINITIONS['dimension']} : {', '.join(breakdowns)}"}
 
 
 def _frames(site):
@@ -176,7 +182,7 @@ def write(site, out: Path) -> list[Path]:
     perimetre, cog = site.query("select perimetre, cog from ref_meta")[0]
     notes = site.query("select source, note from ref_sources_millesimes order by millesime_min")
     rules = site.spec.secret
-    context = {"fichiers": files, "jsonld": text.replace("</", "<\\/"), "colonnes": COLUMN_DEFINITIONS,
+    context = {"fichiers": files, "jsonld": text.replace("</", "<\\/"), "colonnes": column_definitions(site),
                "definitions": _definitions(site), "csv": CSV_NOTE}
     method = {"perimetre": perimetre.upper(), "cog": cog, "sources": notes, "frequence": rules.frequence_min,
               "dominance": round(rules.dominance_seuil * 100), "inclusive": rules.dominance_inclusive,

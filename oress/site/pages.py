@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from oress.publish import formatting as fmt
 from oress.publish import phrases
-from oress.publish.facts import JOB_DIMENSIONS, Facts, Figure
+from oress.publish.facts import Facts, Figure
 from oress.publish.panorama import CARDS, champ_label, champ_rows, compared
 
 # int_modalites orders ages by code; the reading order. 50+ is INSEE's BTS band (delivered tables).
 MODALITY_ORDER = {"age": ("<30", "30-39", "40-49", "50-54", "55+", "50+")}
-PROFILE_TITLES = {"sexe": "Sexe", "age": "Âge", "csp": "Catégorie socioprofessionnelle",
-                  "temps_travail": "Temps de travail", "contrat": "Contrat de travail"}
 
 
 def cell(figure: Figure, formatter, bar: bool = False) -> dict:
@@ -132,7 +130,7 @@ def sizes(facts: Facts) -> dict | None:
 def profile(facts: Facts, modalities: dict[str, list[dict]]) -> dict:
     """Shares of posts by sex, age, CSP, working time and contract, ESS against privé hors ESS and public."""
     tables, champs = [], compared(facts)
-    for dimension in JOB_DIMENSIONS:
+    for dimension in facts.classes.job_dimensions:   # ref_dimensions where emploi
         if not facts.has_dimension(dimension):
             continue
         # the modalities the territory has a job in (or a secret cell for); the others would be rows of zeros
@@ -144,9 +142,9 @@ def profile(facts: Facts, modalities: dict[str, list[dict]]) -> dict:
         rows = [line(m["libelle"], [cell(facts.cell("ess", "postes", dimension, m["modalite"]), fmt.entier)] + [
             cell(facts.get("repartition", champ, "postes", dimension, m["modalite"]), fmt.pourcent,
                  bar=champ == "ess") for champ, _ in champs]) for m in chosen]
-        tables.append(table(f"Postes salariés selon {PROFILE_TITLES[dimension].lower()}",
-                            [PROFILE_TITLES[dimension], "Postes de l’ESS"] + [f"Répartition — {name}"
-                                                                             for _, name in champs], rows))
+        title = facts.classes.dimension(dimension).label
+        tables.append(table(f"Postes salariés selon {title.lower()}",
+                            [title, "Postes de l’ESS"] + [f"Répartition — {name}" for _, name in champs], rows))
     wages = [line(champ_label(facts, champ), [cell(facts.get("salaire_moyen_etp", champ, "remuneration_brute"),
                                                    fmt.euros, bar=True)]) for champ, _ in champs]
     return {"tableaux": tables, "phrases": phrases.profile(facts, bool(tables)),

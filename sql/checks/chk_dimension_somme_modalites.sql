@@ -3,7 +3,7 @@
 -- payroll, ≈ 7e11 €, differ in their last digits with the summation order).
 -- The modalities of each dimension sum to the cell's total (dimension ensemble),
 -- and detailed sectors sum to their parent sector. Establishment counts are
--- checked only over establishment dimensions (not additive over job attributes).
+-- checked only over establishment dimensions (not additive over job attributes: ref_dimensions.emploi).
 with cellules as (select * from mart_cellules),
 sommes as (
     select c.millesime, c.niveau, c.code, c.champ, c.dimension,
@@ -28,4 +28,5 @@ from totaux
 where t_postes <> postes
    or abs(t_etp - etp) > 0.01 * n + 1e-9 * abs(t_etp)
    or abs(t_remuneration_brute - remuneration_brute) > 0.01 * n + 1e-9 * abs(t_remuneration_brute)
-   or (dimension in ('secteur', 'secteur_b', 'taille') and t_etablissements <> etablissements)
+   or (dimension not in (select dimension from ref_dimensions where emploi = 'oui')
+       and t_etablissements <> etablissements)

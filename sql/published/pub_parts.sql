@@ -3,8 +3,8 @@
 -- too when numerateur_avec_ce_champ = 'oui'); the denominator is the sum of the cells of denominateur_champs
 -- ('+' between champs; empty: the numerator's champ) at denominateur_dimension × denominateur_modalite
 -- (empty: the numerator's; when set, the numerator's dimension is another), same territory, millésime and
--- mesure; no share of sauf_mesure on sauf_dimensions. A share using a secret cell is NULL; without every
--- denominator cell there is no row.
+-- mesure; no share of sauf_mesure on a job dimension (ref_dimensions.emploi) when sauf_emploi = 'oui'. A share
+-- using a secret cell is NULL; without every denominator cell there is no row.
 -- Grain: millesime × territory × champ × dimension × modalite × mesure × indicateur.
 with mesures as (
     select * from pub_mesures
@@ -21,8 +21,12 @@ sous_champs as (
 definitions as (
     select indicateur, numerateur_champ, numerateur_avec_ce_champ = 'oui' as avec_ce_champ,
            string_split(denominateur_champs, '+') as denominateurs, denominateur_dimension,
-           denominateur_modalite, sauf_mesure, coalesce(string_split(sauf_dimensions, ' '), []) as sauf_dimensions
+           denominateur_modalite, sauf_mesure, sauf_emploi = 'oui' as sauf_emploi
     from ref_indicateurs
+),
+
+emplois as (
+    select dimension from ref_dimensions where emploi = 'oui'
 ),
 
 -- each numerator cell with each champ of its denominator
@@ -32,7 +36,7 @@ numerateurs as (
            unnest(coalesce(i.denominateurs, [n.champ])) as champ_denominateur
     from mesures n
     join definitions i on n.dimension is distinct from i.denominateur_dimension
-        and not coalesce(n.mesure = i.sauf_mesure and list_contains(i.sauf_dimensions, n.dimension), false)
+        and not coalesce(n.mesure = i.sauf_mesure and i.sauf_emploi and n.dimension in (select * from emplois), false)
     join sous_champs s on (s.champ_haut, s.champ) = (i.numerateur_champ, n.champ) and (s.ecart > 0 or i.avec_ce_champ)
 ),
 
