@@ -28,10 +28,16 @@ from oress.protect import level_blocks, membership, modalities, true_cells  # no
 from oress.secrecy import MEASURES, build_equations  # noqa: E402
 from oress.secrecy.attacker import _groups  # noqa: E402
 from oress.secrecy.blocks import BlockModels  # noqa: E402
-from oress.secrecy.cells import canonical, empty_cells, measure_values, protection  # noqa: E402
+from oress.secrecy.cells import (  # noqa: E402
+    canonical,
+    empty_cells,
+    headline_weight,
+    measure_values,
+    protection,
+    suppression_cost,
+)
 from oress.secrecy.grouplp import GroupLP  # noqa: E402
 from oress.secrecy.primary import primary_status  # noqa: E402
-from oress.secrecy.suppress import headline_weight, suppression_cost  # noqa: E402
 
 
 def first_mask(cells, equations, rules):

@@ -26,6 +26,7 @@ from oress.warehouse import reading  # noqa: E402
 
 audit_module = sys.modules["oress.secrecy.audit"]
 suppress_module = sys.modules["oress.secrecy.suppress"]
+rounds_module = sys.modules["oress.secrecy.rounds"]
 attack_part = audit_module._timed_attack
 
 
@@ -43,13 +44,13 @@ def timed_part(job):
 def keep_masks(folder: Path) -> None:
     """Save the mask after each repair round (masque_NN.npy): a later experiment starts from round NN."""
     folder.mkdir(parents=True, exist_ok=True)
-    close_pairs, count = suppress_module.close_pairs, [0]
+    close_pairs, count = rounds_module.close_pairs, [0]
 
     def saving(hidden, *rest, **named):
         close_pairs(hidden, *rest, **named)
         count[0] += 1
         np.save(folder / f"masque_{count[0]:02d}.npy", hidden)
-    suppress_module.close_pairs = saving
+    rounds_module.close_pairs = saving
 
 
 def main() -> None:

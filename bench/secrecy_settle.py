@@ -26,9 +26,9 @@ from oress.protect import atoms, audit_blocks, equations_of, level_blocks, membe
 from oress.secrecy.atoms import ATOM_LEVEL  # noqa: E402
 from oress.secrecy.audit import attack_measures  # noqa: E402
 from oress.secrecy.blocks import WHOLE, block_codes  # noqa: E402
-from oress.secrecy.cells import canonical, empty_cells, measure_values  # noqa: E402
+from oress.secrecy.cells import canonical, empty_cells, headline_weight, measure_values, suppression_cost  # noqa: E402
 from oress.secrecy.primary import primary_status  # noqa: E402
-from oress.secrecy.suppress import REPAIR_BATCH, headline_weight, suppression_cost  # noqa: E402
+from oress.secrecy.rounds import REPAIR_BATCH  # noqa: E402
 from oress.warehouse import reading  # noqa: E402
 
 POSTES = 1

@@ -14,7 +14,7 @@ from tests.secrecy_tables import NO_MODALITIES, RULES, cell, membership
 from tests.test_secrecy_local import GEOGRAPHY, MODALITIES, table
 
 # the module, not the function the package exports under the same name
-suppression = importlib.import_module("oress.secrecy.suppress")
+rounds = importlib.import_module("oress.secrecy.rounds")
 
 
 def test_cells_equal_through_an_equation_whose_other_cells_are_empty_form_one_class():
@@ -42,7 +42,7 @@ def test_a_large_publication_audits_its_headline_count_first_and_the_exact_audit
     """The 12-commune table counted as a large publication: round 1 audits postes alone, round 2 the other
     measures on every primary (and postes on its failures only); the final audit of this small table is the
     exact one over every measure: it passes. Every class of equal cells is hidden whole or published whole."""
-    monkeypatch.setattr(suppression, "LARGE_PUBLICATION", 1)
+    monkeypatch.setattr(rounds, "LARGE_PUBLICATION", 1)
     cells = table()
     equations = build_equations(cells, GEOGRAPHY, MODALITIES)
     protection = suppress(cells, equations, RULES)

@@ -86,3 +86,26 @@ def protection(values: np.ndarray, rules: SecretRules, measures: Measures = ANNU
     """
     need = np.maximum(rules.intervalle_protection * values, minima(rules, measures))
     return np.minimum(need, values), need
+
+
+def suppression_cost(values: np.ndarray, empty: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """(1 + the cell's value in postes-equivalents, averaged over the four measures) × weight.
+
+    Each measure is rescaled by Σ postes / Σ measure over the non-empty cells, so a cell with
+    ordinary proportions costs ≈ postes + 1: large totals stay published (tau-ARGUS minimises the
+    suppressed value), and the 1 makes fewer suppressions win among zero-valued candidates.
+    """
+    totals = values[~empty].sum(axis=0)
+    reference = totals[1] if totals[1] > 0 else 1.0
+    scale = np.divide(reference, totals, out=np.zeros(len(totals)), where=totals > 0)
+    cost = 1.0 + (values * scale).mean(axis=1)
+    return cost if weight is None else cost * weight
+
+
+def headline_weight(cells: pd.DataFrame, rules: SecretRules) -> np.ndarray:
+    """poids_totaux on the headline cells, 1 elsewhere: the key figures of a territory are what its
+    readers look for; their breakdowns give way first. Headlines: the bool column `titre` when the cells
+    carry one (the quarterly note's ensemble privé), else dimension `ensemble`."""
+    headline = cells["titre"].to_numpy(bool) if "titre" in cells.columns else \
+        cells["dimension"].to_numpy() == "ensemble"
+    return np.where(headline, rules.poids_totaux, 1.0)
