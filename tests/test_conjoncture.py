@@ -211,6 +211,14 @@ def test_note_de_conjoncture_read_back(run):
     assert "+3,6\u00a0%" in raw and "69,3\u00a0%" in raw and " %" not in raw
     assert "Coopératives 30 s" not in flat and "Coopératives s s s s s s" in flat
     assert "apprentis" in flat and "MSA" in flat
+    # the secrecy paragraph and the legend of the annual publications (templates/_methode.html.j2)
+    from oress.publish.publication_notes import secret_rules
+    from tests.test_publish_method import normalised, said, shared
+
+    texte, read = shared(), normalised(raw)
+    rules = texte.secret(secret_rules(run, True), "territoire × champ × trimestre", "effectif ou masse salariale")
+    assert said(rules) in read
+    assert said(texte.legende("trimestre de comparaison absent de la série")) in read
     assert (folder / "note-conjoncture_pays_centre-test.pdf").is_file()
     assert (folder / "indicateurs_trimestriels.parquet").is_file()
 

@@ -172,3 +172,20 @@ def test_the_secrecy_audit_report_renders_offline(publish_run, browser):
     urls, console = visit(browser, page)
     assert urls == [page.as_uri()] and not console
     assert browser.execute_script("return document.styleSheets.length") >= 1      # its own inline style
+
+
+def test_the_method_page_says_what_the_pdfs_say(site, publish_run):
+    """The same macros of _methode.html.j2 and terms of definitions.csv as the PDFs (tests/test_publish_method.py)."""
+    from oress.publish.publication_notes import TERMS, definitions, method_notes
+    from oress.warehouse import reading
+    from tests.test_publish_method import common, said, shared
+
+    with reading(publish_run.warehouse) as connection:
+        notes = method_notes(connection, publish_run, 2018, "")
+    page = said((site / "methode.html").read_text(encoding="utf-8"))
+    texte = shared()
+    expected = common(texte, notes) + [said(texte.legende("rapport dont le dénominateur est nul")),
+                                       said(texte.valeurs_secretes("communes hachurées")),
+                                       *(normalised(f"{term} {text}") for term, text in definitions(*TERMS))]
+    for sentence in expected:
+        assert sentence in page

@@ -13,7 +13,7 @@ from oress.publish import charts
 from oress.publish import formatting as fmt
 from oress.publish.facts import Figure
 from oress.publish.panorama import Table, page, row, secret_note
-from oress.publish.publication_notes import dominance, edition_dates
+from oress.publish.publication_notes import edition_dates, secret_rules
 
 PAGES = 2
 FAMILY_COLOURS = {"ess": charts.ESS, "association": "#009e73", "cooperative": "#cc79a7", "mutuelle": "#0072b2",
@@ -150,7 +150,8 @@ def context(connection, spec: RunSpec, niveau: str, code: str, libelle: str, edi
                                         f"{first}, ESS et privé hors ESS."),
         "familles": page(tableau=family_table(series), graphique=family_chart, note=secret_note(family_hidden),
                          alt=f"Courbes : indice de l’effectif salarié, base 100 au {first}, par famille de l’ESS."),
-        "secret": spec.secret, "dominance": dominance(spec.secret),
+        "methode": secret_rules(spec, connection.execute("select count(*) from pub_trimestres where secret = 'D'")
+                                .fetchone()[0] > 0),
         "urssaf_communes": urssaf,
     }
 

@@ -13,7 +13,7 @@ from oress.publish import charts, panorama, phrases
 from oress.publish import facts as published
 from oress.publish import formatting as fmt
 from oress.publish.panorama import Table, row
-from oress.publish.publication_notes import edition_dates, method_notes, source_line
+from oress.publish.publication_notes import definitions, edition_dates, method_notes, source_line
 
 PAGES = 4
 
@@ -93,15 +93,16 @@ class KeyFigures:
             ], classe))
         headers = ("Champ", "Établissements", "Postes au 31/12", "ETP", "Rémunérations brutes", region.libelle,
                    "France", f"Évolution des postes depuis {previous}" if previous else "Évolution des postes")
-        groups = (("", 5), ("Part de l’emploi salarié", 2), ("", 1))
-        return {"cartes": page["cartes"], "phrases": sentences,
+        share = definitions("part_dans_ensemble")
+        groups = (("", 5), (share[0][0], 2), ("", 1))
+        return {"cartes": page["cartes"], "phrases": sentences, "definition": share,
                 "tableau": Table(headers, tuple(champ_rows), groups=groups)}
 
     # --- page 2 ---------------------------------------------------------------------------------
     def sectors(self) -> dict:
         modalities = [{"modalite": r[0], "libelle": r[1], "parent": r[2]} for r in self.query(
             "select modalite, libelle, parent from int_modalites where dimension = 'secteur_b' order by ordre")]
-        dimension = "secteur_b" if self.region.has_dimension("secteur_b") else "secteur"
+        dimension = self.sector_dimension
         if dimension == "secteur":
             modalities = [{"modalite": r[0], "libelle": r[1], "parent": r[2]} for r in self.query(
                 "select modalite, libelle, parent from int_modalites where dimension = 'secteur' order by ordre")]
@@ -195,5 +196,13 @@ class KeyFigures:
         grid = [[cells[i], cells[half + i] if half + i < len(cells) else blank] for i in range(half)]
         return {"grille": grid, "partiel": any(e[3] for e in epci)}
 
+    @property
+    def sector_dimension(self) -> str:
+        """Typologie B when the région has it, else A."""
+        return "secteur_b" if self.region.has_dimension("secteur_b") else "secteur"
+
     def method(self) -> dict:
-        return method_notes(self.connection, self.spec, self.millesime, "aucune pour ce millésime")
+        return {**method_notes(self.connection, self.spec, self.millesime, "aucune pour ce millésime"),
+                "definitions": definitions("etablissements", "postes", "etp", "remuneration_brute",
+                                           "part_dans_ensemble", "part_dans_prive", self.sector_dimension,
+                                           "evolution")}

@@ -7,7 +7,7 @@ import datetime as dt
 from oress.config import RunSpec
 from oress.publish import conjoncture, panorama
 from oress.publish import facts as published
-from oress.publish.publication_notes import edition_dates, method_notes, source_line
+from oress.publish.publication_notes import TERMS, definitions, edition_dates, method_notes, source_line
 from oress.publish.report_jobs import LEVEL_NAMES, PAGES, Job
 
 
@@ -128,8 +128,9 @@ class Session:
         notes = self.query("select source, note from ref_sources_millesimes where ? between "
                            "cast(millesime_min as integer) and cast(millesime_max as integer)", [job.millesime])
         return {
-            "source_donnees": (f"{notes[0][0]} — {notes[0][1]}" if notes else "non renseignée"),
+            "series": notes,
             **method_notes(self.connection, self.spec, job.millesime, "aucune référence nationale pour ce millésime"),
+            "definitions": definitions(*TERMS),
             "composition": self.composition(job),
             "references": [labels[r] + (" (département regroupant la plus grande part de la population du "
                                         "territoire)" if r.startswith("departement") else "")

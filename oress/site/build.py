@@ -111,8 +111,10 @@ class Site:
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "site"), undefined=StrictUndefined,
-                              autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    # the site's templates, then the publications' shared ones (_methode.html.j2: the method text)
+    environment = Environment(loader=FileSystemLoader([TEMPLATES_DIR / "site", TEMPLATES_DIR]),
+                              undefined=StrictUndefined, autoescape=select_autoescape(["html", "j2"]),
+                              trim_blocks=True, lstrip_blocks=True)
     environment.filters["ko"] = lambda size: f"{fmt.entier(max(1, round(size / 1000)))}{fmt.NBSP}ko"
     return environment
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from oress import classifications
 from oress.publish import keyfigures
+from oress.publish.publication_notes import TERMS, definitions, method_notes
 from oress.publish.report_jobs import out_file as panorama_file
 
 PUBLISHED_FILES = (   # file of reports/<millésime>/chiffres-cles, media type, what it is
@@ -179,14 +180,12 @@ def write(site, out: Path) -> list[Path]:
     jsonld = out / "donnees" / "metadonnees.jsonld"
     jsonld.parent.mkdir(parents=True, exist_ok=True)
     jsonld.write_text(text + "\n", encoding="utf-8")
-    perimetre, cog = site.query("select perimetre, cog from ref_meta")[0]
     notes = site.query("select source, note from ref_sources_millesimes order by millesime_min")
-    rules = site.spec.secret
     context = {"fichiers": files, "jsonld": text.replace("</", "<\\/"), "colonnes": column_definitions(site),
                "definitions": _definitions(site), "csv": CSV_NOTE}
-    method = {"perimetre": perimetre.upper(), "cog": cog, "sources": notes, "frequence": rules.frequence_min,
-              "dominance": round(rules.dominance_seuil * 100), "inclusive": rules.dominance_inclusive,
-              "livraison": site.spec.livraison_insee is not None, "definitions": _definitions(site)}
+    method = {"series": notes, "methode": {**method_notes(site.connection, site.spec, site.millesime,
+                                                          "aucune pour ce millésime"),
+                                           "definitions": definitions(*TERMS)}}
     return [jsonld, *(out / "donnees" / f["href"] for f in files),
             site.render("donnees.html.j2", out / "donnees" / "index.html",
                         {**site.common("../", "Données à télécharger"), **context}),
