@@ -48,7 +48,7 @@ def report(spec: RunSpec, territoire: str | None = None, workers: int | None = N
     if not chosen:
         say("  aucun panorama à écrire (clé panoramas de la spec)")
     width = len(str(len(chosen)))
-    panorama.run(spec, chosen, workers, on_pdf=lambda done, total, rendered: say(
+    panorama.render(spec, chosen, workers, on_pdf=lambda done, total, rendered: say(
         f"  [{done:>{width}}/{total}] {rendered.describe(shown(spec, rendered.path))}"))
 
 

@@ -18,7 +18,7 @@ from oress.publish.report_jobs import EXTRA_LEVELS, LEVEL_NAMES, PAGES, Job, job
 from oress.publish.report_session import Session
 
 __all__ = ["EXTRA_LEVELS", "LEVEL_NAMES", "PAGES", "Job", "Rendered", "Session", "default_workers", "jobs",
-           "out_file", "run"]
+           "out_file", "render"]
 
 _session: Session | None = None
 
@@ -54,7 +54,7 @@ def default_workers(count: int) -> int:
     return max(1, min(count, os.cpu_count() or 1))
 
 
-def run(spec: RunSpec, chosen: list[Job], workers: int | None = None, on_pdf=None) -> list[Path]:
+def render(spec: RunSpec, chosen: list[Job], workers: int | None = None, on_pdf=None) -> list[Path]:
     """Render every job; `on_pdf(done, total, rendered)` after each.
 
     A worker pays ~1.5 s of imports and geometry loading before its first PDF: the pool is used only when
