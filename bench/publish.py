@@ -34,7 +34,7 @@ def render(label: str, spec, workers: int) -> None:
         jobs = report.jobs(connection, spec)
     seconds: list[float] = []
     start = time.perf_counter()
-    report.run(spec, jobs, workers, on_pdf=lambda done, total, rendered: seconds.append(rendered.seconds))
+    report.render(spec, jobs, workers, on_pdf=lambda done, total, rendered: seconds.append(rendered.seconds))
     wall = time.perf_counter() - start
     sizes = [j.out_file.stat().st_size / 1024 for j in jobs]
     counts = sorted({pages(j.out_file) for j in jobs})

@@ -65,8 +65,8 @@ def main() -> None:
     spec = replace(spec, raw_dir=folder / "raw", warehouse=folder / "oress.duckdb", reports_dir=folder / "reports")
     results: list[tuple[str, float]] = []
     timed("demo", lambda: pipeline.demo(spec, scale=args.scale), results)
-    for step in pipeline.STEPS:
-        timed(step.__name__, lambda step=step: step(spec), results)
+    for name in pipeline.STEPS:
+        timed(name, lambda name=name: pipeline.step(name)(spec), results)
     floor = bare_scan_seconds(spec)
     rows = sum(1 for m in spec.millesimes for _ in open(spec.raw_dir / str(m) / "etablissements.csv")) - 2
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -14,8 +14,10 @@ DEFAULT_SPEC = Path("pipelines/demo.toml")
 SpecOption = Annotated[Path, typer.Option("--spec", help="Spécification du traitement (TOML).")]
 
 
-def _run(step, spec_path: Path, **options) -> None:
-    """Load the spec, run one step, and turn any failure into a readable message and exit code 1."""
+def _run(step: str, spec_path: Path, **options) -> None:
+    """Load the spec, run the step of that name (oress.pipeline), and turn any failure into a readable message
+    and exit code 1."""
+    from oress import pipeline
     from oress.config import load_spec
     from oress.files import ensure_writable
 
@@ -23,7 +25,7 @@ def _run(step, spec_path: Path, **options) -> None:
         spec = load_spec(spec_path)
         for folder in (spec.warehouse.parent, spec.reports_dir):   # fail before anything is changed
             ensure_writable(folder)
-        step(spec, **options)
+        pipeline.step(step)(spec, **options)
     except Exception as error:  # every failure is reported the same way: message, non-zero exit
         typer.secho(f"erreur : {describe(error)}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from error
@@ -46,12 +48,6 @@ def describe(error: Exception) -> str:
     return str(error)
 
 
-def _pipeline():
-    from oress import pipeline
-
-    return pipeline
-
-
 @app.command()
 def demo(spec: SpecOption = DEFAULT_SPEC,
          seed: Annotated[int, typer.Option(help="Graine du générateur.")] = 2018,
@@ -63,7 +59,7 @@ def demo(spec: SpecOption = DEFAULT_SPEC,
         factor = 1.0 if france else float(scale.replace(",", "."))
     except ValueError:
         raise typer.BadParameter(f"--scale attend un nombre ou « france », pas « {scale} »") from None
-    _run(_pipeline().demo, spec, seed=seed, scale=factor, france=france)
+    _run("demo", spec, seed=seed, scale=factor, france=france)
 
 
 @app.command()
@@ -71,55 +67,55 @@ def reference(spec: SpecOption = DEFAULT_SPEC,
               refresh: Annotated[bool, typer.Option(help="Ré-extraire géographie et NAF des paquets.")] = False
               ) -> None:
     """Charger les tables de référence (ref_*) et les territoires dans l'entrepôt."""
-    _run(_pipeline().reference, spec, refresh=refresh)
+    _run("reference", spec, refresh=refresh)
 
 
 @app.command()
 def ingest(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Lire les extraits bruts ; chaque ligne est chargée ou rejetée avec son motif."""
-    _run(_pipeline().ingest, spec)
+    _run("ingest", spec)
 
 
 @app.command()
 def transform(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Classer les établissements et agréger les indicateurs (sql/intermediate, sql/marts)."""
-    _run(_pipeline().transform, spec)
+    _run("transform", spec)
 
 
 @app.command()
 def validate(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Contrôles Great Expectations et identités comptables (sql/checks)."""
-    _run(_pipeline().validate, spec)
+    _run("validate", spec)
 
 
 @app.command()
 def protect(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Appliquer le secret statistique aux cellules publiées."""
-    _run(_pipeline().protect, spec)
+    _run("protect", spec)
 
 
 @app.command()
 def audit(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Rejouer l'audit de l'attaquant sur les indicateurs.parquet écrits (échec si un secret est trop étroit)."""
-    _run(_pipeline().audit, spec)
+    _run("audit", spec)
 
 
 @app.command()
 def conjoncture(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Données trimestrielles (type URSSAF) : secret, évolutions, notes de conjoncture PDF."""
-    _run(_pipeline().conjoncture, spec)
+    _run("conjoncture", spec)
 
 
 @app.command()
 def livraison(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Publier à partir des tableaux livrés par l'INSEE (clé livraison_insee) : secret S gardé tel quel."""
-    _run(_pipeline().livraison, spec)
+    _run("livraison", spec)
 
 
 @app.command()
 def keyfigures(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Écrire les chiffres clés : indicateurs.parquet, .csv et .xlsx."""
-    _run(_pipeline().keyfigures, spec)
+    _run("keyfigures", spec)
 
 
 @app.command()
@@ -128,19 +124,19 @@ def report(spec: SpecOption = DEFAULT_SPEC,
            workers: Annotated[int | None, typer.Option(help="Processus de rendu (défaut : un par cœur).")] = None
            ) -> None:
     """Produire le panorama PDF de chaque territoire de la spécification."""
-    _run(_pipeline().report, spec, territoire=territoire, workers=workers)
+    _run("report", spec, territoire=territoire, workers=workers)
 
 
 @app.command()
 def site(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Écrire le site statique de l'observatoire (une page par territoire publié) sous <reports_dir>/site/."""
-    _run(_pipeline().site, spec)
+    _run("site", spec)
 
 
 @app.command()
 def build(spec: SpecOption = DEFAULT_SPEC) -> None:
     """Toutes les étapes dans l'ordre, arrêt à la première erreur."""
-    _run(_pipeline().build, spec)
+    _run("build", spec)
 
 
 if __name__ == "__main__":

@@ -2,16 +2,20 @@
 loaded or in `rejets` with its reason. Flavours (pipelines/sources) say how each file is written.
 
 Which files: ingest_inputs; their bytes (encoding, header, lines): ingest_files; loading into DuckDB:
-ingest_load; here, the lines staging rejects and the per-file reconciliation.
+ingest_load; here, the lines staging rejects, the per-file reconciliation and the step (`run`), which ends
+with the staging contracts (a critical failure stops before transform).
 """
 from __future__ import annotations
 
-from oress.ingest_inputs import find_input, find_inputs, inputs
+from oress.config import RunSpec
+from oress.ingest_inputs import find_input, find_inputs, inputs, require_raw_files
 from oress.ingest_load import create_raw_tables, define_macros, load_file
-from oress.sources import InputError
+from oress.pipeline_base import require_tables, say
+from oress.sources import InputError, load_flavours
+from oress.warehouse import building, models, run_models
 
 __all__ = ["InputError", "find_input", "find_inputs", "inputs", "load_file", "create_raw_tables", "define_macros",
-           "collect_rejects", "reconcile"]
+           "collect_rejects", "reconcile", "run"]
 
 # Staging model holding the typed rows (and `motif`) of each nature.
 STAGING = {"etablissements": "stg_etablissements", "postes": "stg_postes",
@@ -47,3 +51,37 @@ def reconcile(connection) -> list[dict]:
                                f"{f['rejetes']} rejetées ; anomalie du chargement, à signaler")
     return files
 
+
+def run(spec: RunSpec) -> None:
+    from oress import validate as checks
+    from oress.files import write_json
+    from oress.manifest import record_inputs
+
+    require_raw_files(spec)
+    flavours = load_flavours()
+    with building(spec.warehouse) as connection:
+        require_tables(connection, spec, "ref_communes", "ref_naf_secteurs", "ref_contrats", "ref_sirene_tranches")
+        create_raw_tables(connection, flavours)
+        for millesime in spec.millesimes:
+            for nature, path in inputs(spec.raw_dir / str(millesime), flavours):
+                match = load_file(connection, path, nature, millesime, flavours, spec.warehouse.parent)
+                say(f"  lecture de {path} ({nature}, format {match.flavour.name})")
+                if nature == "trimestres_communes":
+                    say("  fichier URSSAF agrégé commune × APE reconnu : sans siret ni catégorie juridique, l'ESS "
+                        "n'y est pas repérable ; il sert seulement de dénominateur (emploi privé total)")
+        record_inputs(connection, spec)
+        define_macros(connection)
+        run_models(connection, models(("staging",)))
+        collect_rejects(connection)
+        files = reconcile(connection)
+        contracts = {m: checks.staging_outcomes(connection, m) for m in spec.millesimes}
+    for millesime in spec.millesimes:
+        mine = [f for f in files if f["millesime"] == millesime]
+        write_json(spec.reports_for(millesime) / "qualite" / "ingestion.json", {"fichiers": mine})
+        for f in mine:
+            say(f"  {millesime} {f['nature']} : {f['lus']} lignes lues = {f['charges']} chargées "
+                f"+ {f['rejetes']} rejetées")
+    for millesime, outcomes in contracts.items():   # the staging contracts: a critical failure stops here
+        say(f"  {millesime} : contrats de staging, {sum(o.statut in ('echec', 'erreur') for o in outcomes)} "
+            f"en écart sur {len(outcomes)}")
+        checks.gate(outcomes)

@@ -5,18 +5,22 @@ Each family of table is a declarative flavour: where the territory is, which lab
 contract's codes through data/reference/livraisons_insee/*.csv, which columns hold which measure.
 Python reads and maps labels; deduplication, scope and custom territories are SQL (sql/livraison).
 The flavours and file names are in livraison_flavours, label and value mapping in livraison_labels, reading a
-table in livraison_read; this module loads a millésime's folder into the warehouse and reports on it.
+table in livraison_read; this module loads a millésime's folder into the warehouse and reports on it, and
+its step (`run`) builds the published cells from them (`oress livraison`, instead of ingest → protect).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from oress.config import RunSpec, SpecError
 from oress.livraison_flavours import FLAVOURS, LABELS_DIR, DeliveryError, find_tables, unread_tables
 from oress.livraison_labels import Territories, normalise, parse_measure
 from oress.livraison_read import CELL_COLUMNS, read_flavour
+from oress.pipeline_base import require_tables, say, shown
+from oress.warehouse import building, models, run_checks, run_models
 
 __all__ = ["DeliveryError", "create_tables", "load_folder", "normalise", "parse_measure", "quality",
-           "record_series", "series_by_millesime"]
+           "record_series", "run", "series_by_millesime"]
 
 
 def create_tables(connection) -> None:
@@ -118,3 +122,41 @@ def record_series(connection) -> dict[int, str]:
     connection.executemany("insert into ref_sources_millesimes values (?, ?, ?, ?)",
                            [[str(low), str(high), source, note] for low, high, source, note in ranges])
     return series
+
+
+def run(spec: RunSpec) -> None:
+    """INSEE's delivered tables (already protected) → their cells and statuses (pub_cellules, pub_secret), then
+    the published models (pub_indicateurs first) and checks."""
+    from oress.files import write_json
+    from oress.manifest import record_inputs
+
+    if spec.livraison_insee is None:
+        raise SpecError(f"{spec.path}: clé 'livraison_insee' absente (dossier des tableaux livrés par l'INSEE)")
+    with building(spec.warehouse) as connection:
+        require_tables(connection, spec, "ref_regions", "ref_territoires_membres", "ref_publication")
+        create_tables(connection)
+        record_inputs(connection, spec, spec.livraison_insee)
+        connection.execute("create or replace table liv_parametres as select ? as region", [spec.region])
+        for millesime in spec.millesimes:
+            folder = spec.livraison_insee / str(millesime)
+            say(f"  {millesime} : {', '.join(load_folder(connection, folder, millesime))} ({folder})")
+        say(f"  série par millésime : {record_series(connection)}")
+        run_models(connection, models(("livraison",)), on_model=lambda name: say(f"  modèle {name}"))
+        run_models(connection, {"int_modalites": models(("intermediate",))["int_modalites"]})
+        statuses = connection.execute("select secret, count(*) from pub_secret group by 1 order by 1").fetchall()
+        say(f"  cellules par statut de secret : {dict((s or 'publie', n) for s, n in statuses)}")
+        run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
+        checks = {**run_checks(connection, folder="checks/published"),
+                  **run_checks(connection, folder="checks/livraison")}
+        failed = {name: n for name, n in checks.items() if n}
+        if failed:
+            raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
+        reports = {m: quality(connection, m) for m in spec.millesimes}
+    for millesime, report in reports.items():
+        path = spec.reports_for(millesime) / "qualite" / "livraison.json"
+        write_json(path, report)
+        write_json(path.with_name("ingestion.json"), {"fichiers": [
+            {"fichier": f["fichier"], "millesime": millesime, "lus": f["lus"], "charges": f["retenues"],
+             "rejetes": f["ecartees"]} for f in report["fichiers"]]})
+        say(f"  {millesime} : {len(report['doublons_discordants'])} doublon(s) discordant(s), "
+            f"{len(report['valeurs_approximatives'])} valeur(s) approximative(s) → {shown(spec, path)}")

@@ -3,28 +3,21 @@
 One publication per millésime: primary rules (A, B), then one global suppression model over every
 cell of that millésime (D), proved by the attacker audit (oress.secrecy). The warehouse holds the
 true cells, the territory membership and the modality tree the equations are built from. Python writes
-the statuses only (pub_secret); sql/published/pub_indicateurs.sql makes the published cells.
+the statuses only (pub_secret); sql/published/pub_indicateurs.sql makes the published cells, which the
+step (`run`) builds and checks. `oress audit` (oress.audit) replays the audit on the files written later.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from contextlib import contextmanager
 
 import pandas as pd
 
 from oress.classifications import read_tree
-from oress.config import SecretRules
-from oress.secrecy import (
-    ATOM_LEVEL,
-    KEY,
-    MEASURES,
-    AuditResult,
-    Protection,
-    SecrecyError,
-    audit,
-    build_equations,
-    suppress,
-)
+from oress.config import RunSpec, SecretRules
+from oress.pipeline_base import console, require_tables, say, shown
+from oress.secrecy import ATOM_LEVEL, KEY, MEASURES, Protection, build_equations, suppress, write_audit_report
+from oress.warehouse import building, models, run_checks, run_models
 
 CELL_COLUMNS = (*KEY, "libelle", *MEASURES)
 PRIMARY_COLUMNS = ("nb_unites", "part_max_etablissements", "part_max_postes", "part_max_etp",
@@ -153,17 +146,48 @@ def status_counts(protections: dict[int, Protection]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def audit_publication(connection, indicateurs: Path, millesime: int, rules: SecretRules) -> AuditResult:
-    """Re-run the attacker audit on a written indicateurs.parquet against the warehouse's true cells."""
-    if not indicateurs.exists():
-        raise SecrecyError(f"{indicateurs} absent : lancer `oress keyfigures` (ou `oress build`) d'abord")
-    published = pd.read_parquet(indicateurs)
-    published = published[published["millesime"] == millesime]
-    cells = true_cells(connection, millesime)
-    unpublished = cells["niveau"] == ATOM_LEVEL
-    if len(published) != (~unpublished).sum():
-        raise SecrecyError(f"{indicateurs} : {len(published)} cellules publiées pour {millesime}, "
-                           f"{(~unpublished).sum()} dans mart_cellules : la publication ne correspond pas à l'entrepôt")
-    # the atoms are not published: unknowns for the attacker, as in `oress protect`
-    derived = cells.loc[unpublished, list(KEY)].assign(secret="", **{m: None for m in MEASURES})
-    return audit(pd.concat([published, derived], ignore_index=True), cells, equations_of(connection, cells), rules)
+@contextmanager
+def secrecy_progress():
+    """A live bar per millésime while the audit rounds of `oress protect` run (on a terminal): the
+    intervals still too narrow after each round, against those of the first round."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    out = console()
+    if not out.is_terminal:
+        yield None
+        return
+    bars = Progress(TextColumn("  {task.description}"), BarColumn(), TextColumn("{task.fields[state]}"),
+                    TimeElapsedColumn(), console=out, transient=False)
+    tasks: dict[int, int] = {}
+
+    def on_round(millesime: int, row: dict) -> None:
+        if millesime not in tasks:
+            tasks[millesime] = bars.add_task(f"secret {millesime}", total=max(row["failures"], 1), state="")
+        task = tasks[millesime]
+        first = bars.tasks[task].total
+        bars.update(task, completed=first - min(row["failures"], first),
+                    state=f"tour {row['round']} : {row['failures']} intervalles trop étroits, "
+                          f"{row['secondaries']} secondaires")
+
+    with bars:
+        yield on_round
+
+
+def run(spec: RunSpec) -> None:
+    """The protect step: pub_secret from the engine, then sql/protect and sql/published checked by
+    sql/checks/published, and each millésime's audit report."""
+    with building(spec.warehouse) as connection:
+        require_tables(connection, spec, "mart_cellules", "int_modalites", "ref_territoire_commune")
+        with secrecy_progress() as on_round:
+            protections = build_published(connection, spec.secret, log=lambda line: say(f"  {line}"),
+                                          on_round=on_round)
+        say(f"  cellules par statut de secret : {status_counts(protections)}")
+        # sql/protect hands the mart's cells to the published layer, which applies pub_secret
+        run_models(connection, models(("protect", "published")), on_model=lambda name: say(f"  modèle {name}"))
+        failed = {name: n for name, n in run_checks(connection, folder="checks/published").items() if n}
+        if failed:
+            raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
+    for millesime, protection in protections.items():
+        paths = write_audit_report(protection.audit, spec.reports_for(millesime) / "qualite")
+        say(f"  {millesime} : audit du secret réussi ({len(protection.audit.intervals)} intervalles) → "
+            f"{shown(spec, paths[-1])}")

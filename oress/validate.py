@@ -14,8 +14,11 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from oress.config import RunSpec
 from oress.contracts import CRITICAL, Check, read_contracts
+from oress.pipeline_base import require_tables, say, shown
 from oress.validate_gx import Outcome, Validator
+from oress.warehouse import check_description, check_examples, reading, run_checks
 
 CHUNK_ROWS = 1_000_000
 # Checked in this order; each read from its contract beside the staging models (sql/staging/*.contract.toml).
@@ -156,8 +159,6 @@ def _swap_dir(new: Path, target: Path) -> None:
 
 
 def run_sql_checks(connection) -> list[Outcome]:
-    from oress.warehouse import check_description, check_examples, run_checks
-
     return [Outcome("marts", name, CRITICAL, "succes" if count == 0 else "echec", f"{count} ligne(s) en écart",
                     check_examples(connection, name) if count else [], libelle=check_description(name), ecarts=count)
             for name, count in run_checks(connection).items()]
@@ -177,3 +178,23 @@ def gate(outcomes: list[Outcome]) -> None:
         raise ValidationFailed(f"contrôle critique en échec : {_named(failed[0])} : {failed[0].detail} "
                                f"(exemples : {'; '.join(failed[0].exemples) or '—'}){others} ; détail dans "
                                "qualite/validation.html")
+
+
+def run(spec: RunSpec) -> None:
+    """The validate step: every suite and sql/checks per millésime, reports written before the gate."""
+    from oress.validate_report import rejection_summary, write_report
+
+    outcomes_by_year = {}
+    with reading(spec.warehouse) as connection:
+        require_tables(connection, spec, "stg_etablissements", "stg_postes", "mart_cellules")
+        sql_outcomes = run_sql_checks(connection)
+        for millesime in spec.millesimes:
+            out_dir = spec.reports_for(millesime) / "qualite"
+            outcomes = run_millesime(connection, millesime, out_dir) + sql_outcomes
+            write_report(outcomes, out_dir, millesime, rejection_summary(connection, millesime))
+            outcomes_by_year[millesime] = outcomes
+            failed = sum(o.statut in ("echec", "erreur") for o in outcomes)
+            say(f"  {millesime} : {len(outcomes)} contrôles, {failed} en écart ; "
+                f"{shown(spec, out_dir)}/validation.html")
+    for outcomes in outcomes_by_year.values():
+        gate(outcomes)

@@ -1,4 +1,6 @@
 """The README and the Makefile name every CLI verb, so the docs cannot drift from the code."""
+import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -32,21 +34,41 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-# steps without a module of their name: build is the list of the others, transform is its SQL (sql/intermediate,
-# sql/marts), audit is the secrecy engine's (oress.secrecy.audit)
-NO_MODULE = {"build", "transform", "audit"}
 SQL_LAYERS = {"staging", "intermediate", "marts", "published", "checks", "macros"}
+# the verbs outside `build`: the demo writes raw data, the audit replays the secrecy audit on written files
+NOT_BUILT = {"demo", "audit"}
+
+
+def _module_file(module: str) -> Path:
+    path = ROOT.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _readme_table() -> list[str]:
+    """The verbs in the order of the README's table of the steps."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| `oress (\w+)` \|", readme, re.MULTILINE)
 
 
 def test_a_step_has_one_name():
-    """The CLI verb (= the Make target, above) runs the function of oress.pipeline of the same name; the module
-    and the SQL folder of a step carry that name too (SQL folders otherwise name a layer)."""
+    """The CLI verb (= the Make target, above) runs the step of that name: the `run` that ends the module named
+    after it (oress.pipeline.MODULES); `build` runs the others (but the demo and the audit) in the order of the
+    README's table. The SQL folder of a step carries its name too (SQL folders otherwise name a layer)."""
     cli = (ROOT / "oress" / "cli.py").read_text(encoding="utf-8")
+    steps = [verb for verb in verbs() if verb != "build"]
+    assert sorted(pipeline.MODULES) == steps
     for verb in verbs():
-        assert f"_pipeline().{verb}," in cli, f"`oress {verb}` does not run oress.pipeline.{verb}"
-        assert callable(getattr(pipeline, verb, None)), f"oress.pipeline has no step `{verb}`"
-        if verb not in NO_MODULE:
-            places = [ROOT / "oress" / f"{verb}.py", ROOT / "oress" / "publish" / f"{verb}.py", ROOT / "oress" / verb]
-            assert any(place.exists() for place in places), f"no module named after the step `{verb}`"
+        assert f'_run("{verb}", ' in cli, f"`oress {verb}` does not run the step {verb}"
+    for verb in steps:
+        module = pipeline.MODULES[verb]
+        assert module.rpartition(".")[2] == verb, f"the step `{verb}` is in {module}, not named after it"
+        last = ast.parse(_module_file(module).read_text(encoding="utf-8")).body[-1]
+        assert isinstance(last, ast.FunctionDef) and last.name == "run", f"{module} does not end with `def run`"
+        assert pipeline.step(verb) is importlib.import_module(module).run
+    table = _readme_table()
+    assert sorted(table) == verbs() and table[-1] == "build", "the README's table lists every verb once, build last"
+    for chain in (pipeline.STEPS, pipeline.LIVRAISON_STEPS):
+        assert chain == [verb for verb in table if verb in chain], f"{chain}: not in the README's order"
+    assert {*pipeline.STEPS, *pipeline.LIVRAISON_STEPS} == set(steps) - NOT_BUILT
     for folder in (ROOT / "sql").iterdir():
         assert folder.name in SQL_LAYERS | set(verbs()), f"sql/{folder.name} names neither a layer nor a step"

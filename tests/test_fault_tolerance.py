@@ -11,22 +11,22 @@ from oress import pipeline
 from oress.config import load_spec
 from tests.conftest import DATA, place_raw, write_spec
 
-# step → code run in a child process before the step: it makes the step kill its own process midway
+# step → code run in a child process before the step: it makes the step kill its own process midway (each
+# replaces a function where the step's module looks it up)
 KILLERS = {
     "ingest": """
-        import oress.pipeline as p
-        real = p.run_models
+        import oress.ingest as i
         def killer(connection, sources, on_model=None):      # raw tables loaded, staging not yet built
             os.kill(os.getpid(), signal.SIGKILL)
-        p.run_models = killer
+        i.run_models = killer
     """,
     "transform": """
-        import oress.pipeline as p, oress.warehouse as w
+        import oress.transform as t, oress.warehouse as w
         def killer(connection, sources, on_model=None):      # after the first model of the transform
             first = w.run_order(sources)[0]
             connection.execute(f"create or replace table {first} as {sources[first]}")
             os.kill(os.getpid(), signal.SIGKILL)
-        p.run_models = killer
+        t.run_models = killer
     """,
     "protect": """
         import oress.protect as pr

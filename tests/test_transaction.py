@@ -53,7 +53,7 @@ def test_build_fails_at_ingest_before_writing_anything(built, tmp_path):
     assert leftovers(built) == []
 
 
-@pytest.mark.parametrize("target", ["oress.protect.build_published", "oress.publish.report.run"])
+@pytest.mark.parametrize("target", ["oress.protect.build_published", "oress.publish.report.render"])
 def test_build_failing_at_a_later_step_changes_nothing(built, monkeypatch, target):
     module, _, name = target.rpartition(".")
 

@@ -16,7 +16,17 @@ champ grid), establishments (commune, APE, latent size), legal_units (SIREN, SIR
 millesime (postes of a year) with jobs (postes.csv rows), traps (broken lines a real extract holds), writing
 (the CSV files), quarterly (trimestres.csv); allocation apportions counts for all of them; generator runs them.
 """
-from oress.demo.calibration import ESS
-from oress.demo.generator import generate, run
+from __future__ import annotations
 
-__all__ = ["ESS", "generate", "run"]
+from oress.config import RunSpec
+from oress.demo.calibration import ESS
+from oress.demo.generator import generate, write_extracts
+from oress.pipeline_base import say
+
+__all__ = ["ESS", "generate", "run", "write_extracts"]
+
+
+def run(spec: RunSpec, seed: int = 2018, scale: float = 1.0, france: bool = False) -> None:
+    """The demo step: every extract written into the spec's raw_dir (write_extracts), each path said."""
+    for path in write_extracts(spec, seed=seed, scale=scale, france=france):
+        say(f"  données de démonstration : {path}")

@@ -40,9 +40,10 @@ def generate(spec: RunSpec, seed: int = 2018, scale: float = 1.0, france: bool =
         yield folder / "postes.csv"
 
 
-def run(spec: RunSpec, seed: int = 2018, scale: float = 1.0, france: bool = False, on_year=None) -> list[Path]:
+def write_extracts(spec: RunSpec, seed: int = 2018, scale: float = 1.0, france: bool = False,
+                   on_year=None) -> list[Path]:
     """Write the demo extracts of every millésime of the spec (France: all régions, last millésime only),
     then the quarterly URSSAF-like extracts read back from them."""
     written = list(generate(spec, seed, scale, france, on_year))
     quarterly_spec = replace(spec, millesimes=tuple(spec.millesimes[-1:])) if france else spec
-    return written + quarterly.run(quarterly_spec, seed)
+    return written + quarterly.write_quarters(quarterly_spec, seed)

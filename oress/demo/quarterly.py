@@ -74,7 +74,7 @@ def write(frame, path: Path) -> None:
                                                     lineterminator="\n"))
 
 
-def run(spec: RunSpec, seed: int = 2018) -> list[Path]:
+def write_quarters(spec: RunSpec, seed: int = 2018) -> list[Path]:
     """trimestres.csv next to each millésime's etablissements.csv (which must already be written)."""
     import pandas as pd
 

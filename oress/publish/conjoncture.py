@@ -1,7 +1,8 @@
 """Notes de conjoncture: a 2-page PDF per région and per custom territory from the published quarterly
 cells (pub_trimestres) and their derived changes (pub_trimestres_derives) only, plus the quarterly
 indicator files. Page 1: key figures, text, index curves ESS vs privé hors ESS; page 2: families table
-and curves, scope and method."""
+and curves, scope and method. The step (`run`) first protects the quarterly cells (oress.trimestres) and
+builds them (sql/conjoncture), then writes the notes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from oress.classifications import FOCUS, read_tree
 from oress.config import RunSpec, edition_date
+from oress.pipeline_base import require_tables, say, shown
 from oress.publish import charts
 from oress.publish import formatting as fmt
 from oress.publish.facts import Figure
@@ -200,3 +202,25 @@ def panorama_section(connection, niveau: str, code: str) -> dict | None:
     return page(phrases=sentences(series, "ce territoire"), tableau=family_table(series), graphique=chart,
                 note=secret_note(hidden), alt=f"Courbes : indice de l’effectif salarié, base 100 au "
                                               f"{series.quarters[0]}, ESS et privé hors ESS.")
+
+
+def run(spec: RunSpec) -> None:
+    """Quarterly (URSSAF-like) cells: secrecy, derived changes, files and notes de conjoncture; skipped
+    when the run has no quarterly extract."""
+    from oress import trimestres
+    from oress.warehouse import building, models, reading, run_checks, run_models
+
+    with building(spec.warehouse) as connection:
+        require_tables(connection, spec, "mart_trimestres")
+        if not connection.execute("select count(*) from mart_trimestres").fetchone()[0]:
+            say("  aucun extrait trimestriel (trimestres.csv) : pas de note de conjoncture")
+            return
+        say(f"  cellules trimestrielles par statut de secret : {trimestres.build_published(connection, spec.secret)}")
+        run_models(connection, models(("conjoncture",)), on_model=lambda name: say(f"  modèle {name}"))
+        failed = {name: n for name, n in run_checks(connection, folder="checks/conjoncture").items() if n}
+        if failed:
+            raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret trimestriel en échec, rien n'est publié : "
+                               f"{failed}")
+    with reading(spec.warehouse) as connection:
+        for path in write_all(connection, spec):
+            say(f"  {shown(spec, path)}")

@@ -1,11 +1,15 @@
-"""The published cells as files: indicateurs.parquet / .csv, the derived indicators, and chiffres-cles.xlsx."""
+"""The published cells as files: indicateurs.parquet / .csv, the derived indicators, and chiffres-cles.xlsx; the
+step (`run`) writes them per millésime with their manifest, then the chiffres clés PDF (keyfigures_pdf)."""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
 from oress import classifications
-from oress.files import write_atomically
+from oress.config import RunSpec
+from oress.files import replacing_directory, write_atomically, write_json
+from oress.pipeline_base import require_tables, say, shown
+from oress.warehouse import reading
 
 COLUMNS = ("millesime", "niveau", "code", "libelle", "champ", "dimension", "modalite",
            "etablissements", "postes", "etp", "remuneration_brute", "secret")
@@ -119,12 +123,12 @@ def write_files(cells, derived, out_dir: Path, metadata: dict[str, str],
 
 
 def _sheet(writer, frame, name: str, headers: dict[str, str], formats: dict[str, object]) -> None:
-    shown = frame[[c for c in headers if c in frame.columns]].rename(columns=headers)
-    shown.to_excel(writer, sheet_name=name, index=False)
+    visible = frame[[c for c in headers if c in frame.columns]].rename(columns=headers)
+    visible.to_excel(writer, sheet_name=name, index=False)
     sheet = writer.sheets[name]
     sheet.freeze_panes(1, 4)
-    sheet.autofilter(0, 0, len(shown), len(shown.columns) - 1)
-    for index, column in enumerate(shown.columns):
+    sheet.autofilter(0, 0, len(visible), len(visible.columns) - 1)
+    for index, column in enumerate(visible.columns):
         width = 34 if column in ("Territoire", "Modalité", "Comparé à") else max(11, len(column) + 2)
         sheet.set_column(index, index, width, formats.get(column))
 
@@ -153,3 +157,25 @@ def _write_xlsx(cells, derived, path: Path, metadata: dict[str, str], terms: lis
         notes.to_excel(writer, sheet_name="Définitions et sources", index=False)
         writer.sheets["Définitions et sources"].set_column(0, 0, 24)
         writer.sheets["Définitions et sources"].set_column(1, 1, 120)
+
+
+def run(spec: RunSpec) -> None:
+    from oress.manifest import build_manifest
+    from oress.publish import keyfigures_pdf
+
+    with reading(spec.warehouse) as connection:
+        require_tables(connection, spec, "pub_indicateurs", "pub_derives", "meta_entrees", "ref_indicateurs")
+        perimetre, cog = connection.execute("select perimetre, cog from ref_meta").fetchone()
+        terms = definitions(connection)
+        for millesime in spec.millesimes:
+            cells, derived = published_cells(connection, millesime), derived_indicators(connection, millesime)
+            out_dir = spec.reports_for(millesime) / "chiffres-cles"
+            secret = ("secret appliqué par l'INSEE à la source (S) ; tableaux livrés" if spec.livraison_insee
+                      else "règles primaires (A, B) et secret secondaire (D) ; audit de l'attaquant réussi")
+            with replacing_directory(out_dir) as fresh:
+                write_files(cells, derived, fresh, {
+                    "perimetre": perimetre, "cog": cog, "millesime": str(millesime), "secret": secret}, terms)
+                write_json(fresh / "manifeste.json", build_manifest(connection, spec, millesime))
+            say(f"  {shown(spec, out_dir)}/indicateurs.parquet : {len(cells)} cellules, "
+                f"{len(derived)} indicateurs dérivés")
+        keyfigures_pdf.write_all(connection, spec, on_pdf=lambda path: say(f"  {shown(spec, path)}"))
