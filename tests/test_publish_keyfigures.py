@@ -6,6 +6,7 @@ import duckdb
 import pdfplumber
 import pypdf
 
+from oress import pipeline
 from oress.publish import formatting as fmt
 from oress.publish import keyfigures_pdf
 from oress.warehouse import reading
@@ -68,3 +69,15 @@ def test_rendering_again_is_byte_identical(publish_run):
     with reading(publish_run.warehouse) as connection:
         keyfigures_pdf.write_all(connection, replace(publish_run, millesimes=(2018,)))
     assert path.read_bytes() == first
+
+
+def test_a_chiffres_cles_whose_layout_overflows_is_written_and_named_with_a_warning(publish_run, tmp_path,
+                                                                                    monkeypatch, capsys):
+    """A PDF that did not keep the pages its layout is drawn for is still written, and the step prints its path
+    with the page count (the warning used to be passed where a path was expected, and the step stopped)."""
+    monkeypatch.setattr(keyfigures_pdf, "PAGES", 3)
+    spec = replace(publish_run, reports_dir=tmp_path / "rapports", millesimes=(2018,))
+    pipeline.keyfigures(spec)
+    path = keyfigures_pdf.out_file(spec, 2018)
+    assert len(pypdf.PdfReader(path).pages) == 4
+    assert f"{path.name} — attention : 4 pages au lieu de 3" in capsys.readouterr().err

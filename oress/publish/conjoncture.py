@@ -170,10 +170,11 @@ def out_dir(spec: RunSpec, last: str) -> Path:
     return spec.reports_for(int(last[:4])) / "conjoncture"
 
 
-def write_all(connection, spec: RunSpec) -> list[Path]:
-    """indicateurs_trimestriels.(parquet|csv) and one note per territory, under <reports>/<year>/conjoncture."""
+def write_all(connection, spec: RunSpec) -> list[tuple[Path, str]]:
+    """indicateurs_trimestriels.(parquet|csv) and one note per territory, under <reports>/<year>/conjoncture:
+    each note's path and pdf.page_count_note (a warning when its layout did not hold its PAGES)."""
     from oress.files import replacing_directory
-    from oress.publish.pdf import Renderer
+    from oress.publish.pdf import Renderer, page_count_note
 
     (last,) = connection.execute("select max(trimestre) from pub_trimestres").fetchone()
     renderer, edition, target, written = Renderer(), edition_date(spec), out_dir(spec, last), []
@@ -185,8 +186,7 @@ def write_all(connection, spec: RunSpec) -> list[Path]:
             name = f"note-conjoncture_{niveau}_{code}.pdf"
             pages = renderer.pdf("conjoncture.html.j2", context(connection, spec, niveau, code, libelle, edition),
                                  fresh / name)
-            written.append(target / name if pages == PAGES else
-                           f"{target / name} — attention : {pages} pages au lieu de {PAGES}")
+            written.append((target / name, page_count_note(pages, PAGES)))
     return written
 
 
@@ -222,5 +222,5 @@ def run(spec: RunSpec) -> None:
             raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret trimestriel en échec, rien n'est publié : "
                                f"{failed}")
     with reading(spec.warehouse) as connection:
-        for path in write_all(connection, spec):
-            say(f"  {shown(spec, path)}")
+        for path, note in write_all(connection, spec):
+            say(f"  {shown(spec, path)}{note}")

@@ -178,4 +178,4 @@ def run(spec: RunSpec) -> None:
                 write_json(fresh / "manifeste.json", build_manifest(connection, spec, millesime))
             say(f"  {shown(spec, out_dir)}/indicateurs.parquet : {len(cells)} cellules, "
                 f"{len(derived)} indicateurs dérivés")
-        keyfigures_pdf.write_all(connection, spec, on_pdf=lambda path: say(f"  {shown(spec, path)}"))
+        keyfigures_pdf.write_all(connection, spec, on_pdf=lambda path, note: say(f"  {shown(spec, path)}{note}"))

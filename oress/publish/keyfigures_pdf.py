@@ -23,9 +23,10 @@ def out_file(spec: RunSpec, millesime: int) -> Path:
 
 
 def write_all(connection, spec: RunSpec, on_pdf=None) -> list[Path]:
-    """One PDF per millésime of the spec, next to indicateurs.parquet."""
+    """One PDF per millésime of the spec, next to indicateurs.parquet; `on_pdf(path, note)` after each (note:
+    pdf.page_count_note, a warning when the layout did not hold its PAGES)."""
     from oress.publish.map_geometry import region_map_data
-    from oress.publish.pdf import Renderer
+    from oress.publish.pdf import Renderer, page_count_note
 
     renderer = Renderer()
     map_data = region_map_data(connection, spec.region)
@@ -36,7 +37,7 @@ def write_all(connection, spec: RunSpec, on_pdf=None) -> list[Path]:
         pages = renderer.pdf("chiffres_cles.html.j2", context, path)
         written.append(path)
         if on_pdf:
-            on_pdf(path if pages == PAGES else f"{path} — attention : {pages} pages au lieu de {PAGES}")
+            on_pdf(path, page_count_note(pages, PAGES))
     return written
 
 

@@ -40,3 +40,8 @@ class Renderer:
             stylesheets=[self.css], font_config=self.fonts, **options)
         write_atomically(out_file, lambda aside: document.write_pdf(aside, **options))
         return len(document.pages)
+
+
+def page_count_note(pages: int, expected: int) -> str:
+    """'' when a PDF has the pages its layout is drawn for, else the warning a step prints after its path."""
+    return "" if pages == expected else f" — attention : {pages} pages au lieu de {expected}"
