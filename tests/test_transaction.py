@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from oress import pipeline
+from oress import pipeline, transform, validate
 from oress.config import load_spec
 from oress.sources import InputError
 from tests.conftest import DATA, place_raw, write_spec
@@ -63,6 +63,23 @@ def test_build_failing_at_a_later_step_changes_nothing(built, monkeypatch, targe
     monkeypatch.setattr(f"{module}.{name}", failing)
     before = snapshot(built)
     with pytest.raises(RuntimeError, match="panne injectée"):
+        pipeline.build(built)
+    assert snapshot(built) == before
+    assert leftovers(built) == []
+
+
+def test_build_failing_a_critical_check_at_validate_changes_nothing(built, monkeypatch):
+    """The marts break their identities (every sector cell one poste more, written after transform's models):
+    validate's SQL checks of the marts fail, the build stops, and the warehouse and reports are as they were."""
+    models = transform.run_models
+
+    def breaking_identities(connection, *args, **kwargs):
+        models(connection, *args, **kwargs)
+        connection.execute("update mart_cellules set postes = postes + 1 where dimension = 'secteur'")
+
+    monkeypatch.setattr(transform, "run_models", breaking_identities)
+    before = snapshot(built)
+    with pytest.raises(validate.ValidationFailed, match="contrôle critique en échec : marts .* chk_champ_identites"):
         pipeline.build(built)
     assert snapshot(built) == before
     assert leftovers(built) == []
