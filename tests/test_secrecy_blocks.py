@@ -58,6 +58,28 @@ def test_a_regions_intervals_lie_inside_the_whole_publications():
         assert (confined[m].lower >= whole[m].lower - 1e-6).all() and (confined[m].upper <= whole[m].upper + 1e-6).all()
 
 
+def test_a_blocks_part_audits_every_target_whatever_the_repair_cap():
+    """The table above, c1..c4 hidden in blocks R1 and R2, with a repair round's cap on group failures set to 0
+    (no bound may be attacked). A block's part ignores the cap: its first failures are often escalated, which would
+    use up the round (bench/RESULTS.md, eleventh session); every commune gets its interval, [0, 50] in R1 and
+    [0, 300] in R2, and passes."""
+    geography = two_regions()
+    cells = blocked_cells([cell("commune", "c1", "ensemble", 10, 5), cell("commune", "c2", "ensemble", 40, 5),
+                           cell("commune", "c3", "ensemble", 100, 5), cell("commune", "c4", "ensemble", 200, 6),
+                           cell("region", "R1", "ensemble", 50, 10), cell("region", "R2", "ensemble", 300, 11),
+                           cell("france", "FR", "ensemble", 350, 21)], geography)
+    equations = build_equations(cells, geography, NO_MODALITIES)
+    hidden = cells["code"].isin(["c1", "c2", "c3", "c4"]).to_numpy()
+    communes = np.flatnonzero(hidden)
+    attacks, _ = attack_measures(equations, measure_values(cells, equations.measures),
+                                 np.repeat(hidden[:, None], len(MEASURES), axis=1), communes, RULES, exact=False,
+                                 max_failures=0, hideable=~hidden, blocks=block_codes(cells, "bloc_audit"))
+    postes = attacks[POSTES]
+    assert postes.ok.all()
+    assert dict(zip(cells["code"].to_numpy()[communes], zip(postes.lower, postes.upper))) == {
+        "c1": (0.0, 50.0), "c2": (0.0, 50.0), "c3": (0.0, 300.0), "c4": (0.0, 300.0)}
+
+
 def test_the_top_holds_france_the_regions_and_the_territories_equal_to_a_region():
     """R2's only département D2 is R2 (fixed with the cells outside R2, it would be pinned); France and the
     régions are the top. The EPCI X across R1 and R2 (not R3) is attacked on R1 + R2, whose block holds the
