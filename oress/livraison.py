@@ -16,8 +16,8 @@ from oress.config import RunSpec, SpecError
 from oress.livraison_flavours import FLAVOURS, LABELS_DIR, DeliveryError, find_tables, unread_tables
 from oress.livraison_labels import Territories, normalise, parse_measure
 from oress.livraison_read import CELL_COLUMNS, read_flavour
-from oress.pipeline_base import require_tables, say, shown
-from oress.warehouse import building, models, run_checks, run_models
+from oress.pipeline_base import require_checks, require_tables, say, shown
+from oress.warehouse import building, models, run_models
 
 __all__ = ["DeliveryError", "create_tables", "load_folder", "normalise", "parse_measure", "quality",
            "record_series", "run", "series_by_millesime"]
@@ -146,11 +146,7 @@ def run(spec: RunSpec) -> None:
         statuses = connection.execute("select secret, count(*) from pub_secret group by 1 order by 1").fetchall()
         say(f"  cellules par statut de secret : {dict((s or 'publie', n) for s, n in statuses)}")
         run_models(connection, models(("published",)), on_model=lambda name: say(f"  modèle {name}"))
-        checks = {**run_checks(connection, folder="checks/published"),
-                  **run_checks(connection, folder="checks/livraison")}
-        failed = {name: n for name, n in checks.items() if n}
-        if failed:
-            raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
+        require_checks(connection, spec, "du secret", "checks/published", "checks/livraison")
         reports = {m: quality(connection, m) for m in spec.millesimes}
     for millesime, report in reports.items():
         path = spec.reports_for(millesime) / "qualite" / "livraison.json"

@@ -28,3 +28,13 @@ def require_tables(connection, spec: RunSpec, *tables: str) -> None:
     if missing:
         raise RuntimeError(f"{spec.warehouse}: table {missing[0]} absente ; lancer les étapes précédentes "
                            "(`oress build --spec …` les enchaîne)")
+
+
+def require_checks(connection, spec: RunSpec, what: str, *folders: str) -> None:
+    """Stop, nothing published, when a check of sql/<folder> returns rows (`what`: whose checks, for the message:
+    'du secret', 'du secret trimestriel')."""
+    from oress.warehouse import run_checks
+
+    failed = {name: n for folder in folders for name, n in run_checks(connection, folder=folder).items() if n}
+    if failed:
+        raise RuntimeError(f"{spec.warehouse}: contrôle(s) {what} en échec, rien n'est publié : {failed}")

@@ -15,9 +15,9 @@ import pandas as pd
 
 from oress.classifications import read_tree
 from oress.config import RunSpec, SecretRules
-from oress.pipeline_base import console, require_tables, say, shown
+from oress.pipeline_base import console, require_checks, require_tables, say, shown
 from oress.secrecy import ATOM_LEVEL, KEY, MEASURES, Protection, build_equations, suppress, write_audit_report
-from oress.warehouse import building, models, run_checks, run_models
+from oress.warehouse import building, models, run_models
 
 CELL_COLUMNS = (*KEY, "libelle", *MEASURES)
 PRIMARY_COLUMNS = ("nb_unites", "part_max_etablissements", "part_max_postes", "part_max_etp",
@@ -184,9 +184,7 @@ def run(spec: RunSpec) -> None:
         say(f"  cellules par statut de secret : {status_counts(protections)}")
         # sql/protect hands the mart's cells to the published layer, which applies pub_secret
         run_models(connection, models(("protect", "published")), on_model=lambda name: say(f"  modèle {name}"))
-        failed = {name: n for name, n in run_checks(connection, folder="checks/published").items() if n}
-        if failed:
-            raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret en échec, rien n'est publié : {failed}")
+        require_checks(connection, spec, "du secret", "checks/published")
     for millesime, protection in protections.items():
         paths = write_audit_report(protection.audit, spec.reports_for(millesime) / "qualite")
         say(f"  {millesime} : audit du secret réussi ({len(protection.audit.intervals)} intervalles) → "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from oress.classifications import FOCUS, read_tree
 from oress.config import RunSpec, edition_date
-from oress.pipeline_base import require_tables, say, shown
+from oress.pipeline_base import require_checks, require_tables, say, shown
 from oress.publish import charts
 from oress.publish import formatting as fmt
 from oress.publish.facts import Figure
@@ -208,7 +208,7 @@ def run(spec: RunSpec) -> None:
     """Quarterly (URSSAF-like) cells: secrecy, derived changes, files and notes de conjoncture; skipped
     when the run has no quarterly extract."""
     from oress import trimestres
-    from oress.warehouse import building, models, reading, run_checks, run_models
+    from oress.warehouse import building, models, reading, run_models
 
     with building(spec.warehouse) as connection:
         require_tables(connection, spec, "mart_trimestres")
@@ -217,10 +217,7 @@ def run(spec: RunSpec) -> None:
             return
         say(f"  cellules trimestrielles par statut de secret : {trimestres.build_published(connection, spec.secret)}")
         run_models(connection, models(("conjoncture",)), on_model=lambda name: say(f"  modèle {name}"))
-        failed = {name: n for name, n in run_checks(connection, folder="checks/conjoncture").items() if n}
-        if failed:
-            raise RuntimeError(f"{spec.warehouse}: contrôle(s) du secret trimestriel en échec, rien n'est publié : "
-                               f"{failed}")
+        require_checks(connection, spec, "du secret trimestriel", "checks/conjoncture")
     with reading(spec.warehouse) as connection:
         for path, note in write_all(connection, spec):
             say(f"  {shown(spec, path)}{note}")

@@ -104,15 +104,15 @@ def run(spec: RunSpec, territoire: str | None = None, workers: int | None = None
     with reading(spec.warehouse) as connection:
         require_tables(connection, spec, "pub_indicateurs", "pub_derives")
         if spec.livraison_insee is not None:
-            built = {r[0] for r in connection.execute("select distinct code from pub_indicateurs").fetchall()}
+            published = set(connection.execute(
+                "select distinct millesime, niveau, code from pub_indicateurs").fetchall())
+            built = {code for _, _, code in published}
             for territory in spec.territoires:
                 if territory.code not in built:
                     say(f"  {territory.code} : non publié (voir qualite/livraison.json)")
             spec = replace(spec, territoires=tuple(t for t in spec.territoires if t.code in built))
         chosen = jobs(connection, spec, territoire)
         if spec.livraison_insee is not None:   # a territory the delivery lacks (a CC in BTS's Tab_1) is no zero
-            published = set(connection.execute(
-                "select distinct millesime, niveau, code from pub_indicateurs").fetchall())
             missing = [j for j in chosen if (j.millesime, j.niveau, j.code) not in published]
             chosen = [j for j in chosen if (j.millesime, j.niveau, j.code) in published]
             for millesime in sorted({j.millesime for j in missing}):

@@ -30,7 +30,8 @@ from oress.secrecy.repair import close_pairs, repair
 
 MILP_ROUNDS_SMALL = 3
 # failing bounds found per group of hidden cells before a repair round stops auditing that group: the
-# repair settles most of the rest, which the next round audits again
+# repair settles most of the rest, which the next round audits again (a national audit's région and union
+# parts are not capped: `audit.attack_measures`)
 REPAIR_BATCH = 256
 # a primary still failing after this many repair rounds has its cut over-satisfied, by half a cut more each
 # further round (the cheapest cells alone let the attacker find another way, round after round)
