@@ -78,3 +78,19 @@ def test_a_built_move_hides_the_cheapest_cells(monkeypatch):
     monkeypatch.setattr(settle, "CUT_ROUNDS", 0)
     result = settled_attack(block_problem(~ONLY_X11), COST, np.zeros(9, bool))
     assert result.ok.all() and result.hid.tolist() == [X12, X21, X22]
+
+
+def test_a_count_by_job_attribute_moves_with_its_territory_through_the_inequalities():
+    """Establishment counts: territory T = t1 + t2 (two atoms, 1 and 0 establishments) and, of them, those with a
+    young employee, A = a1 + a2 (1 and 0). A count by job attribute never exceeds its territory's: a1 ≤ t1, a2 ≤ t2,
+    A ≤ T — tied to the territory's counts by these inequalities alone. A (hidden, the atoms unpublished) goes up
+    by 1 only if t2 and T do too (a2 + 1 needs t2 + 1, so T + 1): the move hides T. Walked through the equations
+    alone, T and t2 were out of reach and the target was wrongly found `stuck`."""
+    t, t1, t2, a, a1, a2 = range(6)
+    values = np.array([1.0, 1.0, 0.0, 1.0, 1.0, 0.0])
+    matrix = sp.csr_matrix(np.array([[1.0, -1, -1, 0, 0, 0], [0, 0, 0, 1.0, -1, -1]]))
+    bounds = sp.csr_matrix(np.array([[0, -1.0, 0, 0, 1.0, 0], [0, 0, -1.0, 0, 0, 1.0], [-1.0, 0, 0, 1.0, 0, 0]]))
+    hidden = np.isin(np.arange(6), [t1, t2, a, a1, a2])
+    hide, complete = alternative(matrix, matrix.tocsc(), values, hidden, ~hidden, np.ones(6), a, 1.0,
+                                 (bounds, -(bounds @ values)))
+    assert hide is not None and hide.tolist() == [t]

@@ -34,8 +34,12 @@ def alternative(matrix: sp.csr_matrix, columns: sp.csc_matrix, values: np.ndarra
     if -move > values[target]:
         return None, True      # no table takes a cell below zero
     movable = hidden | hideable
+    # the cells that can move with the target are reached through the inequalities too: an establishment count
+    # by job attribute goes up only if its territory's count, tied to it by an inequality alone, may go up
+    links = matrix if inequalities is None else sp.vstack([matrix, inequalities[0]]).tocsr()
+    link_columns = columns if inequalities is None else links.tocsc()
     for radius in ALTERNATIVE_RADII:
-        cells, complete = _around(matrix, columns, movable, target, radius)
+        cells, complete = _around(links, link_columns, movable, target, radius)
         hide = _cheapest_move(matrix, columns, values, hidden, cost, cells, target, move, inequalities)
         if hide is not None or complete:
             break
