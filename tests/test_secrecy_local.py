@@ -6,6 +6,8 @@ narrow is settled by the group's LP (an audit) or repaired by hiding cells of th
 The table: 12 communes in 3 EPCI of one département × 4 champs × 4 sectors, 2 to 6 establishments per commune
 drawn from a fixed seed; the constants are lowered so that this small group counts as large and its
 neighbourhoods stop one equation away from the target (the fixing bites)."""
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +17,9 @@ from oress.secrecy.audit import attack_measures
 from oress.secrecy.cells import canonical, measure_values
 from tests.secrecy_cube import cube
 from tests.secrecy_tables import RULES, membership
+
+# the module, not the function the package exports under the same name
+rounds = importlib.import_module("oress.secrecy.rounds")
 
 CHAMPS = ("association", "cooperative", "public", "prive_hors_ess")
 SECTORS = ("A04", "A05", "A07", "A11")
@@ -74,10 +79,12 @@ def test_neighbourhoods_settle_bounds_inside_the_true_interval_and_the_verdict_i
 def test_a_repair_through_neighbourhood_cuts_passes_the_exact_audit(monkeypatch):
     """The repair rounds hide cells near each failing target until its neighbourhood alone protects it; the
     final audit of this small publication is the exact one, over the whole table: it passes. (No wide
-    neighbourhood: it would hold the whole table, and the first mask would pass there.)"""
+    neighbourhood: it would hold the whole table, and the first mask would pass there; no built moves: they would
+    take the last failing bounds from the cuts.)"""
     for constant, value in (("LOCAL_MIN_CELLS", 1), ("PROBE_MIN_LOCAL", 0), ("PROBE_MAX_CELLS", 1),
                             ("PROBE_RADIUS", 1), ("WIDE_MAX_PENDING", 0)):
         monkeypatch.setattr(attacker, constant, value)
+    monkeypatch.setattr(rounds, "MOVES_MAX_FAILURES", 0)
     monkeypatch.setattr(neighbourhood, "LOCAL_RADIUS", 1)
     cells = table()
     equations = build_equations(cells, GEOGRAPHY, MODALITIES)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from oress.secrecy import build_equations, primary_status, suppress
 from oress.secrecy.audit import attack_measures
+from oress.secrecy.bounds import Proofs
 from oress.secrecy.cells import canonical, empty_cells, measure_values
 from oress.secrecy.milp import equal_cells
 from tests.secrecy_tables import NO_MODALITIES, RULES, cell, membership
@@ -73,3 +74,25 @@ def test_targets_split_into_parts_get_the_bounds_they_get_whole():
         assert np.allclose(one.lower, three.lower) and np.allclose(one.upper, three.upper, equal_nan=True)
         assert one.ok.tolist() == three.ok.tolist()
     assert not all(a.ok.all() for a in whole), "the mask should leave some primary exposed"
+
+
+
+def test_the_failing_bounds_get_built_moves_that_the_next_audit_passes(monkeypatch):
+    """The 12-commune table with only its primaries hidden: most of their bounds fail. A repair round that builds a
+    move for each (round mode 'mouvements') hides what lets every target move by its whole need, one measure after
+    the other: the next round's audit finds none failing, and the exact attacker passes every primary of the
+    mask."""
+    monkeypatch.setattr(rounds, "MOVES_MAX_FAILURES", 10**6)
+    cells = table()
+    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
+    play = rounds.Rounds(cells, equations, RULES, None, None)
+    play.hidden = play.primary.copy()
+    play.proofs = Proofs(play.targets, len(play.names))
+    first = play.play(1, None, 0)
+    second = play.play(2, None, 0)
+    assert first["mode"] == "mouvements" and first["failures"] > 0 and first["cuts"] > 0
+    assert second["failures"] == 0 and second["cuts"] == 0 and play.done()
+    values = measure_values(cells)
+    hidden = np.repeat(play.hidden[:, None], values.shape[1], axis=1)
+    exact, _ = attack_measures(equations, values, hidden, play.targets, RULES, exact=True)
+    assert all(result.ok.all() for result in exact)

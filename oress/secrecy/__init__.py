@@ -30,8 +30,11 @@ KEY; cell ids are positions in that order (``canonical``).
   one: one MILP per région, ``block_by``) (pair rule, capacity,
   singleton rule, cost = 1 + value in postes-equivalents), then the attacker audit; failing intervals
   become cuts, re-solved by the MILP (small publications) or repaired monotonically, until the audit
-  passes, else SecrecyError. Cells that always hold the same value share one MILP variable
-  (``milp.equal_cells``); each measure re-audits only its own failing primaries, and a large publication's
+  passes, else SecrecyError; in a publication of one block, once few bounds fail
+  (``rounds.MOVES_MAX_FAILURES``), each gets a built move instead of a cut (``alternative``, round mode
+  'mouvements'): a move through hidden cells proves its bound, the others are checked by the next audit.
+  Cells that always hold the same value share one MILP variable (``milp.equal_cells``); each measure
+  re-audits only its own failing primaries, and a large publication's
   new mask is audited on the headline count (postes) alone first. In large groups the attacker first works
   on each primary's neighbourhood (``neighbourhood.Neighbourhood``: the other unknowns fixed at their true
   values, a sound inner interval); a large group's own LP is presolved once for its targets

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 # equations crossed from the target through the cells that may move, tried in turn: the last one is every cell
 # that can move with the target (a région's block: up to 130 000 cells, an LP of about a second), or the first
 # ALTERNATIVE_MAX_CELLS of them
-ALTERNATIVE_RADII = (2, 8, None)
+ALTERNATIVE_RADII = (2, 4, 6, 8, None)
 ALTERNATIVE_MAX_CELLS = 200_000
 HIDDEN_MOVE_COST = 1e-6          # per unit of need: keeps the LP bounded, moves hidden cells as little as it can
 

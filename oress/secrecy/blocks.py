@@ -209,3 +209,10 @@ def _solve_block(code: int) -> tuple[np.ndarray, np.ndarray, float]:
     return cells, local, seconds
 
 
+def wider_blocks(blocks: AuditBlocks | None, current: np.ndarray | None, lifted: np.ndarray) -> str:
+    """'R1+R2 : 3, toute la publication : 1': where this round's escalated targets go."""
+    if not len(lifted):
+        return ""
+    names, counts = np.unique([blocks.labels[c] if c != WHOLE else "toute la publication" for c in current[lifted]],
+                              return_counts=True)
+    return ", ".join(f"{name} : {count}" for name, count in zip(names, counts))

@@ -29,7 +29,7 @@ class Attack:
     # cells a block hid by its own repair rounds (`settle.settled_attack`)
     hid: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     hid_for_atoms: np.ndarray = field(default_factory=lambda: np.zeros(0, int))   # of hid, for an atom's cut
-    # targets no mask of the block's cells protects: no table moves them far enough (`settle._build_moves`)
+    # targets no mask of the block's cells protects: no table moves them far enough (`settle.build_moves`)
     stuck: list[int] = field(default_factory=list)
     settled: int = 0        # targets failing at first that the block's own repairs protected (`settle`)
 

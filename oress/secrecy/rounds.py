@@ -10,7 +10,7 @@ import pandas as pd
 from oress.config import SecretRules
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
-from oress.secrecy.blocks import WHOLE, AuditBlocks, BlockModels, block_codes
+from oress.secrecy.blocks import WHOLE, BlockModels, block_codes, wider_blocks
 from oress.secrecy.bounds import Proofs
 from oress.secrecy.cells import (
     KEY,
@@ -27,6 +27,7 @@ from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.milp import SuppressionModel
 from oress.secrecy.primary import primary_status
 from oress.secrecy.repair import close_pairs, repair
+from oress.secrecy.settle import moves_by_measure
 
 MILP_ROUNDS_SMALL = 3
 # failing bounds found per group of hidden cells before a repair round stops auditing that group: the
@@ -40,6 +41,10 @@ EAGER_AFTER = 4
 # mask of a large publication, its primaries in LEAD_SPLIT parts (one per core on the usual 2-core machine)
 LEAD_MEASURE, LEAD_SPLIT = 1, 2
 LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask must not depend on the machine
+# failing (primary, measure) bounds of a one-block publication at most which a repair builds a move for each instead
+# of taking the cuts' cheapest cells: a move costs 0,01 to 0,5 s, one repair round on a région 5 to 15 s
+# (bench/RESULTS.md, twelfth session)
+MOVES_MAX_FAILURES = 128
 
 
 class Rounds:
@@ -76,6 +81,7 @@ class Rounds:
         self.strikes = np.zeros(len(cells), int)   # audit rounds in which each primary failed
         self.incidence = abs(equations.matrix()).tocsr()
         self.hidden, self.proofs, self.rows = None, None, []   # rows: one per round played
+        self.moved = False      # whether the last repair built moves (`_move`)
         self.failing, self.failures = np.array([], int), 0
 
     def model(self, block_by: str | None, mip_rel_gap: float, milp_rounds: int | None,
@@ -110,7 +116,7 @@ class Rounds:
             cuts = [cut for result in attacks for cut in result.cuts]
             added = model.add_cuts(cuts) if cuts else 0
         else:
-            added = self._repair(attacks)
+            added = self._repair(attacks, audited)
         row = self._row(number, milp_rounds, audited, attacks, seconds, milp_seconds, added, lifted)
         self.rows.append(row)
         return row
@@ -139,34 +145,62 @@ class Rounds:
 
     def _escalate(self, attacks: list) -> np.ndarray:
         """Send the targets a block could not protect to a wider block; stop on a target no table can move."""
-        stuck = np.unique([target for result in attacks for target in result.stuck]).astype(int)
-        if len(stuck):
-            named = ", ".join(describe(self.cells, cell) for cell in stuck[:5])
-            raise SecrecyError(f"protection impossible : {len(stuck)} cellule(s) primaire(s) qu'aucun masque ne "
-                               f"protège (aucune table ne les éloigne assez de leur valeur), p. ex. {named}")
+        self._stop_if_stuck(np.unique([target for result in attacks for target in result.stuck]).astype(int))
         moves = [move for result in attacks for move in result.escalated]
         for target, code in moves:   # two measures may widen it differently: the block holding both
             self.current[target] = self.blocks.widened(int(self.current[target]), np.array([code]))
         return np.unique([target for target, _ in moves])
 
-    def _repair(self, attacks: list) -> int:
-        """Hide the cells the blocks hid for their own repairs, then the cuts' cheapest cells; returns how many
-        cells were hidden."""
+    def _stop_if_stuck(self, stuck: np.ndarray) -> None:
+        if len(stuck):
+            named = ", ".join(describe(self.cells, cell) for cell in stuck[:5])
+            raise SecrecyError(f"protection impossible : {len(stuck)} cellule(s) primaire(s) qu'aucun masque ne "
+                               f"protège (aucune table ne les éloigne assez de leur valeur), p. ex. {named}")
+
+    def _repair(self, attacks: list, audited: list) -> int:
+        """Hide the cells the blocks hid for their own repairs, then the cuts' cheapest cells — or, in a publication
+        of one block with few bounds left failing, a built move for each (`_move`); returns how many cells were
+        hidden."""
         hidden = self.hidden
-        settled = np.unique(np.concatenate([result.hid for result in attacks]))
-        added = int((~hidden[settled]).sum())
-        hidden[settled] = True
-        self.differencing[np.concatenate([result.hid_for_atoms for result in attacks])] = True
-        cuts = [cut for result in attacks for cut in result.cuts]
-        marks = [bool(self.unpublished[t]) for result in attacks for t in result.cut_targets]
-        eager = [1.0 + 0.5 * max(0, self.strikes[t] - EAGER_AFTER) for result in attacks for t in result.cut_targets]
-        added += repair(hidden, cuts, self.cost, self.free, marks, self.differencing, eager)
+        self.moved = self.blocks is None and 0 < self.failures <= MOVES_MAX_FAILURES
+        if self.moved:
+            added = self._move(attacks, audited)
+        else:
+            settled = np.unique(np.concatenate([result.hid for result in attacks]))
+            added = int((~hidden[settled]).sum())
+            hidden[settled] = True
+            self.differencing[np.concatenate([result.hid_for_atoms for result in attacks])] = True
+            cuts = [cut for result in attacks for cut in result.cuts]
+            marks = [bool(self.unpublished[t]) for result in attacks for t in result.cut_targets]
+            eager = [1.0 + 0.5 * max(0, self.strikes[t] - EAGER_AFTER) for result in attacks
+                     for t in result.cut_targets]
+            added += repair(hidden, cuts, self.cost, self.free, marks, self.differencing, eager)
         close_pairs(hidden, self.incidence, self.cost, self.free, self.primary, self.unpublished)
         return added
 
+    def _move(self, attacks: list, audited: list) -> int:
+        """A built move for each bound still too narrow (`settle.moves_by_measure`): the cuts' cheapest cells creep by
+        a few cells a round on these last bounds; a move settles each at once. A move through hidden cells only proves
+        its bound (the attack's neighbourhood was too small): recorded, and no longer pending; the others hid cells,
+        and the next round's audit checks them."""
+        before = self.hidden.copy()
+        chosen = [targets[before[targets]] for targets in audited]
+        stuck = moves_by_measure(self.equations, self.values, self.hidden, self.free, self.cost, self.unpublished,
+                                 self.differencing, protection(self.values, self.rules, self.equations.measures),
+                                 chosen, attacks)
+        self._stop_if_stuck(np.unique(stuck))
+        left = [chosen[m][~result.ok] for m, result in enumerate(attacks)]
+        for m, result in enumerate(attacks):
+            if len(chosen[m]):
+                self.proofs.record(m, chosen[m], result)
+                self.pending[m] = left[m]
+        self.failing = np.unique(np.concatenate(left))
+        return int((self.hidden & ~before).sum())
+
     def _row(self, number, milp_rounds, audited, attacks, seconds, milp_seconds, added, lifted) -> dict:
         hidden, primary = self.hidden, self.primary
-        return {"round": number, "mode": "MILP" if number < milp_rounds else "réparation",
+        mode = "MILP" if number < milp_rounds else "mouvements" if self.moved else "réparation"
+        return {"round": number, "mode": mode,
                 "measures": sum(len(a) > 0 for a in audited),
                 "suppressed": int(hidden.sum()), "primaries": int(primary.sum()),
                 "secondaries": int((hidden & ~primary & ~self.unpublished).sum()), "failures": self.failures,
@@ -181,7 +215,7 @@ class Rounds:
 
     def check_progress(self, row: dict) -> None:
         """Stop when intervals still fail and the round could neither hide a cell nor widen a block."""
-        if row["failures"] and not row["cuts"] and not row["escalated"]:
+        if len(self.failing) and not row["cuts"] and not row["escalated"]:
             named = ", ".join(describe(self.cells, cell) for cell in self.failing[:5])
             blocked = " (cellules imposées à la publication en jeu)" if self.forced.any() else ""
             raise SecrecyError(f"protection impossible{blocked} : {len(self.failing)} cellule(s) primaire(s) "
@@ -210,26 +244,3 @@ class Rounds:
             raise SecrecyError("audit final en échec après convergence : publication refusée")
         return (cells.assign(secret=status), pd.DataFrame(self.rows),
                 AuditResult(result.intervals, result.summary, cells.loc[differencing & ~self.unpublished, list(KEY)]))
-
-
-def describe_round(row: dict) -> str:
-    audit = row["audit_seconds"]
-    added = "coupes" if row["mode"] == "MILP" else "cellules ajoutées"
-    return (f"tour {row['round']} : {row['primaries']} primaires, {row['secondaries']} secondaires, "
-            f"{row['failures']} intervalles trop étroits ({row['measures']} mesure(s) auditée(s)) → "
-            f"{row['cuts']} {added} ; "
-            f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP, dont {row['local_lps']} "
-            f"locaux ; {row['local_cuts']} coupes locales"
-            + (f" ; {row['lp_restarts']} LP repris de zéro" if row["lp_restarts"] else "")
-            + (f" ; {row['settled']} cibles réparées dans leur bloc" if row["settled"] else "")
-            + (f" ; {row['escalated']} cibles que leur bloc ne protège pas, attaquées sur un bloc plus large "
-               f"({row['escalated_to']})" if row["escalated"] else "") + ")")
-
-
-def wider_blocks(blocks: AuditBlocks | None, current: np.ndarray | None, lifted: np.ndarray) -> str:
-    """'R1+R2 : 3, toute la publication : 1': where this round's escalated targets go."""
-    if not len(lifted):
-        return ""
-    names, counts = np.unique([blocks.labels[c] if c != WHOLE else "toute la publication" for c in current[lifted]],
-                              return_counts=True)
-    return ", ".join(f"{name} : {count}" for name, count in zip(names, counts))

@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from oress.secrecy.alternative import alternative
 from oress.secrecy.attacker import attack
 from oress.secrecy.bounds import Attack, satisfiable
+from oress.secrecy.equations import Equations
 from oress.secrecy.repair import repair
 
 # repair rounds a block runs inside one audit part; what is still failing after them goes back to the global round
@@ -43,7 +44,7 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
             _repair_cuts(result.cuts, result.cut_targets, hidden, hideable, cost, atoms, for_atoms)
             partner_new_cells(hidden, hidden & ~before, incidence, cost, hideable)
         else:
-            _build_moves(result, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns, bounds)
+            build_moves(result, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns, bounds)
             pending = pending[~result.ok[pending] & ~np.isin(targets[pending], result.stuck)]
         new = hidden & ~before
         if not new.any() or not len(pending):
@@ -72,7 +73,7 @@ def _repair_cuts(cuts, cut_targets, hidden, hideable, cost, atoms, for_atoms) ->
            [bool(atoms[target]) for target, k in zip(cut_targets, kept) if k], for_atoms)
 
 
-def _build_moves(result: Attack, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns,
+def build_moves(result: Attack, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns,
                  bounds) -> None:
     """For each pending bound too narrow, hide the cells of the cheapest move that widens it enough. A move that
     needs no new cell proves the bound (a table the attacker must allow: the attack's neighbourhood was too
@@ -112,6 +113,31 @@ def _build_moves(result: Attack, pending, problem, hidden, hideable, cost, atoms
         kept = [t in undecided for t in result.cut_targets]
         _repair_cuts([cut for cut, k in zip(result.cuts, kept) if k],
                      [t for t, k in zip(result.cut_targets, kept) if k], hidden, hideable, cost, atoms, for_atoms)
+
+
+def moves_by_measure(equations: Equations, values: np.ndarray, hidden: np.ndarray, free: np.ndarray, cost: np.ndarray,
+                     atoms: np.ndarray, for_atoms: np.ndarray, need: tuple[np.ndarray, np.ndarray], chosen: list,
+                     attacks: list[Attack]) -> list[int]:
+    """`build_moves` for the failing bounds of a whole publication's attacks (one per measure, on its `chosen`
+    targets), one measure after the other: each sees the cells the earlier moves hid (in place in `hidden`;
+    `for_atoms` marks those hidden for an atom). Returns the targets no table moves far enough."""
+    need_down, need_up = need
+    matrix, holds = equations.matrix(), equations.holds()
+    stuck = []
+    for m, result in enumerate(attacks):
+        pending = np.flatnonzero(~result.ok)
+        if not len(pending):
+            continue
+        rows = matrix[holds[:, m]].tocsr()
+        bounds = None
+        if m == 0 and equations.bounds is not None and len(equations.bounds):
+            inequalities = equations.inequalities()
+            bounds = (inequalities, np.maximum(-(inequalities @ values[:, m]), 0.0))
+        targets = chosen[m]
+        problem = (rows, values[:, m], hidden, targets, need_down[targets, m], need_up[targets, m])
+        build_moves(result, pending, problem, hidden, free & ~hidden, cost, atoms, for_atoms, rows.tocsc(), bounds)
+        stuck += result.stuck
+    return stuck
 
 
 def partner_new_cells(hidden: np.ndarray, new: np.ndarray, incidence: sp.csr_matrix, cost: np.ndarray,

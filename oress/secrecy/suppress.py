@@ -12,7 +12,7 @@ from oress.config import SecretRules
 from oress.secrecy.audit import AuditResult
 from oress.secrecy.cells import ANNUAL, Measures, SecrecyError
 from oress.secrecy.equations import Equations
-from oress.secrecy.rounds import Rounds, describe_round
+from oress.secrecy.rounds import Rounds
 
 
 @dataclass(frozen=True)
@@ -71,3 +71,17 @@ def masked(protected: pd.DataFrame, measures: Measures = ANNUAL) -> pd.DataFrame
     for measure in measures.names:
         shown[measure] = shown[measure].where(shown["secret"] == "")
     return shown
+
+
+def describe_round(row: dict) -> str:
+    audit = row["audit_seconds"]
+    added = "coupes" if row["mode"] == "MILP" else "cellules ajoutées"
+    return (f"tour {row['round']} : {row['primaries']} primaires, {row['secondaries']} secondaires, "
+            f"{row['failures']} intervalles trop étroits ({row['measures']} mesure(s) auditée(s)) → "
+            f"{row['cuts']} {added} ; "
+            f"MILP {row['milp_seconds']:.1f} s, audit {audit:.1f} s ({row['lps']} LP, dont {row['local_lps']} "
+            f"locaux ; {row['local_cuts']} coupes locales"
+            + (f" ; {row['lp_restarts']} LP repris de zéro" if row["lp_restarts"] else "")
+            + (f" ; {row['settled']} cibles réparées dans leur bloc" if row["settled"] else "")
+            + (f" ; {row['escalated']} cibles que leur bloc ne protège pas, attaquées sur un bloc plus large "
+               f"({row['escalated_to']})" if row["escalated"] else "") + ")")
