@@ -71,9 +71,7 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
     jobs, owners, places, lifts = [], [], [], []
     for m in range(len(names)):
         chosen = per_measure[m][hidden[per_measure[m], m]]
-        # the establishment count (first measure) also obeys the job-attribute inequalities
-        bounds = equations.inequalities() if m == 0 and equations.bounds is not None and len(equations.bounds) \
-            else None
+        bounds = equations.inequalities_of(m)
         whole = (matrix[holds[:, m]], values[:, m], hidden[:, m])
         # the cells a repair can use: hidden, or free to hide (an audit without repair: all)
         usable = np.ones(len(values), bool) if hideable is None else hidden[:, m] | hideable

@@ -46,6 +46,11 @@ class Equations:
                               np.column_stack([pairs["small"], pairs["big"]]).ravel().astype(int))),
                              shape=(n, len(self.keys)))
 
+    def inequalities_of(self, measure: int) -> sp.csr_matrix | None:
+        """The inequalities a measure obeys: the establishment count (first measure) never exceeds its territory's
+        by job attribute (`inequalities`); the other measures, none."""
+        return self.inequalities() if measure == 0 and self.bounds is not None and len(self.bounds) else None
+
     def holds(self) -> np.ndarray:
         return self.table[list(self.measures.names)].to_numpy(bool)
 

@@ -32,7 +32,7 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     hidden, hideable = hidden.copy(), hideable.copy()
     result = attack(*problem)
     incidence, columns = abs(matrix).tocsr(), matrix.tocsc()
-    bounds = None if inequalities is None else (inequalities, np.maximum(-(inequalities @ values), 0.0))
+    bounds = _with_slack(inequalities, values)
     hid, for_atoms = np.zeros(len(hidden), bool), np.zeros(len(hidden), bool)
     pending = np.flatnonzero(~result.ok)
     failing = len(pending)
@@ -129,10 +129,7 @@ def moves_by_measure(equations: Equations, values: np.ndarray, hidden: np.ndarra
         if not len(pending):
             continue
         rows = matrix[holds[:, m]].tocsr()
-        bounds = None
-        if m == 0 and equations.bounds is not None and len(equations.bounds):
-            inequalities = equations.inequalities()
-            bounds = (inequalities, np.maximum(-(inequalities @ values[:, m]), 0.0))
+        bounds = _with_slack(equations.inequalities_of(m), values[:, m])
         targets = chosen[m]
         problem = (rows, values[:, m], hidden, targets, need_down[targets, m], need_up[targets, m])
         build_moves(result, pending, problem, hidden, free & ~hidden, cost, atoms, for_atoms, rows.tocsc(), bounds)
@@ -168,3 +165,8 @@ def _merge(result: Attack, pending: np.ndarray, again: Attack) -> None:
     result.local_lps += again.local_lps
     result.local_cuts += again.local_cuts
     result.restarts += again.restarts
+
+
+def _with_slack(inequalities: sp.csr_matrix | None, values: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray] | None:
+    """(G, slack) for `alternative`: G·(true + d) ≤ 0 with slack = −G·true (≥ 0; 0 where rounding makes it less)."""
+    return None if inequalities is None else (inequalities, np.maximum(-(inequalities @ values), 0.0))
