@@ -1,5 +1,6 @@
 """A national group's failing bound gets a second chance on a wide neighbourhood (oress.secrecy.neighbourhood):
-the fixed boundary of a small one can pin a cell that the publication leaves free."""
+the fixed boundary of a small one can pin a cell that the publication leaves free. One région's group, however large,
+is attacked whole instead."""
 import numpy as np
 import scipy.sparse as sp
 
@@ -70,3 +71,17 @@ def test_a_true_failure_still_gets_its_cut(monkeypatch):
     assert len(result.cuts) == 2 and result.cut_targets == [0, 0]
     for cells, coefficient in result.cuts:    # hiding published cells of the chain, enough to free x0
         assert len(cells) and not hidden[cells].any() and coefficient.sum() >= 1
+
+
+def test_a_regions_group_is_attacked_whole_however_large(monkeypatch):
+    """The same chain above PROBE_MAX_CELLS, no wide neighbourhood: as a national group (a union of régions), x0 fails
+    on its small neighbourhood and takes the last-resort cut; as one région's block (`one_region`) the failing
+    neighbourhood hands the bound to the group's own LP, which reaches [0, 20]: nothing to hide."""
+    monkeypatch.setattr(attacker, "WIDE_MAX_PENDING", 0)
+    national = chain_attack(monkeypatch, [0])
+    assert not national.ok[0] and (national.lower[0], national.upper[0]) == (10.0, 10.0) and national.cuts
+    need = np.array([1.0])
+    region = attacker.attack(MATRIX, VALUES, HIDDEN, np.array([0]), need, need, exact=False, hideable=~HIDDEN,
+                             one_region=True)
+    assert region.ok[0] and (region.lower[0], region.upper[0]) == (0.0, 20.0) and region.cuts == []
+    assert (region.lp_count, region.local_lps) == (4, 2)     # each bound: its neighbourhood, then the group's LP

@@ -26,7 +26,8 @@ PRESOLVE_MIN_TARGETS = 8
 
 def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
            need_down: np.ndarray, need_up: np.ndarray, exact: bool, max_failures: int | None = None,
-           inequalities: sp.csr_matrix | None = None, hideable: np.ndarray | None = None) -> Attack:
+           inequalities: sp.csr_matrix | None = None, hideable: np.ndarray | None = None,
+           one_region: bool = False) -> Attack:
     """Bounds of each target (hidden cell ids) for one measure.
 
     matrix: the equations that hold for this measure (rows) × cells; values: true values;
@@ -41,6 +42,9 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
     hideable: bool per cell, the published cells a repair may still hide. Given (a repair round), a bound that
     fails in a group of LOCAL_MIN_CELLS or more gets the cut of its local LP (`Neighbourhood`) when hiding
     cells near the target can satisfy it; without it (an audit), a local failure is settled by the group's LP.
+    one_region: the problem is one région's block (`blocks.confined_job`): its groups are probed whole however large
+    (at most PROBE_MAX_LPS_LARGE LPs a direction), the neighbourhood path of a national group being kept for a union
+    of régions and the whole publication.
     """
     is_inequality = np.zeros(matrix.shape[0], bool)
     if inequalities is not None and inequalities.shape[0]:
@@ -67,7 +71,7 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
         chosen = rows[group_rows]
         _attack_group(result, chunk, members, linked[group_rows][:, members].tocsc(), chosen,
                       matrix, values, hidden_ids, position, targets, need_down, need_up, exact, max_failures,
-                      (is_inequality[chosen], np.maximum(slack[chosen], 0.0)), hideable)
+                      (is_inequality[chosen], np.maximum(slack[chosen], 0.0)), hideable, one_region)
     result.restarts = GroupLP.restarts - restarts
     return result
 
@@ -88,7 +92,7 @@ def _members(labels: np.ndarray) -> dict[int, np.ndarray]:
 
 def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, hidden_ids, position,
                   targets, need_down, need_up, exact, max_failures=None, inequality=(None, None),
-                  hideable=None) -> None:
+                  hideable=None, one_region=False) -> None:
     true = values[hidden_ids[members]]
     # the group's values in units of its largest one; each LP then picks its own units (`GroupLP`, LP_RANGE)
     scale = max(1.0, float(true.max()))
@@ -109,7 +113,8 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
     local_hideable = hideable if many else None
     # a national group's LP costs seconds a bound: its bounds are settled on neighbourhoods only, a failure
     # repaired by the widest neighbourhood's cut (`local_bound`, last resort)
-    national = len(members) > PROBE_MAX_CELLS and hideable is not None
+    probed_whole = one_region or len(members) <= PROBE_MAX_CELLS
+    national = not probed_whole and hideable is not None
     # a failing national bound's second chance, a wide neighbourhood, costs a région-sized LP: worth it once the
     # first rounds have repaired the true failures and few bounds are pending (bench/RESULTS.md, ninth session)
     wide = national and len(chunk) <= WIDE_MAX_PENDING
@@ -122,7 +127,7 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
     # probing a large group costs a cold solve (up to a second): worth it for many pending bounds only; a
     # national group (hundreds of thousands of cells) is probed one neighbourhood at a time
     if not exact and (len(chunk) > 1 if local is None else many):
-        if len(members) > PROBE_MAX_CELLS:
+        if not probed_whole:
             _probe_locally(local, columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high,
                            result)
         else:
@@ -191,7 +196,7 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
     lp.cap(2.0 * (true.max() + need_up.max()) / scale * np.ones(len(true)))
     try:
         for sign in (1.0, -1.0):
-            while True:
+            for _ in range(PROBE_MAX_LPS_LARGE if len(true) > PROBE_MAX_CELLS else 10**9):
                 seen = (seen_low if sign > 0 else seen_high)[columns]
                 pending = sign * (seen - required[sign]) > tolerance
                 if pending.sum() < PROBE_MIN_SETTLED:
@@ -213,8 +218,10 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
 
 
 # a larger group is probed by neighbourhoods of PROBE_RADIUS equations: a union of two régions (40–50 000 hidden
-# cells) probed whole spent 45 min in one part of France's round 3 (bench/RESULTS.md, eighth session)
+# cells) probed whole spent 45 min in one part of France's round 3 (bench/RESULTS.md, eighth session) — unless it
+# is one région's (`attack`'s one_region), probed whole with at most PROBE_MAX_LPS_LARGE LPs a direction
 PROBE_MAX_CELLS = 40_000
+PROBE_MAX_LPS_LARGE = 16
 PROBE_RADIUS = 8
 PROBE_MAX_BALL = 4000    # cells: a probe's neighbourhood stops growing before it passes this size
 

@@ -91,7 +91,9 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
             # a block's part audits every target: its first failures are often escalated, and capped they would
             # use up the round (bench/RESULTS.md, eleventh session)
             capped = max_failures if code == WHOLE else None
-            jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, capped, *problem[4:], settle))
+            one_region = code != WHOLE and len(blocks.parts(code)) == 1
+            jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, capped, *problem[4:], one_region,
+                         settle))
             lifts.append(lifted)
             owners.append(m)
             places.append(place)

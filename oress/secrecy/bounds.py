@@ -64,14 +64,17 @@ def capacity_cut(matrix, rows, duals, cells, column, sign, values, need) -> tupl
     room) or Σ_suppressed d·v ≥ need. Hence Σ coefficient × s ≥ 1 with coefficient 1 where d < 0
     and min(d·v / need, 1) where d > 0. The current mask violates it (complementary slackness).
     """
-    block = matrix[rows].tocsc()
-    touched = np.flatnonzero(np.diff(block.indptr) > 0)
-    reduced = -(block[:, touched].T @ duals)
+    # only the rows with a dual weigh in d: on a région's group (tens of thousands of rows) the others are most
+    active = np.flatnonzero(duals != 0)
+    block = matrix[rows[active]].tocsc()
+    touched = np.union1d(np.flatnonzero(np.diff(block.indptr) > 0), cells[column])
+    reduced = -(block[:, touched].T @ duals[active])
     reduced[np.searchsorted(touched, cells[column])] += sign
     coefficient = np.where(reduced < -DUAL_EPSILON, 1.0,
                            np.where(reduced > DUAL_EPSILON, np.minimum(reduced * values[touched] / need, 1.0), 0.0))
     current = coefficient[np.isin(touched, cells)].sum()
     if current >= 1 - 1e-7:  # numerically unhelpful: fall back to "one more cell next to the group"
+        touched = np.unique(matrix[rows].indices)
         coefficient = np.where(np.isin(touched, cells), 0.0, 1.0)
     keep = coefficient > 1e-9
     return touched[keep], coefficient[keep]

@@ -28,7 +28,8 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     build a move for each bound still failing (`alternative`). The Attack's `hid` holds the cells the block hid (the
     problem's cell ids), `hid_for_atoms` those hidden for one of the `atoms` (unpublished cells); its cuts are the last
     attack's, for the parent's repair or escalation (`blocks.lift`)."""
-    matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable = problem
+    matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable, one_region = \
+        problem
     hidden, hideable = hidden.copy(), hideable.copy()
     result = attack(*problem)
     incidence, columns = abs(matrix).tocsr(), matrix.tocsc()
@@ -52,7 +53,7 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
         hid |= new
         hideable &= ~hidden
         again = attack(matrix, values, hidden, targets[pending], need_down[pending], need_up[pending], exact,
-                       max_failures, inequalities, hideable)
+                       max_failures, inequalities, hideable, one_region)
         _merge(result, pending, again)
         pending = pending[~again.ok]
     result.hid, result.hid_for_atoms = np.flatnonzero(hid), np.flatnonzero(for_atoms & hid)
