@@ -28,6 +28,8 @@ from oress.secrecy.audit import attack_measures  # noqa: E402
 from oress.secrecy.rounds import REPAIR_BATCH, Rounds  # noqa: E402
 from oress.warehouse import reading  # noqa: E402
 
+audit_module = sys.modules["oress.secrecy.audit"]
+
 
 class Captured(Exception):
     """Raised by `capture` in place of suppress: protect_millesime's cells and equations, nothing solved."""
@@ -66,6 +68,8 @@ def main() -> None:
     parser.add_argument("--measure", default="etp")
     parser.add_argument("--millesime", type=int, default=2018)
     parser.add_argument("--set", action="append", default=[], dest="settings")
+    parser.add_argument("--whole", action="store_true",
+                        help="attack the block's groups whole, as one région's are, even for a union of régions")
     arguments = parser.parse_args()
     apply_settings(arguments.settings)
     start = time.perf_counter()
@@ -79,6 +83,8 @@ def main() -> None:
     print(f"problem built in {time.perf_counter() - start:.1f} s: block {arguments.block}, {len(targets)} primaries, "
           f"measure {arguments.measure}", flush=True)
     hidden = np.repeat(rounds.hidden[:, None], len(rounds.names), axis=1)
+    if arguments.whole:
+        audit_module.one_region = lambda blocks, part: part == code
     attacks, seconds = attack_measures(equations, rounds.values, hidden, chosen, rules, exact=False,
                                        max_failures=REPAIR_BATCH, hideable=rounds.free & ~rounds.hidden,
                                        blocks=rounds.blocks, cost=rounds.cost)

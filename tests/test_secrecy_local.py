@@ -15,6 +15,7 @@ import pytest
 from oress.secrecy import attacker, build_equations, neighbourhood, primary_status, suppress
 from oress.secrecy.audit import attack_measures
 from oress.secrecy.cells import canonical, measure_values
+from oress.secrecy.grouplp import GroupLP
 from tests.secrecy_cube import cube
 from tests.secrecy_tables import RULES, membership
 
@@ -124,3 +125,25 @@ def test_a_neighbourhood_is_walked_from_its_target_and_stops_before_its_size_cap
         if sizes[1] < sizes[2]:
             capped, _, _ = local.around(target, 3, most=sizes[2] - 1)
             assert len(capped) == sizes[1]
+
+
+def test_a_probe_stopped_at_its_iteration_limit_is_dropped_and_the_verdicts_stand(tight_neighbourhoods,
+                                                                                  monkeypatch):
+    """Probes only speed the attack up: with every probe LP stopped after one simplex iteration
+    (PROBE_MAX_ITERATIONS, a deterministic cap), none of them serves as a witness, the bounds get their own LPs,
+    and every verdict is the exact attacker's still."""
+    monkeypatch.setattr(attacker, "PROBE_MAX_ITERATIONS", 1)
+    cells = table()
+    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
+    values = measure_values(cells)
+    primary = primary_status(cells, RULES).to_numpy() != ""
+    hidden = primary.copy()
+    hidden[np.flatnonzero(~primary & (cells["nb_unites"].to_numpy() > 0))[::3]] = True
+    hidden = np.repeat(hidden[:, None], values.shape[1], axis=1)
+    targets = np.flatnonzero(primary)
+    stopped = GroupLP.stopped
+    exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
+    capped, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
+    assert GroupLP.stopped > stopped
+    for truth, seen in zip(exact, capped):
+        assert seen.ok.tolist() == truth.ok.tolist()

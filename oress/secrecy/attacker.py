@@ -179,6 +179,10 @@ WIDE_MAX_PENDING = 400  # pending targets of a national group above which no wid
 
 
 PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds than this
+# a probe only speeds the attack up (the bounds it leaves get their own LPs): one stopped after this many simplex
+# iterations is dropped — the demo's take at most ~6 000, a wide neighbourhood's probe in France's round 2 ran
+# for over ten minutes (bench/RESULTS.md, fourteenth session)
+PROBE_MAX_ITERATIONS = 200_000
 # in a large group one probe LP costs as much as ~50 neighbourhood LPs (0,3–3 s on a région's group)
 PROBE_MIN_SETTLED_LARGE = 64
 
@@ -203,7 +207,7 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
                     break
                 cost = np.zeros(len(true))
                 np.add.at(cost, columns[pending], sign * scale / np.maximum(need[sign][pending], 1e-9))
-                optimum, point, _ = lp.solve_cost(cost)
+                optimum, point, _ = lp.solve_cost(cost, PROBE_MAX_ITERATIONS)
                 result.lp_count += 1
                 if optimum is None:
                     break

@@ -91,9 +91,8 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
             # a block's part audits every target: its first failures are often escalated, and capped they would
             # use up the round (bench/RESULTS.md, eleventh session)
             capped = max_failures if code == WHOLE else None
-            one_region = code != WHOLE and len(blocks.parts(code)) == 1
-            jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, capped, *problem[4:], one_region,
-                         settle))
+            jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, capped, *problem[4:],
+                         one_region(blocks, code), settle))
             lifts.append(lifted)
             owners.append(m)
             places.append(place)
@@ -111,6 +110,11 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
     attacks = [Attack.joined([results[j] for j in np.flatnonzero(owners == m)],
                              [places[j] for j in np.flatnonzero(owners == m)]) for m in range(len(names))]
     return attacks, [sum(done[j][1] for j in np.flatnonzero(owners == m)) for m in range(len(names))]
+
+
+def one_region(blocks: AuditBlocks | None, code: int) -> bool:
+    """Whether the part of block `code` is one région's (`attacker.attack`'s one_region: its groups attacked whole)."""
+    return code != WHOLE and len(blocks.parts(code)) == 1
 
 
 def _parts(chosen: np.ndarray, split: int, blocks: AuditBlocks | None,

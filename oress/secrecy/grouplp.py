@@ -15,6 +15,7 @@ class GroupLP:
     objective will weigh — a large group is then presolved once for all of them (`presolve.Reduction`)."""
 
     restarts = 0    # in this process, solves started again from scratch (`_run`)
+    stopped = 0     # in this process, solves stopped at their iteration limit (`solve_cost`)
 
     def __init__(self, matrix: sp.csc_matrix, rhs: np.ndarray, inequality: np.ndarray | None = None,
                  slack: np.ndarray | None = None, true: np.ndarray | None = None, keep: np.ndarray | None = None):
@@ -63,8 +64,9 @@ class GroupLP:
         cost[column] = sign
         return self.solve_cost(cost)
 
-    def solve_cost(self, cost: np.ndarray):
-        """Optimum of cost · x (None when unbounded), the point reached and the row duals."""
+    def solve_cost(self, cost: np.ndarray, iteration_limit: int | None = None):
+        """Optimum of cost · x (None when unbounded, or not reached within `iteration_limit` simplex iterations: a
+        deterministic cap, unlike a clock), the point reached and the row duals."""
         reduction, weights, unit = self.reduction, cost, self.unit
         if reduction is not None:
             offset = float(cost[reduction.fixed] @ reduction.true[reduction.fixed])
@@ -73,8 +75,12 @@ class GroupLP:
                 return offset * unit, reduction.point(reduction.true[reduction.columns]) * unit, \
                     reduction.duals(cost, np.zeros(len(reduction.rows)))
         self.highs.changeColsCost(self.width, self.columns, weights)
-        if not self._run():
-            return None, None, None
+        self.highs.setOptionValue("simplex_iteration_limit", iteration_limit or highspy.kHighsIInf)
+        try:
+            if not self._run():
+                return None, None, None
+        finally:
+            self.highs.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
         solution = self.highs.getSolution()
         optimum, point, duals = (self.highs.getInfo().objective_function_value, np.asarray(solution.col_value),
                                  np.asarray(solution.row_dual))
@@ -83,13 +89,17 @@ class GroupLP:
         return (optimum + offset) * unit, reduction.point(point) * unit, reduction.duals(cost, duals)
 
     def _run(self) -> bool:
-        """Solve; False when unbounded. The true table is a solution, so "infeasible" is numerical trouble in
-        the warm basis: solved again from scratch (HiGHS's presolve on) before giving up."""
+        """Solve; False when unbounded or stopped at the iteration limit. The true table is a solution, so
+        "infeasible" is numerical trouble in the warm basis: solved again from scratch (HiGHS's presolve on) before
+        giving up."""
         self.highs.run()
         if self.cold:
             self.highs.setOptionValue("presolve", "off")
             self.cold = False
         status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kIterationLimit:
+            GroupLP.stopped += 1
+            return False
         if status not in (highspy.HighsModelStatus.kOptimal, *UNBOUNDED):
             GroupLP.restarts += 1
             self.highs.clearSolver()
