@@ -3,10 +3,13 @@ measure — the part's time, LPs and bounds left failing, so a change of the att
 holds a round (bench/RESULTS.md, fourteenth session) in minutes instead of a France run of over an hour.
 
 Usage: python bench/secrecy_block.py --spec /path/national.toml --mask masque_01.npy --block 76 [--measure etp]
-[--millesime 2018] [--set attacker.PROBE_MAX_CELLS=100000 ...]
-(the warehouse of `bench/national.py --keep DIR`, the mask of `bench/secrecy_parts.py --masks DIR`; the part audits
-every primary of the block for the measure, as a round after a new mask does, and runs the block's own repairs;
---set changes a constant of an oress.secrecy module for the run: the same part with and without a change)
+[--millesime 2018] [--set attacker.PROBE_MAX_CELLS=100000 ...] [--whole]
+       python bench/secrecy_block.py --spec /path/national.toml --state state_r1.npz --block unions
+(the warehouse of `bench/national.py --keep DIR`, the mask of `bench/secrecy_parts.py --masks DIR`; with --mask the
+part audits every primary of the block for the measure, as a round after a new mask does, and runs the block's own
+repairs; with --state (`bench/secrecy_parts.py --state`) the next round's parts of the block, or of every union of
+régions, as the round runs them; --set changes a constant of an oress.secrecy module for the run: the same part with
+and without a change)
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from oress.secrecy.rounds import REPAIR_BATCH, Rounds  # noqa: E402
 from oress.warehouse import reading  # noqa: E402
 
 audit_module = sys.modules["oress.secrecy.audit"]
+attack_part = audit_module._timed_attack
 
 
 class Captured(Exception):
@@ -63,8 +67,11 @@ def apply_settings(settings: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--spec", required=True)
-    parser.add_argument("--mask", type=Path, required=True)
-    parser.add_argument("--block", required=True, help="audit block label: a région code, or '27+28'")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--mask", type=Path, help="a saved mask: every primary of the block, one measure")
+    source.add_argument("--state", type=Path, help="a saved round state (`secrecy_parts.py --state`): the next "
+                        "round's parts of the block(s), every measure's pending targets, escalations included")
+    parser.add_argument("--block", required=True, help="audit block label: a région code, '27+28', or 'unions'")
     parser.add_argument("--measure", default="etp")
     parser.add_argument("--millesime", type=int, default=2018)
     parser.add_argument("--set", action="append", default=[], dest="settings")
@@ -75,24 +82,43 @@ def main() -> None:
     start = time.perf_counter()
     cells, equations, rules, audit_by = national_problem(load_spec(arguments.spec), arguments.millesime)
     rounds = Rounds(cells, equations, rules, None, audit_by)
-    rounds.hidden = np.load(arguments.mask)
-    code = int(np.flatnonzero(rounds.blocks.labels == arguments.block)[0])
-    measure = rounds.names.index(arguments.measure)
-    targets = rounds.targets[rounds.blocks.codes[rounds.targets] == code]
-    chosen = [targets if m == measure else targets[:0] for m in range(len(rounds.names))]
-    print(f"problem built in {time.perf_counter() - start:.1f} s: block {arguments.block}, {len(targets)} primaries, "
-          f"measure {arguments.measure}", flush=True)
+    labels = rounds.blocks.labels
+    codes = np.flatnonzero(np.char.find(labels.astype(str), "+") >= 0) if arguments.block == "unions" \
+        else np.flatnonzero(labels == arguments.block)
+    if arguments.mask:
+        rounds.hidden = np.load(arguments.mask)
+        current = rounds.blocks.codes
+        measure = rounds.names.index(arguments.measure)
+        pending = [rounds.targets if m == measure else rounds.targets[:0] for m in range(len(rounds.names))]
+    else:
+        state = np.load(arguments.state)
+        rounds.hidden, current = state["hidden"], state["current"]
+        pending = [state[f"pending_{m}"] for m in range(len(rounds.names))]
+    chosen = [targets[np.isin(current[targets], codes)] for targets in pending]
+    print(f"problem built in {time.perf_counter() - start:.1f} s: block {arguments.block}, targets per measure "
+          f"{[len(c) for c in chosen]}", flush=True)
     hidden = np.repeat(rounds.hidden[:, None], len(rounds.names), axis=1)
     if arguments.whole:
-        audit_module.one_region = lambda blocks, part: part == code
+        audit_module.one_region = lambda blocks, part: part in codes
+    audit_module._timed_attack = timed_part
     attacks, seconds = attack_measures(equations, rounds.values, hidden, chosen, rules, exact=False,
                                        max_failures=REPAIR_BATCH, hideable=rounds.free & ~rounds.hidden,
-                                       blocks=rounds.blocks, cost=rounds.cost)
-    result = attacks[measure]
-    print(f"part: {seconds[measure]:.1f} s, {result.lp_count} LP ({result.local_lps} local), "
-          f"{int((~result.ok).sum())} of {len(result.ok)} failing, {len(result.escalated)} escalated, "
-          f"{result.settled} settled in the part, {len(np.unique(result.hid))} cells hidden; peak MiB "
+                                       blocks=rounds.blocks, current=current, cost=rounds.cost)
+    print(f"all parts: {time.perf_counter() - start:.1f} s since the start, worker s {sum(seconds):.1f}, "
+          f"{sum(a.lp_count for a in attacks)} LP, {sum(int((~a.ok).sum()) for a in attacks)} failing, "
+          f"{sum(len(a.escalated) for a in attacks)} escalated; peak MiB "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", flush=True)
+
+
+def timed_part(job):
+    """One part, printed with its time when it ends (job: `attacker.attack`'s arguments, then the settle costs)."""
+    print(f"  start: {job[0].shape[1]} cells, {int(job[2].sum())} hidden, {len(job[3])} targets "
+          f"[{time.strftime('%H:%M:%S')}]", flush=True)
+    result, seconds = attack_part(job)
+    print(f"  part: {job[0].shape[1]} cells, {int(job[2].sum())} hidden, {len(job[3])} targets, {seconds:.1f} s, "
+          f"{result.lp_count} LP ({result.local_lps} local), {int((~result.ok).sum())} failing, "
+          f"{len(result.escalated)} escalated, {result.settled} settled in the part", flush=True)
+    return result, seconds
 
 
 if __name__ == "__main__":

@@ -58,15 +58,33 @@ def keep_masks(folder: Path) -> None:
     rounds_module.close_pairs = saving
 
 
+def keep_state(path: Path, after: int) -> None:
+    """Save the rounds' state after round `after` (mask, pending primaries, each target's audit block): the round
+    after it can then be replayed part by part (`bench/secrecy_block.py --state`) without the rounds before it."""
+    play = rounds_module.Rounds.play
+
+    def playing(self, number, *rest):
+        row = play(self, number, *rest)
+        if number == after:
+            np.savez(path, hidden=self.hidden, current=self.current, number=number,
+                     **{f"pending_{m}": pending for m, pending in enumerate(self.pending)})
+        return row
+    rounds_module.Rounds.play = playing
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--spec", required=True)
     parser.add_argument("--millesime", type=int, default=2018)
     parser.add_argument("--masks", type=Path, help="folder where each round's mask is saved")
     parser.add_argument("--rounds", type=int, default=100, help="stop after this many rounds")
+    parser.add_argument("--state", type=Path, help="file (.npz) where the state after round --state-after is saved")
+    parser.add_argument("--state-after", type=int, default=1)
     arguments = parser.parse_args()
     if arguments.masks:
         keep_masks(arguments.masks)
+    if arguments.state:
+        keep_state(arguments.state, arguments.state_after)
     if arguments.rounds < 100:
         suppress_module.suppress.__kwdefaults__["max_rounds"] = arguments.rounds
     audit_module._timed_attack = timed_part     # inherited by the forked workers
