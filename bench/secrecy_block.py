@@ -25,6 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from secrecy_parts import timed_part  # noqa: E402  (bench/, the script's folder, is on the path)
+
 from oress import protect  # noqa: E402
 from oress.config import load_spec  # noqa: E402
 from oress.secrecy.audit import attack_measures  # noqa: E402
@@ -32,7 +34,6 @@ from oress.secrecy.rounds import REPAIR_BATCH, Rounds  # noqa: E402
 from oress.warehouse import reading  # noqa: E402
 
 audit_module = sys.modules["oress.secrecy.audit"]
-attack_part = audit_module._timed_attack
 
 
 class Captured(Exception):
@@ -108,17 +109,6 @@ def main() -> None:
           f"{sum(a.lp_count for a in attacks)} LP, {sum(int((~a.ok).sum()) for a in attacks)} failing, "
           f"{sum(len(a.escalated) for a in attacks)} escalated; peak MiB "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", flush=True)
-
-
-def timed_part(job):
-    """One part, printed with its time when it ends (job: `attacker.attack`'s arguments, then the settle costs)."""
-    print(f"  start: {job[0].shape[1]} cells, {int(job[2].sum())} hidden, {len(job[3])} targets "
-          f"[{time.strftime('%H:%M:%S')}]", flush=True)
-    result, seconds = attack_part(job)
-    print(f"  part: {job[0].shape[1]} cells, {int(job[2].sum())} hidden, {len(job[3])} targets, {seconds:.1f} s, "
-          f"{result.lp_count} LP ({result.local_lps} local), {int((~result.ok).sum())} failing, "
-          f"{len(result.escalated)} escalated, {result.settled} settled in the part", flush=True)
-    return result, seconds
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ def capacity_cut(matrix, rows, duals, cells, column, sign, values, need) -> tupl
     room) or Σ_suppressed d·v ≥ need. Hence Σ coefficient × s ≥ 1 with coefficient 1 where d < 0
     and min(d·v / need, 1) where d > 0. The current mask violates it (complementary slackness).
     """
-    # only the rows with a dual weigh in d: on a région's group (tens of thousands of rows) the others are most
+    # only the rows with a non-zero dual weigh in d: on a région's group (tens of thousands of rows) most have none
     active = np.flatnonzero(duals != 0)
     block = matrix[rows[active]].tocsc()
     touched = np.union1d(np.flatnonzero(np.diff(block.indptr) > 0), cells[column])
