@@ -31,15 +31,16 @@ attack_part = audit_module._timed_attack
 
 
 def timed_part(job):
-    """One part of an audit, printed when it takes more than 5 s, and its start when it is large (a part that never
-    ends is then named) (job: `attacker.attack`'s arguments, then the block's settle costs)."""
-    kind = "région" if job[10] else "union or whole"
-    if len(job[3]) >= 100:
-        print(f"      start: {kind}, {job[0].shape[1]} cells, {int(job[2].sum())} hidden, {len(job[3])} targets "
+    """One part of an audit (`audit.AttackJob`), printed when it takes more than 5 s, and its start when it is large
+    (a part that never ends is then named)."""
+    kind = "région" if job.one_region else "union or whole"
+    size = f"{job.matrix.shape[1]} cells, {int(job.hidden.sum())} hidden, {len(job.targets)} targets"
+    if len(job.targets) >= 100:
+        print(f"      start: {kind}, {size} "
               f"[{time.strftime('%H:%M:%S')}]", flush=True)
     result, seconds = attack_part(job)
     if seconds > 5:
-        print(f"      part: {kind}, {job[0].shape[1]} cells, {int(job[2].sum())} hidden, {len(job[3])} targets, "
+        print(f"      part: {kind}, {size}, "
               f"{seconds:.1f} s, {result.lp_count} LP ({result.local_lps} local), {int((~result.ok).sum())} ko, "
               f"{len(result.escalated)} esc, {result.settled} settled in the part ({len(result.hid)} cells hidden)",
               flush=True)

@@ -6,9 +6,11 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from oress.config import SecretRules
 from oress.secrecy.atoms import ATOM_LEVEL
@@ -45,6 +47,28 @@ class AuditResult:
     @property
     def passed(self) -> bool:
         return bool(self.intervals["ok"].all())
+
+
+class AttackJob(NamedTuple):
+    """One part of an audit: `attacker.attack`'s arguments in its order, then `settle`: None, or, when the part
+    settles its own repairs (`settle.settled_attack`), its cells' suppression costs and which of them are atoms."""
+    matrix: sp.csr_matrix
+    values: np.ndarray
+    hidden: np.ndarray
+    targets: np.ndarray
+    need_down: np.ndarray
+    need_up: np.ndarray
+    exact: bool
+    max_failures: int | None
+    inequalities: sp.csr_matrix | None
+    hideable: np.ndarray | None
+    one_region: bool
+    settle: tuple[np.ndarray, np.ndarray] | None
+
+    @property
+    def problem(self) -> tuple:
+        """`attacker.attack`'s arguments."""
+        return tuple(self[:-1])
 
 
 def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets,
@@ -91,15 +115,15 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
             # a block's part audits every target: its first failures are often escalated, and capped they would
             # use up the round (bench/RESULTS.md, eleventh session)
             capped = max_failures if code == WHOLE else None
-            jobs.append((*problem[:4], need_down[part, m], need_up[part, m], exact, capped, *problem[4:],
-                         one_region(blocks, code), settle))
+            jobs.append(AttackJob(*problem[:4], need_down[part, m], need_up[part, m], exact, capped, *problem[4:],
+                                  one_region(blocks, code), settle))
             lifts.append(lifted)
             owners.append(m)
             places.append(place)
     workers = min(len(jobs), os.cpu_count() or 1)
     # the largest parts first, so the last one to finish is a small one
-    order = sorted(range(len(jobs)), key=lambda j: -len(jobs[j][3]))
-    if workers > 1 and (sum(len(job[3]) for job in jobs) >= PARALLEL_MIN_TARGETS
+    order = sorted(range(len(jobs)), key=lambda j: -len(jobs[j].targets))
+    if workers > 1 and (sum(len(job.targets) for job in jobs) >= PARALLEL_MIN_TARGETS
                         or hidden.sum() >= PARALLEL_MIN_HIDDEN * len(names)):
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             done = dict(zip(order, pool.map(_timed_attack, [jobs[j] for j in order])))
@@ -138,12 +162,9 @@ SETTLE_WHOLE_MAX_TARGETS = 100
 PARALLEL_MIN_HIDDEN = 5000
 
 
-def _timed_attack(job: tuple) -> tuple[Attack, float]:
-    """job: `attacker.attack`'s arguments, then None or, when the block settles its own repairs, its cells'
-    suppression costs and which of them are atoms."""
+def _timed_attack(job: AttackJob) -> tuple[Attack, float]:
     start = time.perf_counter()
-    *problem, settle = job
-    result = attack(*problem) if settle is None else settled_attack(tuple(problem), *settle)
+    result = attack(*job.problem) if job.settle is None else settled_attack(job.problem, *job.settle)
     return result, time.perf_counter() - start
 
 
