@@ -30,6 +30,7 @@ from secrecy_parts import timed_part  # noqa: E402  (bench/, the script's folder
 from oress import protect  # noqa: E402
 from oress.config import load_spec  # noqa: E402
 from oress.secrecy.audit import attack_measures  # noqa: E402
+from oress.secrecy.blocks import WHOLE  # noqa: E402
 from oress.secrecy.rounds import REPAIR_BATCH, Rounds  # noqa: E402
 from oress.warehouse import reading  # noqa: E402
 
@@ -72,7 +73,8 @@ def main() -> None:
     source.add_argument("--mask", type=Path, help="a saved mask: every primary of the block, one measure")
     source.add_argument("--state", type=Path, help="a saved round state (`secrecy_parts.py --state`): the next "
                         "round's parts of the block(s), every measure's pending targets, escalations included")
-    parser.add_argument("--block", required=True, help="audit block label: a région code, '27+28', or 'unions'")
+    parser.add_argument("--block", required=True,
+                        help="audit block label: a région code, '27+28', 'unions' or 'whole' (the top)")
     parser.add_argument("--measure", default="etp")
     parser.add_argument("--millesime", type=int, default=2018)
     parser.add_argument("--set", action="append", default=[], dest="settings")
@@ -85,7 +87,7 @@ def main() -> None:
     rounds = Rounds(cells, equations, rules, None, audit_by)
     labels = rounds.blocks.labels
     codes = np.flatnonzero(np.char.find(labels.astype(str), "+") >= 0) if arguments.block == "unions" \
-        else np.flatnonzero(labels == arguments.block)
+        else np.array([WHOLE]) if arguments.block == "whole" else np.flatnonzero(labels == arguments.block)
     if arguments.mask:
         rounds.hidden = np.load(arguments.mask)
         current = rounds.blocks.codes
