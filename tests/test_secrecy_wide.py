@@ -85,3 +85,22 @@ def test_a_regions_group_is_attacked_whole_however_large(monkeypatch):
                              one_region=True)
     assert region.ok[0] and (region.lower[0], region.upper[0]) == (0.0, 20.0) and region.cuts == []
     assert (region.lp_count, region.local_lps) == (4, 2)     # each bound: its neighbourhood, then the group's LP
+
+
+
+def test_a_wide_neighbourhoods_probe_runs_under_its_own_iteration_limit(monkeypatch):
+    """x0's wide neighbourhood (all of the chain) is probed for x0 and x1, which it holds, under
+    WIDE_PROBE_MAX_ITERATIONS, not the other probes' PROBE_MAX_ITERATIONS; a stopped probe is dropped
+    (test_secrecy_local), and the verdicts are the exact attacker's: both reach [0, 20]."""
+    from oress.secrecy.grouplp import GroupLP
+    limits, solve_cost = [], GroupLP.solve_cost
+
+    def recording(lp, cost, iteration_limit=None):
+        limits.append(iteration_limit)
+        return solve_cost(lp, cost, iteration_limit)
+    monkeypatch.setattr(GroupLP, "solve_cost", recording)
+    monkeypatch.setattr(attacker, "WIDE_PROBE_MAX_ITERATIONS", 7)
+    result = chain_attack(monkeypatch, [0, 1])
+    assert 7 in limits
+    assert result.ok.all() and result.cuts == []
+    assert result.lower.tolist() == [0.0, 0.0] and result.upper.tolist() == [20.0, 20.0]

@@ -123,7 +123,8 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
     # a wide neighbourhood drawn for a failing bound settles at once the pending bounds it holds
     if wide and local is not None:
         local.on_wide = lambda cells, wide_lp: _probe_ball(wide_lp, cells, columns, true, scale, need_down[chunk],
-                                                           need_up[chunk], seen_low, seen_high, result)
+                                                           need_up[chunk], seen_low, seen_high, result,
+                                                           WIDE_PROBE_MAX_ITERATIONS)
     # probing a large group costs a cold solve (up to a second): worth it for many pending bounds only; a
     # national group (hundreds of thousands of cells) is probed one neighbourhood at a time
     if not exact and (len(chunk) > 1 if local is None else many):
@@ -183,11 +184,16 @@ PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds t
 # iterations is dropped — the demo's take at most ~6 000, a wide neighbourhood's probe in France's round 2 ran
 # for over ten minutes (bench/RESULTS.md, fourteenth session)
 PROBE_MAX_ITERATIONS = 200_000
+# a wide neighbourhood's probe (up to 60 000 cells, a national block's failing bound) is dropped sooner: the slowest
+# union part of France's round 2 spent 90 % of its 330 s in them; stopped at 20 000 iterations, 75 s, the same bounds
+# settled (bench/RESULTS.md, fifteenth session)
+WIDE_PROBE_MAX_ITERATIONS = 20_000
 # in a large group one probe LP costs as much as ~50 neighbourhood LPs (0,3–3 s on a région's group)
 PROBE_MIN_SETTLED_LARGE = 64
 
 
-def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen_high, result: Attack) -> None:
+def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen_high, result: Attack,
+           iterations: int | None = None) -> None:
     """Settle many bounds with few LPs: push every pending target down at once (min Σ x_t / need_t),
     then up at once, with the unknowns capped so the LP stays bounded; each optimum is a table the
     attacker can reach, so it is a witness for every target it takes far enough. Repeated on the
@@ -207,7 +213,7 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
                     break
                 cost = np.zeros(len(true))
                 np.add.at(cost, columns[pending], sign * scale / np.maximum(need[sign][pending], 1e-9))
-                optimum, point, _ = lp.solve_cost(cost, PROBE_MAX_ITERATIONS)
+                optimum, point, _ = lp.solve_cost(cost, PROBE_MAX_ITERATIONS if iterations is None else iterations)
                 result.lp_count += 1
                 if optimum is None:
                     break
@@ -246,10 +252,11 @@ def _probe_locally(local: Neighbourhood, columns, true, scale, need_down, need_u
 
 
 def _probe_ball(lp: GroupLP, cells, columns, true, scale, need_down, need_up, seen_low, seen_high,
-                result: Attack) -> None:
-    """`_probe` on a neighbourhood's LP for the targets it holds."""
+                result: Attack, iterations: int | None = None) -> None:
+    """`_probe` on a neighbourhood's LP for the targets it holds (iterations: its LPs' limit, PROBE_MAX_ITERATIONS by
+    default)."""
     inside = np.isin(columns, cells)
     low, high = seen_low[cells], seen_high[cells]
     _probe(lp, np.searchsorted(cells, columns[inside]), true[cells], scale, need_down[inside], need_up[inside], low,
-           high, result)
+           high, result, iterations)
     seen_low[cells], seen_high[cells] = low, high
