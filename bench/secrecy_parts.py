@@ -36,14 +36,12 @@ def timed_part(job):
     kind = "région" if job.one_region else "union or whole"
     size = f"{job.matrix.shape[1]} cells, {int(job.hidden.sum())} hidden, {len(job.targets)} targets"
     if len(job.targets) >= 100:
-        print(f"      start: {kind}, {size} "
-              f"[{time.strftime('%H:%M:%S')}]", flush=True)
+        print(f"      start: {kind}, {size} [{time.strftime('%H:%M:%S')}]", flush=True)
     result, seconds = attack_part(job)
     if seconds > 5:
-        print(f"      part: {kind}, {size}, "
-              f"{seconds:.1f} s, {result.lp_count} LP ({result.local_lps} local), {int((~result.ok).sum())} ko, "
-              f"{len(result.escalated)} esc, {result.settled} settled in the part ({len(result.hid)} cells hidden)",
-              flush=True)
+        print(f"      part: {kind}, {size}, {seconds:.1f} s, {result.lp_count} LP ({result.local_lps} local), "
+              f"{int((~result.ok).sum())} ko, {len(result.escalated)} esc, {result.settled} settled in the part "
+              f"({len(result.hid)} cells hidden)", flush=True)
     return result, seconds
 
 

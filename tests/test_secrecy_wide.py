@@ -5,6 +5,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from oress.secrecy import attacker, neighbourhood
+from oress.secrecy.grouplp import GroupLP
 from oress.secrecy.neighbourhood import Neighbourhood
 
 # A chain of hidden cells x0..x6 (10 each) and published totals y0..y5 (20 each):
@@ -87,12 +88,10 @@ def test_a_regions_group_is_attacked_whole_however_large(monkeypatch):
     assert (region.lp_count, region.local_lps) == (4, 2)     # each bound: its neighbourhood, then the group's LP
 
 
-
 def test_a_wide_neighbourhoods_probe_runs_under_its_own_iteration_limit(monkeypatch):
     """x0's wide neighbourhood (all of the chain) is probed for x0 and x1, which it holds, under
     WIDE_PROBE_MAX_ITERATIONS, not the other probes' PROBE_MAX_ITERATIONS; a stopped probe is dropped
     (test_secrecy_local), and the verdicts are the exact attacker's: both reach [0, 20]."""
-    from oress.secrecy.grouplp import GroupLP
     limits, solve_cost = [], GroupLP.solve_cost
 
     def recording(lp, cost, iteration_limit=None):

@@ -132,7 +132,8 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
             _probe_locally(local, columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high,
                            result)
         else:
-            _probe(lp.get(), columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high, result)
+            _probe(lp.get(), columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high, result,
+                   PROBE_MAX_ITERATIONS)
     failures = 0
     for target, column in zip(chunk, columns):
         value = true[column]
@@ -193,12 +194,13 @@ PROBE_MIN_SETTLED_LARGE = 64
 
 
 def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen_high, result: Attack,
-           iterations: int | None = None) -> None:
+           iterations: int) -> None:
     """Settle many bounds with few LPs: push every pending target down at once (min Σ x_t / need_t),
     then up at once, with the unknowns capped so the LP stays bounded; each optimum is a table the
     attacker can reach, so it is a witness for every target it takes far enough. Repeated on the
     targets still pending while an LP settles at least PROBE_MIN_SETTLED of them; the rest get their
-    own LP (`_attack_group`), which is exact and gives the cut when a bound fails."""
+    own LP (`_attack_group`), which is exact and gives the cut when a bound fails. A probe LP stopped after
+    `iterations` simplex iterations is dropped."""
     value = true[columns]
     tolerance = 1e-6 * np.maximum(1.0, np.abs(value))
     required = {1.0: value - need_down, -1.0: value + need_up}
@@ -213,7 +215,7 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
                     break
                 cost = np.zeros(len(true))
                 np.add.at(cost, columns[pending], sign * scale / np.maximum(need[sign][pending], 1e-9))
-                optimum, point, _ = lp.solve_cost(cost, PROBE_MAX_ITERATIONS if iterations is None else iterations)
+                optimum, point, _ = lp.solve_cost(cost, iterations)
                 result.lp_count += 1
                 if optimum is None:
                     break
@@ -248,13 +250,12 @@ def _probe_locally(local: Neighbourhood, columns, true, scale, need_down, need_u
         cells, rows, _ = local.around(int(seed), PROBE_RADIUS, PROBE_MAX_BALL)
         covered[cells] = True
         _probe_ball(local.lp(cells, rows), cells, columns, true, scale, need_down, need_up, seen_low, seen_high,
-                    result)
+                    result, PROBE_MAX_ITERATIONS)
 
 
 def _probe_ball(lp: GroupLP, cells, columns, true, scale, need_down, need_up, seen_low, seen_high,
-                result: Attack, iterations: int | None = None) -> None:
-    """`_probe` on a neighbourhood's LP for the targets it holds (iterations: its LPs' limit, PROBE_MAX_ITERATIONS by
-    default)."""
+                result: Attack, iterations: int) -> None:
+    """`_probe` on a neighbourhood's LP for the targets it holds, each LP stopped after `iterations`."""
     inside = np.isin(columns, cells)
     low, high = seen_low[cells], seen_high[cells]
     _probe(lp, np.searchsorted(cells, columns[inside]), true[cells], scale, need_down[inside], need_up[inside], low,

@@ -68,7 +68,7 @@ class AttackJob(NamedTuple):
     @property
     def problem(self) -> tuple:
         """`attacker.attack`'s arguments."""
-        return tuple(self[:-1])
+        return self[:-1]
 
 
 def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets,
