@@ -11,6 +11,7 @@ import importlib
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from oress.secrecy import attacker, build_equations, neighbourhood, primary_status, suppress
 from oress.secrecy.audit import attack_measures
@@ -127,12 +128,13 @@ def test_a_neighbourhood_is_walked_from_its_target_and_stops_before_its_size_cap
             assert len(capped) == sizes[1]
 
 
-def test_a_probe_stopped_at_its_iteration_limit_is_dropped_and_the_verdicts_stand(tight_neighbourhoods,
-                                                                                  monkeypatch):
-    """Probes only speed the attack up: with every probe LP stopped after one simplex iteration
-    (PROBE_MAX_ITERATIONS, a deterministic cap), none of them serves as a witness, the bounds get their own LPs,
-    and every verdict is the exact attacker's still."""
+def test_a_probe_stopped_at_its_iteration_limit_is_dropped_or_kept_and_the_verdicts_stand(tight_neighbourhoods,
+                                                                                          monkeypatch):
+    """Probes only speed the attack up: with every probe LP stopped after one simplex iteration (deterministic
+    caps), a cold one serves as no witness (PROBE_MAX_ITERATIONS), a warm one only by the feasible point it stopped
+    at (PROBE_STEP_ITERATIONS), the bounds left get their own LPs, and every verdict is the exact attacker's still."""
     monkeypatch.setattr(attacker, "PROBE_MAX_ITERATIONS", 1)
+    monkeypatch.setattr(attacker, "PROBE_STEP_ITERATIONS", 1)
     cells = table()
     equations = build_equations(cells, GEOGRAPHY, MODALITIES)
     values = measure_values(cells)
@@ -147,3 +149,29 @@ def test_a_probe_stopped_at_its_iteration_limit_is_dropped_and_the_verdicts_stan
     assert GroupLP.stopped > stopped
     for truth, seen in zip(exact, capped):
         assert seen.ok.tolist() == truth.ok.tolist()
+
+
+def test_a_warm_probe_stopped_at_its_limit_keeps_a_table_the_attacker_reaches():
+    """A 6 × 6 table, every inner cell hidden, its 12 margins published: after a first (cold) solve, a probe
+    pushing the cells by unequal weights needs more than one simplex iteration; stopped after one, `reach` keeps
+    the primal simplex's point, which still adds up to every margin and stays ≥ 0 — while `solve_cost`, stopped
+    alike, drops it; a cold solve stopped so gives nothing either."""
+    size = 6
+    true = np.arange(1, size * size + 1, dtype=float)
+    rows = [np.repeat(np.arange(size), size), size + np.tile(np.arange(size), size)]
+    matrix = sp.csc_matrix((np.ones(2 * size * size), (np.concatenate(rows), np.tile(np.arange(size * size), 2))))
+    rhs = matrix @ true
+    weights = np.where(np.arange(size * size) % 5 == 0, -1.0, 1.0) * (1 + np.arange(size * size) % 7)
+
+    cold = GroupLP(matrix, rhs, true=true)
+    assert cold.reach(weights, 1, 1) is None
+    lp = GroupLP(matrix, rhs, true=true)
+    lp.solve(0, 1.0)
+    stopped = GroupLP.stopped
+    assert lp.solve_cost(weights, 1) == (None, None, None)
+    point = lp.reach(weights, 1, 1)
+    assert GroupLP.stopped == stopped + 2
+    assert point is not None and (point >= -1e-9).all()
+    assert np.abs(matrix @ point - rhs).max() < 1e-6
+    optimum, best, _ = lp.solve_cost(weights)
+    assert weights @ best == pytest.approx(optimum) and optimum < weights @ point - 1e-6   # not the optimum

@@ -124,7 +124,7 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
     if wide and local is not None:
         local.on_wide = lambda cells, wide_lp: _probe_ball(wide_lp, cells, columns, true, scale, need_down[chunk],
                                                            need_up[chunk], seen_low, seen_high, result,
-                                                           WIDE_PROBE_MAX_ITERATIONS)
+                                                           WIDE_PROBE_MAX_ITERATIONS, WIDE_PROBE_MAX_ITERATIONS)
     # probing a large group costs a cold solve (up to a second): worth it for many pending bounds only; a
     # national group (hundreds of thousands of cells) is probed one neighbourhood at a time
     if not exact and (len(chunk) > 1 if local is None else many):
@@ -133,7 +133,7 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
                            result)
         else:
             _probe(lp.get(), columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high, result,
-                   PROBE_MAX_ITERATIONS)
+                   PROBE_MAX_ITERATIONS, PROBE_STEP_ITERATIONS)
     failures = 0
     for target, column in zip(chunk, columns):
         value = true[column]
@@ -189,18 +189,23 @@ PROBE_MAX_ITERATIONS = 200_000
 # union part of France's round 2 spent 90 % of its 330 s in them; stopped at 20 000 iterations, 75 s, the same bounds
 # settled (bench/RESULTS.md, fifteenth session)
 WIDE_PROBE_MAX_ITERATIONS = 20_000
+# a warm probe (from the last LP's basis: its points stay feasible) stops after this many iterations and keeps the
+# point reached, a table the attacker reaches if not the probe's optimum: on région 76's group in France's round 2
+# (28 000 columns), the first probes of a direction ran 20 000–31 000 iterations, 10–17 s each, and the
+# région's parts took 0,67 of the time with their point kept at 5 000 (bench/RESULTS.md, sixteenth session)
+PROBE_STEP_ITERATIONS = 5_000
 # in a large group one probe LP costs as much as ~50 neighbourhood LPs (0,3–3 s on a région's group)
 PROBE_MIN_SETTLED_LARGE = 64
 
 
 def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen_high, result: Attack,
-           iterations: int) -> None:
+           iterations: int, step: int) -> None:
     """Settle many bounds with few LPs: push every pending target down at once (min Σ x_t / need_t),
     then up at once, with the unknowns capped so the LP stays bounded; each optimum is a table the
     attacker can reach, so it is a witness for every target it takes far enough. Repeated on the
     targets still pending while an LP settles at least PROBE_MIN_SETTLED of them; the rest get their
-    own LP (`_attack_group`), which is exact and gives the cut when a bound fails. A probe LP stopped after
-    `iterations` simplex iterations is dropped."""
+    own LP (`_attack_group`), which is exact and gives the cut when a bound fails. A cold probe LP stopped after
+    `iterations` simplex iterations is dropped; a warm one stops after `step` and its point serves (`GroupLP.reach`)."""
     value = true[columns]
     tolerance = 1e-6 * np.maximum(1.0, np.abs(value))
     required = {1.0: value - need_down, -1.0: value + need_up}
@@ -215,9 +220,9 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
                     break
                 cost = np.zeros(len(true))
                 np.add.at(cost, columns[pending], sign * scale / np.maximum(need[sign][pending], 1e-9))
-                optimum, point, _ = lp.solve_cost(cost, iterations)
+                point = lp.reach(cost, iterations, step)
                 result.lp_count += 1
-                if optimum is None:
+                if point is None:
                     break
                 np.fmin(seen_low, point * scale, out=seen_low)
                 np.fmax(seen_high, point * scale, out=seen_high)
@@ -250,14 +255,14 @@ def _probe_locally(local: Neighbourhood, columns, true, scale, need_down, need_u
         cells, rows, _ = local.around(int(seed), PROBE_RADIUS, PROBE_MAX_BALL)
         covered[cells] = True
         _probe_ball(local.lp(cells, rows), cells, columns, true, scale, need_down, need_up, seen_low, seen_high,
-                    result, PROBE_MAX_ITERATIONS)
+                    result, PROBE_MAX_ITERATIONS, PROBE_STEP_ITERATIONS)
 
 
 def _probe_ball(lp: GroupLP, cells, columns, true, scale, need_down, need_up, seen_low, seen_high,
-                result: Attack, iterations: int) -> None:
-    """`_probe` on a neighbourhood's LP for the targets it holds, each LP stopped after `iterations`."""
+                result: Attack, iterations: int, step: int) -> None:
+    """`_probe` on a neighbourhood's LP for the targets it holds, under `_probe`'s iteration limits."""
     inside = np.isin(columns, cells)
     low, high = seen_low[cells], seen_high[cells]
     _probe(lp, np.searchsorted(cells, columns[inside]), true[cells], scale, need_down[inside], need_up[inside], low,
-           high, result, iterations)
+           high, result, iterations, step)
     seen_low[cells], seen_high[cells] = low, high

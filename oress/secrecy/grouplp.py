@@ -67,6 +67,19 @@ class GroupLP:
     def solve_cost(self, cost: np.ndarray, iteration_limit: int | None = None):
         """Optimum of cost · x (None when unbounded, or not reached within `iteration_limit` simplex iterations: a
         deterministic cap, unlike a clock), the point reached and the row duals."""
+        return self._solve(cost, iteration_limit, keep_stopped=False)
+
+    def reach(self, cost: np.ndarray, iteration_limit: int, warm_limit: int) -> np.ndarray | None:
+        """A table the attacker reaches, pushed towards min cost · x: the optimum, or the last point of a warm solve
+        stopped after `warm_limit` simplex iterations — the primal simplex starts from the last basis, feasible,
+        and stays feasible (HiGHS says so, or the point is not used). A cold solve (the first: presolved, no
+        point before its end) stops after `iteration_limit` with nothing. None when unbounded or stopped so."""
+        cold = self.cold
+        return self._solve(cost, iteration_limit if cold else warm_limit, keep_stopped=not cold)[1]
+
+    def _solve(self, cost: np.ndarray, iteration_limit: int | None, keep_stopped: bool):
+        """The optimum (None when unbounded or stopped), the point (None when unbounded, or stopped and not
+        `keep_stopped` or not feasible) and the row duals."""
         reduction, weights, unit = self.reduction, cost, self.unit
         if reduction is not None:
             offset = float(cost[reduction.fixed] @ reduction.true[reduction.fixed])
@@ -77,19 +90,24 @@ class GroupLP:
         self.highs.changeColsCost(self.width, self.columns, weights)
         self.highs.setOptionValue("simplex_iteration_limit", iteration_limit or highspy.kHighsIInf)
         try:
-            if not self._run():
-                return None, None, None
+            status = self._run()
         finally:
             self.highs.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+        stopped = status == "stopped"
+        if status == "unbounded" or stopped and not (keep_stopped and self._feasible()):
+            return None, None, None
         solution = self.highs.getSolution()
-        optimum, point, duals = (self.highs.getInfo().objective_function_value, np.asarray(solution.col_value),
-                                 np.asarray(solution.row_dual))
+        optimum = None if stopped else self.highs.getInfo().objective_function_value
+        point, duals = np.asarray(solution.col_value), np.asarray(solution.row_dual)
         if reduction is None:
-            return optimum * unit, point * unit, duals
-        return (optimum + offset) * unit, reduction.point(point) * unit, reduction.duals(cost, duals)
+            return None if stopped else optimum * unit, point * unit, duals
+        return None if stopped else (optimum + offset) * unit, reduction.point(point) * unit, reduction.duals(cost, duals)
 
-    def _run(self) -> bool:
-        """Solve; False when unbounded or stopped at the iteration limit. The true table is a solution, so
+    def _feasible(self) -> bool:
+        return self.highs.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+
+    def _run(self) -> str:
+        """Solve: "optimal", "unbounded", or "stopped" at the iteration limit. The true table is a solution, so
         "infeasible" is numerical trouble in the warm basis: solved again from scratch (HiGHS's presolve on) before
         giving up."""
         self.highs.run()
@@ -99,7 +117,7 @@ class GroupLP:
         status = self.highs.getModelStatus()
         if status == highspy.HighsModelStatus.kIterationLimit:
             GroupLP.stopped += 1
-            return False
+            return "stopped"
         if status not in (highspy.HighsModelStatus.kOptimal, *UNBOUNDED):
             GroupLP.restarts += 1
             self.highs.clearSolver()
@@ -108,12 +126,12 @@ class GroupLP:
             self.highs.setOptionValue("presolve", "off")
             status = self.highs.getModelStatus()
         if status in UNBOUNDED:
-            return False
+            return "unbounded"
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"LP de l'attaquant ({self.highs.getNumRow()} équations × {self.width} cases "
                                f"cachées) : statut HiGHS inattendu {self.highs.modelStatusToString(status)}, "
                                "même résolu de zéro")
-        return True
+        return "optimal"
 
     def cap(self, upper: np.ndarray | None) -> None:
         """Bound every unknown from above (a smaller feasible set: its points are still attacker points),
