@@ -101,7 +101,8 @@ class GroupLP:
         point, duals = np.asarray(solution.col_value), np.asarray(solution.row_dual)
         if reduction is None:
             return None if stopped else optimum * unit, point * unit, duals
-        return None if stopped else (optimum + offset) * unit, reduction.point(point) * unit, reduction.duals(cost, duals)
+        return (None if stopped else (optimum + offset) * unit, reduction.point(point) * unit,
+                reduction.duals(cost, duals))
 
     def _feasible(self) -> bool:
         return self.highs.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
