@@ -185,14 +185,15 @@ PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds t
 # iterations is dropped — the demo's take at most ~6 000, a wide neighbourhood's probe in France's round 2 ran
 # for over ten minutes (bench/RESULTS.md, fourteenth session)
 PROBE_MAX_ITERATIONS = 200_000
-# a wide neighbourhood's probe (up to 60 000 cells, a national block's failing bound) is dropped sooner: the slowest
-# union part of France's round 2 spent 90 % of its 330 s in them; stopped at 20 000 iterations, 75 s, the same bounds
-# settled (bench/RESULTS.md, fifteenth session)
+# a wide neighbourhood's probe (up to 60 000 cells, a national block's failing bound) stops sooner, cold or warm: the
+# slowest union part of France's round 2 spent 90 % of its 330 s in them; stopped at 20 000 iterations, 75 s, the same
+# bounds settled (bench/RESULTS.md, fifteenth session)
 WIDE_PROBE_MAX_ITERATIONS = 20_000
 # a warm probe (from the last LP's basis: its points stay feasible) stops after this many iterations and keeps the
 # point reached, a table the attacker reaches if not the probe's optimum: on région 76's group in France's round 2
-# (28 000 columns), the first probes of a direction ran 20 000–31 000 iterations, 10–17 s each, and the
-# région's parts took 0,67 of the time with their point kept at 5 000 (bench/RESULTS.md, sixteenth session)
+# (28 000 columns), the first probes of a direction ran 20 000–31 000 iterations, 10–17 s each; with their point
+# kept at 5 000 the région's parts took 0,83 of the worker time, the same bounds failing (bench/RESULTS.md,
+# sixteenth session)
 PROBE_STEP_ITERATIONS = 5_000
 # in a large group one probe LP costs as much as ~50 neighbourhood LPs (0,3–3 s on a région's group)
 PROBE_MIN_SETTLED_LARGE = 64

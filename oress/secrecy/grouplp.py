@@ -93,16 +93,15 @@ class GroupLP:
             status = self._run()
         finally:
             self.highs.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
-        stopped = status == "stopped"
-        if status == "unbounded" or stopped and not (keep_stopped and self._feasible()):
+        if status == "unbounded" or status == "stopped" and not (keep_stopped and self._feasible()):
             return None, None, None
         solution = self.highs.getSolution()
-        optimum = None if stopped else self.highs.getInfo().objective_function_value
+        optimum = None if status == "stopped" else self.highs.getInfo().objective_function_value
         point, duals = np.asarray(solution.col_value), np.asarray(solution.row_dual)
-        if reduction is None:
-            return None if stopped else optimum * unit, point * unit, duals
-        return (None if stopped else (optimum + offset) * unit, reduction.point(point) * unit,
-                reduction.duals(cost, duals))
+        if reduction is not None:
+            optimum = None if optimum is None else optimum + offset
+            point, duals = reduction.point(point), reduction.duals(cost, duals)
+        return None if optimum is None else optimum * unit, point * unit, duals
 
     def _feasible(self) -> bool:
         return self.highs.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
