@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from oress.secrecy import attacker, build_equations, neighbourhood, primary_status, suppress
 from oress.secrecy.audit import attack_measures
 from oress.secrecy.cells import canonical, measure_values
+from oress.secrecy import grouplp
 from oress.secrecy.grouplp import GroupLP
 from tests.secrecy_cube import cube
 from tests.secrecy_tables import RULES, membership
@@ -175,3 +176,39 @@ def test_a_warm_probe_stopped_at_its_limit_keeps_a_table_the_attacker_reaches():
     assert np.abs(matrix @ point - rhs).max() < 1e-6
     optimum, best, _ = lp.solve_cost(weights)
     assert weights @ best == pytest.approx(optimum) and optimum < weights @ point - 1e-6   # not the optimum
+
+
+def test_a_first_solve_from_an_interior_points_basis_is_the_simplex_optimum_and_keeps_the_verdicts(monkeypatch):
+    """A large LP's first solve runs HiGHS's interior point in an instance of its own and hands its optimal basis to
+    the LP's simplex (`GroupLP._start_from_interior`). On the 6 × 6 table with its 12 margins published, taken as
+    large: every objective reaches the optimum of a plain cold simplex, the first solve is counted as started so and
+    the next ones go on warm; on the 12-commune table, every verdict is the exact attacker's."""
+    size = 6
+    true = np.arange(1, size * size + 1, dtype=float)
+    rows = [np.repeat(np.arange(size), size), size + np.tile(np.arange(size), size)]
+    matrix = sp.csc_matrix((np.ones(2 * size * size), (np.concatenate(rows), np.tile(np.arange(size * size), 2))))
+    weights = np.where(np.arange(size * size) % 5 == 0, -1.0, 1.0) * (1 + np.arange(size * size) % 7)
+    plain = GroupLP(matrix, matrix @ true, true=true)
+    expected = [plain.solve_cost(weights)[0], plain.solve(3, 1.0)[0], plain.solve(3, -1.0)[0]]
+
+    monkeypatch.setattr(grouplp, "INTERIOR_MIN_COLUMNS", 1)
+    starts = GroupLP.interior_starts
+    lp = GroupLP(matrix, matrix @ true, true=true)
+    assert lp.solve_cost(weights)[0] == pytest.approx(expected[0])
+    assert GroupLP.interior_starts == starts + 1 and not lp.cold
+    assert [lp.solve(3, 1.0)[0], lp.solve(3, -1.0)[0]] == pytest.approx(expected[1:])
+    assert GroupLP.interior_starts == starts + 1
+
+    cells = table()
+    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
+    values = measure_values(cells)
+    primary = primary_status(cells, RULES).to_numpy() != ""
+    hidden = primary.copy()
+    hidden[np.flatnonzero(~primary & (cells["nb_unites"].to_numpy() > 0))[::3]] = True
+    hidden = np.repeat(hidden[:, None], values.shape[1], axis=1)
+    targets = np.flatnonzero(primary)
+    exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
+    started, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
+    assert GroupLP.interior_starts > starts + 1
+    for truth, seen in zip(exact, started):
+        assert seen.ok.tolist() == truth.ok.tolist()
