@@ -13,10 +13,9 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from oress.secrecy import attacker, build_equations, neighbourhood, primary_status, suppress
+from oress.secrecy import attacker, build_equations, grouplp, neighbourhood, primary_status, suppress
 from oress.secrecy.audit import attack_measures
 from oress.secrecy.cells import canonical, measure_values
-from oress.secrecy import grouplp
 from oress.secrecy.grouplp import GroupLP
 from tests.secrecy_cube import cube
 from tests.secrecy_tables import RULES, membership
