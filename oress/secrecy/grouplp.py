@@ -109,7 +109,7 @@ class GroupLP:
 
     def _start_from_interior(self) -> None:
         """The first solve of a large LP, by HiGHS's interior point and crossover in an instance of its own, whose
-        optimal basis the simplex then starts from (a few iterations, or none): 1 to 2 s instead of 10 to 13 on a
+        optimal basis the simplex then starts from (a few iterations, or none): up to 2 s instead of 6 to 13 on a
         région's group in France's round 2 (bench/RESULTS.md, seventeenth session). Only the basis crosses over: an
         instance that ran the interior point itself once gave an LP HiGHS then called infeasible even from scratch
         (sixteenth session). Without an optimal basis, the simplex starts cold as before."""
