@@ -42,6 +42,27 @@ def table(seed: int = 7) -> pd.DataFrame:
     return canonical(cells[(cells["dimension"] == "ensemble") | (cells["niveau"] != "commune")])
 
 
+def audited_table():
+    """The 12-commune table's equations, values, a mask (its primaries and every third non-empty cell) and targets."""
+    cells = table()
+    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
+    values = measure_values(cells)
+    primary = primary_status(cells, RULES).to_numpy() != ""
+    hidden = primary.copy()
+    hidden[np.flatnonzero(~primary & (cells["nb_unites"].to_numpy() > 0))[::3]] = True
+    return equations, values, np.repeat(hidden[:, None], values.shape[1], axis=1), np.flatnonzero(primary)
+
+
+def margins_table(size: int = 6):
+    """A size × size table, every inner cell hidden, its 2 × size margins published: the margins' matrix, the inner
+    cells' true values (1 to size²) and unequal weights of both signs for a probe."""
+    true = np.arange(1, size * size + 1, dtype=float)
+    rows = [np.repeat(np.arange(size), size), size + np.tile(np.arange(size), size)]
+    matrix = sp.csc_matrix((np.ones(2 * size * size), (np.concatenate(rows), np.tile(np.arange(size * size), 2))))
+    weights = np.where(np.arange(size * size) % 5 == 0, -1.0, 1.0) * (1 + np.arange(size * size) % 7)
+    return matrix, true, weights
+
+
 @pytest.fixture(params=["group probed", "probed by neighbourhood"])
 def tight_neighbourhoods(monkeypatch, request):
     """Every group counts as large, neighbourhoods of one equation; probes on the group (a région) or on
@@ -135,14 +156,7 @@ def test_a_probe_stopped_at_its_iteration_limit_is_dropped_or_kept_and_the_verdi
     at (PROBE_STEP_ITERATIONS), the bounds left get their own LPs, and every verdict is the exact attacker's still."""
     monkeypatch.setattr(attacker, "PROBE_MAX_ITERATIONS", 1)
     monkeypatch.setattr(attacker, "PROBE_STEP_ITERATIONS", 1)
-    cells = table()
-    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
-    values = measure_values(cells)
-    primary = primary_status(cells, RULES).to_numpy() != ""
-    hidden = primary.copy()
-    hidden[np.flatnonzero(~primary & (cells["nb_unites"].to_numpy() > 0))[::3]] = True
-    hidden = np.repeat(hidden[:, None], values.shape[1], axis=1)
-    targets = np.flatnonzero(primary)
+    equations, values, hidden, targets = audited_table()
     stopped = GroupLP.stopped
     exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
     capped, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
@@ -156,12 +170,8 @@ def test_a_warm_probe_stopped_at_its_limit_keeps_a_table_the_attacker_reaches():
     pushing the cells by unequal weights needs more than one simplex iteration; stopped after one, `reach` keeps
     the primal simplex's point, which still adds up to every margin and stays ≥ 0 — while `solve_cost`, stopped
     alike, drops it; a cold solve stopped so gives nothing either."""
-    size = 6
-    true = np.arange(1, size * size + 1, dtype=float)
-    rows = [np.repeat(np.arange(size), size), size + np.tile(np.arange(size), size)]
-    matrix = sp.csc_matrix((np.ones(2 * size * size), (np.concatenate(rows), np.tile(np.arange(size * size), 2))))
+    matrix, true, weights = margins_table()
     rhs = matrix @ true
-    weights = np.where(np.arange(size * size) % 5 == 0, -1.0, 1.0) * (1 + np.arange(size * size) % 7)
 
     cold = GroupLP(matrix, rhs, true=true)
     assert cold.reach(weights, 1, 1) is None
@@ -182,11 +192,7 @@ def test_a_first_solve_from_an_interior_points_basis_is_the_simplex_optimum_and_
     the LP's simplex (`GroupLP._start_from_interior`). On the 6 × 6 table with its 12 margins published, taken as
     large: every objective reaches the optimum of a plain cold simplex, the first solve is counted as started so and
     the next ones go on warm; on the 12-commune table, every verdict is the exact attacker's."""
-    size = 6
-    true = np.arange(1, size * size + 1, dtype=float)
-    rows = [np.repeat(np.arange(size), size), size + np.tile(np.arange(size), size)]
-    matrix = sp.csc_matrix((np.ones(2 * size * size), (np.concatenate(rows), np.tile(np.arange(size * size), 2))))
-    weights = np.where(np.arange(size * size) % 5 == 0, -1.0, 1.0) * (1 + np.arange(size * size) % 7)
+    matrix, true, weights = margins_table()
     plain = GroupLP(matrix, matrix @ true, true=true)
     expected = [plain.solve_cost(weights)[0], plain.solve(3, 1.0)[0], plain.solve(3, -1.0)[0]]
 
@@ -198,14 +204,7 @@ def test_a_first_solve_from_an_interior_points_basis_is_the_simplex_optimum_and_
     assert [lp.solve(3, 1.0)[0], lp.solve(3, -1.0)[0]] == pytest.approx(expected[1:])
     assert GroupLP.interior_starts == starts + 1
 
-    cells = table()
-    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
-    values = measure_values(cells)
-    primary = primary_status(cells, RULES).to_numpy() != ""
-    hidden = primary.copy()
-    hidden[np.flatnonzero(~primary & (cells["nb_unites"].to_numpy() > 0))[::3]] = True
-    hidden = np.repeat(hidden[:, None], values.shape[1], axis=1)
-    targets = np.flatnonzero(primary)
+    equations, values, hidden, targets = audited_table()
     exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
     started, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
     assert GroupLP.interior_starts > starts + 1

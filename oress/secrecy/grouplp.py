@@ -15,7 +15,7 @@ class GroupLP:
     objective will weigh — a large group is then presolved once for all of them (`presolve.Reduction`)."""
 
     restarts = 0    # in this process, solves started again from scratch (`_run`)
-    stopped = 0     # in this process, solves stopped at their iteration limit (`solve_cost`)
+    stopped = 0     # in this process, solves stopped at their iteration limit (`_run`)
     interior_starts = 0     # in this process, first solves started from an interior point's basis
 
     def __init__(self, matrix: sp.csc_matrix, rhs: np.ndarray, inequality: np.ndarray | None = None,
