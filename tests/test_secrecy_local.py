@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from oress.secrecy import attacker, build_equations, grouplp, neighbourhood, primary_status, suppress
+from oress.secrecy import attacker, bounds, build_equations, grouplp, neighbourhood, primary_status, suppress
 from oress.secrecy.audit import attack_measures
 from oress.secrecy.cells import canonical, measure_values
 from oress.secrecy.grouplp import GroupLP
@@ -144,6 +144,9 @@ def test_a_neighbourhood_is_walked_from_its_target_and_stops_before_its_size_cap
             assert got_rows.tolist() == np.flatnonzero(touches @ reached).tolist()
             assert got_inner.tolist() == np.flatnonzero(inner).tolist()
             sizes.append(len(got_cells))
+            # its LP is written on exactly these rows and cells of the group
+            expected = block.tocsr()[got_rows][:, got_cells].toarray()
+            assert np.array_equal(local.submatrix(got_cells, got_rows).toarray(), expected)
         if sizes[1] < sizes[2]:
             capped, _, _ = local.around(target, 3, most=sizes[2] - 1)
             assert len(capped) == sizes[1]
@@ -210,3 +213,60 @@ def test_a_first_solve_from_an_interior_points_basis_is_the_simplex_optimum_and_
     assert GroupLP.interior_starts > starts + 1
     for truth, seen in zip(exact, started):
         assert seen.ok.tolist() == truth.ok.tolist()
+
+
+@pytest.mark.parametrize("presolved", [False, True])
+def test_a_large_lps_probe_is_the_interior_points_optimum_and_keeps_the_verdicts(monkeypatch, presolved):
+    """A large LP's probe is solved by the interior point in an instance of its own (`GroupLP._reach_interior`). On
+    the 6 × 6 table with its 12 margins published, taken as large (and presolved for its first four cells, or not):
+    the point is a table — it adds up to every margin, ≥ 0 — at the plain simplex's optimum, the probe is counted
+    and the simplex's instance stays cold; on the 12-commune table, every verdict is the exact attacker's."""
+    matrix, true, weights = margins_table()
+    keep = np.arange(len(true)) < 4
+    weights = np.where(keep, weights, 0.0)
+    optimum, _, _ = GroupLP(matrix, matrix @ true, true=true).solve_cost(weights)
+
+    monkeypatch.setattr(grouplp, "INTERIOR_MIN_COLUMNS", 1)
+    if presolved:
+        monkeypatch.setattr(grouplp, "PRESOLVE_MIN_CELLS", 1)
+    probes = GroupLP.interior_probes
+    lp = GroupLP(matrix, matrix @ true, true=true, keep=keep if presolved else None)
+    assert (lp.reduction is not None) == presolved
+    point = lp.reach(weights, 1, 1)
+    assert weights @ point == pytest.approx(optimum, abs=1e-6)
+    assert (point >= -1e-9).all() and np.abs(matrix @ point - matrix @ true).max() < 1e-6
+    assert GroupLP.interior_probes == probes + 1 and lp.cold
+
+    equations, values, hidden, targets = audited_table()
+    exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
+    probed, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
+    assert GroupLP.interior_probes > probes + 1
+    for truth, seen in zip(exact, probed):
+        assert seen.ok.tolist() == truth.ok.tolist()
+
+
+def test_a_capacity_cut_is_the_dual_formula_and_the_mask_that_failed_violates_it():
+    """The 6 × 6 table of values 1..36 with its margins published and its 2 × 2 corner 1, 2 / 7, 8 hidden: the cell
+    of value 1 moves along the corner's cycle, up by min(2, 7) = 2 at most, so the attacker's maximum is 3 and a need
+    of 3 fails. The cut from the LP's duals y (`bounds.capacity_cut`, summed over its rows' entries only) has the
+    coefficients of the documented formula computed on the dense matrix — d = c − Aᵀy, 1 where d < 0,
+    min(d·v / need, 1) where d > 0 — and the mask that failed does not satisfy it."""
+    matrix, true, _ = margins_table()
+    hidden = np.array([0, 1, 6, 7])
+    rows = np.flatnonzero(np.diff(matrix.tocsr()[:, hidden].tocsr().indptr) > 0)
+    block = matrix.tocsr()[rows][:, hidden].tocsc()
+    lp = GroupLP(block, block @ true[hidden])
+    optimum, _, duals = lp.solve(0, -1.0)
+    assert -optimum == pytest.approx(3.0)
+    need = 3.0
+    members, coefficient = bounds.capacity_cut(matrix.tocsr(), rows, duals, hidden, 0, -1.0, true, need)
+    dense = matrix.toarray()[rows]
+    reduced = -(dense.T @ duals)
+    reduced[hidden[0]] += -1.0
+    touched = np.union1d(np.flatnonzero((dense[duals != 0] != 0).any(axis=0)), hidden[:1])
+    expected = np.where(reduced < -bounds.DUAL_EPSILON, 1.0,
+                        np.where(reduced > bounds.DUAL_EPSILON, np.minimum(reduced * true / need, 1.0), 0.0))[touched]
+    assert members.tolist() == touched[expected > 1e-9].tolist()
+    assert coefficient == pytest.approx(expected[expected > 1e-9])
+    assert coefficient[np.isin(members, hidden)].sum() < 1
+    assert not np.isin(members, hidden).all()     # it asks for a published cell

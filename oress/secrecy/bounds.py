@@ -50,6 +50,14 @@ class Attack:
                    sum(p.settled for p in parts))
 
 
+def within(sorted_cells: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Whether each of `cells` is among `sorted_cells` (sorted, distinct): `np.isin` without its sort."""
+    at = np.searchsorted(sorted_cells, cells)
+    found = at < len(sorted_cells)
+    found[found] = sorted_cells[at[found]] == cells[found]
+    return found
+
+
 def satisfiable(coefficient: np.ndarray, usable: np.ndarray) -> bool:
     """Whether a cut Σ coefficient × s ≥ 1 can be satisfied by its usable members (bool per member: hidden, or
     free to hide)."""
@@ -64,18 +72,20 @@ def capacity_cut(matrix, rows, duals, cells, column, sign, values, need) -> tupl
     room) or Σ_suppressed d·v ≥ need. Hence Σ coefficient × s ≥ 1 with coefficient 1 where d < 0
     and min(d·v / need, 1) where d > 0. The current mask violates it (complementary slackness).
     """
-    # only the rows with a non-zero dual weigh in d: on a région's group (tens of thousands of rows) most have none
+    # only the rows with a non-zero dual weigh in d: on a région's group (tens of thousands of rows) most have none;
+    # Aᵀy is summed over their entries alone (a cut costs its rows' size, not the problem's tens of thousands of cells)
     active = np.flatnonzero(duals != 0)
-    block = matrix[rows[active]].tocsc()
-    touched = np.union1d(np.flatnonzero(np.diff(block.indptr) > 0), cells[column])
-    reduced = -(block[:, touched].T @ duals[active])
+    block = matrix[rows[active]]
+    touched = np.union1d(block.indices, cells[column])
+    weights = np.repeat(duals[active], np.diff(block.indptr)) * block.data
+    reduced = -np.bincount(np.searchsorted(touched, block.indices), weights, minlength=len(touched))
     reduced[np.searchsorted(touched, cells[column])] += sign
     coefficient = np.where(reduced < -DUAL_EPSILON, 1.0,
                            np.where(reduced > DUAL_EPSILON, np.minimum(reduced * values[touched] / need, 1.0), 0.0))
-    current = coefficient[np.isin(touched, cells)].sum()
+    current = coefficient[within(cells, touched)].sum()
     if current >= 1 - 1e-7:  # numerically unhelpful: fall back to "one more cell next to the group"
         touched = np.unique(matrix[rows].indices)
-        coefficient = np.where(np.isin(touched, cells), 0.0, 1.0)
+        coefficient = np.where(within(cells, touched), 0.0, 1.0)
     keep = coefficient > 1e-9
     return touched[keep], coefficient[keep]
 

@@ -17,6 +17,7 @@ class GroupLP:
     restarts = 0    # in this process, solves started again from scratch (`_run`)
     stopped = 0     # in this process, solves stopped at their iteration limit (`_run`)
     interior_starts = 0     # in this process, first solves started from an interior point's basis
+    interior_probes = 0     # in this process, probes solved by the interior point (`_reach_interior`)
 
     def __init__(self, matrix: sp.csc_matrix, rhs: np.ndarray, inequality: np.ndarray | None = None,
                  slack: np.ndarray | None = None, true: np.ndarray | None = None, keep: np.ndarray | None = None):
@@ -75,7 +76,10 @@ class GroupLP:
         """A table the attacker reaches, pushed towards min cost · x: the optimum, or the last point of a warm solve
         stopped after `warm_limit` simplex iterations — the primal simplex starts from the last basis, feasible,
         and stays feasible (HiGHS says so, or the point is not used). A cold solve (the first: presolved, no
-        point before its end) stops after `iteration_limit` with nothing. None when unbounded or stopped so."""
+        point before its end) stops after `iteration_limit` with nothing. None when unbounded or stopped so. An LP of
+        INTERIOR_MIN_COLUMNS or more is solved by the interior point instead (`_reach_interior`)."""
+        if self.width >= INTERIOR_MIN_COLUMNS:
+            return self._reach_interior(cost)
         cold = self.cold
         return self._solve(cost, iteration_limit if cold else warm_limit, keep_stopped=not cold)[1]
 
@@ -107,17 +111,34 @@ class GroupLP:
             point, duals = reduction.point(point), reduction.duals(cost, duals)
         return None if optimum is None else optimum * unit, point * unit, duals
 
+    def _reach_interior(self, cost: np.ndarray) -> np.ndarray | None:
+        """`reach` by HiGHS's interior point without crossover, in an instance of its own: its point is an optimum
+        within HiGHS's tolerances, as the simplex's is. On région 76's group in France's first round (28 000 columns)
+        a probe took 0,9 to 1,1 s where 5 000 warm simplex iterations took 3,5 s and often stopped far from the
+        optimum (bench/RESULTS.md, eighteenth session); no basis to keep, so the simplex's instance is left as it
+        was. None when the interior point does not end optimal."""
+        reduction, weights = self.reduction, cost
+        if reduction is not None:
+            weights = cost[reduction.columns]
+            if self.width == 0 or not weights.any():
+                return reduction.point(reduction.true[reduction.columns]) * self.unit
+        self.highs.changeColsCost(self.width, self.columns, weights)
+        interior = _interior_point(crossover=False)
+        interior.passModel(self.highs.getLp())
+        interior.run()
+        GroupLP.interior_probes += 1
+        if interior.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        point = np.asarray(interior.getSolution().col_value)
+        return (point if reduction is None else reduction.point(point)) * self.unit
+
     def _start_from_interior(self) -> None:
         """The first solve of a large LP, by HiGHS's interior point and crossover in an instance of its own, whose
         optimal basis the simplex then starts from (a few iterations, or none): up to 2 s instead of 6 to 13 on a
         région's group in France's round 2 (bench/RESULTS.md, seventeenth session). Only the basis crosses over: an
         instance that ran the interior point itself once gave an LP HiGHS then called infeasible even from scratch
         (sixteenth session). Without an optimal basis, the simplex starts cold as before."""
-        interior = highspy.Highs()
-        interior.silent()
-        for option, value in (("presolve", "on"), ("threads", 1), ("random_seed", 0), ("solver", "ipm"),
-                              ("run_crossover", "on")):
-            interior.setOptionValue(option, value)
+        interior = _interior_point(crossover=True)
         interior.passModel(self.highs.getLp())
         interior.run()
         basis = interior.getBasis()
@@ -164,6 +185,16 @@ class GroupLP:
         if upper is not None and self.reduction is not None:
             bound = bound[self.reduction.columns]
         self.highs.changeColsBounds(self.width, self.columns, np.zeros(self.width), bound)
+
+
+def _interior_point(crossover: bool) -> highspy.Highs:
+    """A HiGHS instance that solves by the interior point (presolved, one thread, seeded: deterministic)."""
+    interior = highspy.Highs()
+    interior.silent()
+    for option, value in (("presolve", "on"), ("threads", 1), ("random_seed", 0), ("solver", "ipm"),
+                          ("run_crossover", "on" if crossover else "off")):
+        interior.setOptionValue(option, value)
+    return interior
 
 
 UNBOUNDED = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)

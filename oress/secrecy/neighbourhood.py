@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from oress.secrecy.bounds import capacity_cut
+from oress.secrecy.bounds import capacity_cut, within
 from oress.secrecy.grouplp import GroupLP
 
 if TYPE_CHECKING:
@@ -52,8 +52,18 @@ class Neighbourhood:
         return cells, gather(self.rows_of, cells), inner
 
     def lp(self, cells: np.ndarray, rows: np.ndarray) -> GroupLP:
-        sub = self.block[rows][:, cells].tocsc()
+        sub = self.submatrix(cells, rows)
         return GroupLP(sub, sub @ self.true[cells], self.is_inequality[rows], self.slack[rows], self.true[cells])
+
+    def submatrix(self, cells: np.ndarray, rows: np.ndarray) -> sp.csc_matrix:
+        """The block's rows × cells (both sorted), built from the rows' entries: scipy's column selection costs the
+        whole group's width (tens of thousands of cells) for each of thousands of neighbourhoods."""
+        picked = self.block[rows]
+        at = np.searchsorted(cells, picked.indices)
+        kept = at < len(cells)
+        kept[kept] = cells[at[kept]] == picked.indices[kept]
+        row = np.repeat(np.arange(len(rows)), np.diff(picked.indptr))
+        return sp.csc_matrix((picked.data[kept], (row[kept], at[kept])), shape=(len(rows), len(cells)))
 
     def ball(self, column: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, GroupLP]:
         """`around(column)` and its LP, kept for the target's other bound (built once, the second solve warm)."""
@@ -122,7 +132,7 @@ def local_bound(local: Neighbourhood, result: Attack, target, column, sign, requ
     cut = _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, rows, inner, duals, column,
                      sign)
     if cut[1][cut[2]].sum() < 1 - 1e-9:
-        near = np.unique(matrix[group_rows[inner]].indices)
+        near = gather(matrix, group_rows[inner])
         cut_cells = near[hideable[near]]
         cut = cut_cells, np.ones(len(cut_cells)), np.ones(len(cut_cells), bool)
     return _failed(result, target, sign, reached, cut, target_cell)
@@ -149,8 +159,8 @@ def _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, r
     neighbourhood's hidden cells, and the published cells of the rows around the target)."""
     cut_cells, coefficient = capacity_cut(matrix, group_rows[rows], duals, group_cells[cells],
                                           int(np.searchsorted(cells, column)), sign, values, need)
-    near = np.unique(matrix[group_rows[inner]].indices)
-    useful = np.isin(cut_cells, group_cells[cells]) | (np.isin(cut_cells, near) & hideable[cut_cells])
+    near = gather(matrix, group_rows[inner])
+    useful = within(group_cells[cells], cut_cells) | (within(near, cut_cells) & hideable[cut_cells])
     return cut_cells, coefficient, useful
 
 
