@@ -220,7 +220,8 @@ def test_a_large_lps_probe_is_the_interior_points_optimum_and_keeps_the_verdicts
     """A large LP's probe is solved by the interior point in an instance of its own (`GroupLP._reach_interior`). On
     the 6 × 6 table with its 12 margins published, taken as large (and presolved for its first four cells, or not):
     the point is a table — it adds up to every margin, ≥ 0 — at the plain simplex's optimum, the probe is counted
-    and the simplex's instance stays cold; on the 12-commune table, every verdict is the exact attacker's."""
+    and the simplex's instance stays cold; an interior point stopped at its iteration cap gives no point; on the
+    12-commune table, every verdict is the exact attacker's."""
     matrix, true, weights = margins_table()
     keep = np.arange(len(true)) < 4
     weights = np.where(keep, weights, 0.0)
@@ -236,6 +237,8 @@ def test_a_large_lps_probe_is_the_interior_points_optimum_and_keeps_the_verdicts
     assert weights @ point == pytest.approx(optimum, abs=1e-6)
     assert (point >= -1e-9).all() and np.abs(matrix @ point - matrix @ true).max() < 1e-6
     assert GroupLP.interior_probes == probes + 1 and lp.cold
+    monkeypatch.setattr(grouplp, "INTERIOR_MAX_ITERATIONS", 1)     # stopped short of the optimum: dropped
+    assert lp.reach(weights, 1, 1) is None
 
     equations, values, hidden, targets = audited_table()
     exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)

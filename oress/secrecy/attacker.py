@@ -181,19 +181,20 @@ WIDE_MAX_PENDING = 400  # pending targets of a national group above which no wid
 
 
 PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds than this
-# a probe only speeds the attack up (the bounds it leaves get their own LPs): one stopped after this many simplex
-# iterations is dropped — the demo's take at most ~6 000, a wide neighbourhood's probe in France's round 2 ran
+# a probe of an LP narrower than `grouplp.INTERIOR_MIN_COLUMNS` runs the simplex (a wider one the interior point,
+# `GroupLP.reach`); it only speeds the attack up (the bounds it leaves get their own LPs): one stopped after this many
+# simplex iterations is dropped — the demo's take at most ~6 000, a wide neighbourhood's probe in France's round 2 ran
 # for over ten minutes (bench/RESULTS.md, fourteenth session)
 PROBE_MAX_ITERATIONS = 200_000
-# a wide neighbourhood's probe (up to 60 000 cells, a national block's failing bound) stops sooner, cold or warm: the
-# slowest union part of France's round 2 spent 90 % of its 330 s in them; stopped at 20 000 iterations, 75 s, the same
-# bounds settled (bench/RESULTS.md, fifteenth session)
+# a wide neighbourhood's probe (up to 60 000 cells, a national block's failing bound) stops sooner, cold or warm, when
+# it runs the simplex (under INTERIOR_MIN_COLUMNS cells): the slowest union part of France's round 2 spent 90 % of its
+# 330 s in them; stopped at 20 000 iterations, 75 s, the same bounds settled (bench/RESULTS.md, fifteenth session)
 WIDE_PROBE_MAX_ITERATIONS = 20_000
-# a warm probe (from the last LP's basis: its points stay feasible) stops after this many iterations and keeps the
-# point reached, a table the attacker reaches if not the probe's optimum: on région 76's group in France's round 2
-# (28 000 columns), the first probes of a direction ran 20 000–31 000 iterations, 10–17 s each; with their point
-# kept at 5 000 the région's parts took 0,83 of the worker time, the same bounds failing (bench/RESULTS.md,
-# sixteenth session)
+# a warm simplex probe (from the last LP's basis: its points stay feasible) stops after this many iterations and keeps
+# the point reached, a table the attacker reaches if not the probe's optimum: on région 76's group in France's round 2
+# (28 000 columns, since probed by the interior point), the first probes of a direction ran 20 000–31 000 iterations,
+# 10–17 s each; with their point kept at 5 000 the région's parts took 0,83 of the worker time, the same bounds
+# failing (bench/RESULTS.md, sixteenth session)
 PROBE_STEP_ITERATIONS = 5_000
 # in a large group one probe LP costs as much as ~50 neighbourhood LPs (0,3–3 s on a région's group)
 PROBE_MIN_SETTLED_LARGE = 64
@@ -206,7 +207,8 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
     attacker can reach, so it is a witness for every target it takes far enough. Repeated on the
     targets still pending while an LP settles at least PROBE_MIN_SETTLED of them; the rest get their
     own LP (`_attack_group`), which is exact and gives the cut when a bound fails. A cold probe LP stopped after
-    `iterations` simplex iterations is dropped; a warm one stops after `step` and its point serves (`GroupLP.reach`)."""
+    `iterations` simplex iterations is dropped; a warm one stops after `step` and its point serves; a wide LP's probe
+    is the interior point's optimum (`GroupLP.reach`)."""
     value = true[columns]
     tolerance = 1e-6 * np.maximum(1.0, np.abs(value))
     required = {1.0: value - need_down, -1.0: value + need_up}

@@ -192,7 +192,8 @@ def _interior_point(crossover: bool) -> highspy.Highs:
     interior = highspy.Highs()
     interior.silent()
     for option, value in (("presolve", "on"), ("threads", 1), ("random_seed", 0), ("solver", "ipm"),
-                          ("run_crossover", "on" if crossover else "off")):
+                          ("run_crossover", "on" if crossover else "off"),
+                          ("ipm_iteration_limit", INTERIOR_MAX_ITERATIONS)):
         interior.setOptionValue(option, value)
     return interior
 
@@ -203,6 +204,9 @@ LP_RANGE = 1e4      # the largest value of an LP, in its own units (`GroupLP`)
 # an LP this wide starts from the basis of an interior point (`GroupLP._start_from_interior`): on the demo's and
 # France's région groups (16 000 to 40 000 columns) it takes 0,1 to 2 s where the presolved simplex took up to 13
 INTERIOR_MIN_COLUMNS = 5000
+# a deterministic cap on an interior point's iterations (France's régions and the demo take 20 to 31): beyond it the
+# probe is dropped, the first solve starts cold
+INTERIOR_MAX_ITERATIONS = 200
 
 # a group this large is presolved once for its targets (`presolve.Reduction`): 40 % of the rows, a solve 3×
 # faster (from `attacker.PRESOLVE_MIN_TARGETS` pending targets: with fewer it costs more than it saves)
