@@ -15,6 +15,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from oress.secrecy.grouplp import pass_lp
+
 # equations crossed from the target through the cells that may move, tried in turn: the last one is every cell
 # that can move with the target (a région's block: up to 130 000 cells, an LP of about a second), or the first
 # ALTERNATIVE_MAX_CELLS of them
@@ -89,18 +91,12 @@ def _cheapest_move(matrix, columns, values, hidden, cost, cells, target, move, i
     else:
         column_lower[len(cells) + at] = column_upper[len(cells) + at] = 1.0
         column_upper[at] = 0.0
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = both.shape[1], both.shape[0]
-    lp.col_cost_ = np.concatenate([weight, weight])
-    lp.col_lower_, lp.col_upper_ = column_lower, column_upper
-    lp.row_lower_, lp.row_upper_ = np.concatenate(lower), np.concatenate(upper)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = both.indptr, both.indices, both.data
     highs = highspy.Highs()
     highs.silent()
     for option, value in (("threads", 1), ("random_seed", 0)):
         highs.setOptionValue(option, value)
-    highs.passModel(lp)
+    pass_lp(highs, both, np.concatenate([weight, weight]), column_lower, column_upper, np.concatenate(lower),
+            np.concatenate(upper))
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
