@@ -37,7 +37,8 @@ def test_each_reduction_on_a_hand_made_lp():
     assert [CELLS[j] for j in np.flatnonzero(reduced.fixed)] == ["q"]
     lp = grouplp.GroupLP(MATRIX, RHS, true=TRUE, keep=keep)
     assert lp.solve(1, 1.0)[0] == 0.0
-    optimum, point, duals = lp.solve(1, -1.0)
+    optimum, point = lp.solve(1, -1.0)
+    duals = lp.duals()
     assert optimum == -15.0 and point[1] == 15.0 and point[2] == 2.0 and point[4] == 4.0
     # max p1 = 15: p1 and p2 basic give r1's dual −1 and r3's 1; T's reduced cost 0 gives r0's 1, q's gives r2's −1
     assert duals.tolist() == [1.0, -1.0, -1.0, 1.0]
@@ -49,7 +50,8 @@ def test_a_pinned_target_needs_no_lp():
     keep = np.array([c in ("p1", "q") for c in CELLS])
     lp = grouplp.GroupLP(MATRIX, RHS, true=TRUE, keep=keep)
     for sign in (1.0, -1.0):
-        optimum, _, duals = lp.solve(4, sign)
+        optimum, _ = lp.solve(4, sign)
+        duals = lp.duals()
         assert optimum == sign * 4.0
         reduced_costs = np.eye(6)[4] * sign - MATRIX.T @ duals
         assert np.allclose(reduced_costs, 0.0) and np.isclose(RHS @ duals, optimum)
@@ -81,7 +83,8 @@ def test_presolved_group_lps_give_the_whole_lps_optima_and_valid_duals(monkeypat
     for target in targets:
         for sign in (1.0, -1.0):
             expected = whole.solve(int(target), sign)[0]
-            optimum, _, duals = presolved.solve(int(target), sign)
+            optimum, _ = presolved.solve(int(target), sign)
+            duals = presolved.duals()
             if expected is None:
                 assert optimum is None
                 continue
@@ -127,5 +130,5 @@ def test_an_lp_is_solved_in_its_own_units():
         lp = grouplp.GroupLP(MATRIX, RHS * scale, true=TRUE * scale, keep=np.array([c == "p1" for c in CELLS]))
         assert lp.unit == unit
         assert lp.solve(1, 1.0)[0] == 0.0
-        optimum, point, _ = lp.solve(1, -1.0)
+        optimum, point = lp.solve(1, -1.0)
         assert optimum == -15.0 * scale and point[1] == 15.0 * scale and point[2] == 2.0 * scale

@@ -157,7 +157,7 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
                 result.local_lps += 1
                 if settled is not None:   # a local failure costs no group LP: it does not count in max_failures
                     continue
-            optimum, point, duals = lp.get().solve(column, sign)
+            optimum, point = lp.get().solve(column, sign)
             result.lp_count += 1
             if optimum is None:
                 reached = -np.inf if sign > 0 else np.inf   # only a maximum can be unbounded
@@ -169,7 +169,8 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
             if sign * (reached - required) > tolerance:
                 failures += 1
                 result.ok[target] = False
-                result.cuts.append(capacity_cut(matrix, rows, duals, hidden_ids[members], column, sign, values, need))
+                result.cuts.append(capacity_cut(matrix, rows, lp.get().duals(), hidden_ids[members], column, sign,
+                                                values, need))
                 result.cut_targets.append(int(targets[target]))
 
 

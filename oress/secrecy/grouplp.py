@@ -53,17 +53,28 @@ class GroupLP:
         # ones start from its basis, presolve off
         self.highs.setOptionValue("presolve", "on")
         self.cold = True
+        self.solved_cost = None     # the objective of the last solve, for its duals
 
     def solve(self, column: int, sign: float):
-        """Optimum of sign × x[column] (None when unbounded), the point reached and the row duals."""
+        """Optimum of sign × x[column] (None when unbounded) and the point reached; its row duals by `duals`."""
         cost = np.zeros(self.size)
         cost[column] = sign
         return self.solve_cost(cost)
 
     def solve_cost(self, cost: np.ndarray, iteration_limit: int | None = None):
         """Optimum of cost · x (None when unbounded, or not reached within `iteration_limit` simplex iterations: a
-        deterministic cap, unlike a clock), the point reached and the row duals."""
+        deterministic cap, unlike a clock) and the point reached; its row duals by `duals`."""
         return self._solve(cost, iteration_limit, keep_stopped=False)
+
+    def duals(self) -> np.ndarray:
+        """The row duals of the last `solve`, in the group's rows (for its cut, `bounds.capacity_cut`): asked only for a
+        failing bound — read from HiGHS and carried back through the presolve (a triangular solve), they cost ~5 % of a
+        région's first audit when taken after every solve (bench/RESULTS.md, eighteenth session)."""
+        reduction, cost = self.reduction, self.solved_cost
+        if reduction is not None and (self.width == 0 or not cost[reduction.columns].any()):
+            return reduction.duals(cost, np.zeros(len(reduction.rows)))
+        duals = np.asarray(self.highs.getSolution().row_dual)
+        return duals if reduction is None else reduction.duals(cost, duals)
 
     def reach(self, cost: np.ndarray, iteration_limit: int, warm_limit: int) -> np.ndarray | None:
         """A table the attacker reaches, pushed towards min cost · x: the optimum, or the last point of a warm solve
@@ -77,15 +88,15 @@ class GroupLP:
         return self._solve(cost, iteration_limit if cold else warm_limit, keep_stopped=not cold)[1]
 
     def _solve(self, cost: np.ndarray, iteration_limit: int | None, keep_stopped: bool):
-        """The optimum (None when unbounded or stopped), the point (None when unbounded, or stopped and not
-        `keep_stopped` or not feasible) and the row duals."""
+        """The optimum (None when unbounded or stopped) and the point (None when unbounded, or stopped and not
+        `keep_stopped` or not feasible)."""
         reduction, weights, unit = self.reduction, cost, self.unit
+        self.solved_cost = cost
         if reduction is not None:
             offset = float(cost[reduction.fixed] @ reduction.true[reduction.fixed])
             weights = cost[reduction.columns]
             if self.width == 0 or not weights.any():    # only pinned cells weighed
-                return offset * unit, reduction.point(reduction.true[reduction.columns]) * unit, \
-                    reduction.duals(cost, np.zeros(len(reduction.rows)))
+                return offset * unit, reduction.point(reduction.true[reduction.columns]) * unit
         self.highs.changeColsCost(self.width, self.columns, weights)
         if self.cold and self.width >= INTERIOR_MIN_COLUMNS:
             self._start_from_interior()
@@ -95,14 +106,13 @@ class GroupLP:
         finally:
             self.highs.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
         if status == "unbounded" or status == "stopped" and not (keep_stopped and self._feasible()):
-            return None, None, None
-        solution = self.highs.getSolution()
+            return None, None
         optimum = None if status == "stopped" else self.highs.getInfo().objective_function_value
-        point, duals = np.asarray(solution.col_value), np.asarray(solution.row_dual)
+        point = np.asarray(self.highs.getSolution().col_value)
         if reduction is not None:
             optimum = None if optimum is None else optimum + offset
-            point, duals = reduction.point(point), reduction.duals(cost, duals)
-        return None if optimum is None else optimum * unit, point * unit, duals
+            point = reduction.point(point)
+        return None if optimum is None else optimum * unit, point * unit
 
     def _reach_interior(self, cost: np.ndarray) -> np.ndarray | None:
         """`reach` by HiGHS's interior point without crossover, in an instance of its own: its point is an optimum

@@ -107,7 +107,7 @@ def local_bound(local: Neighbourhood, result: Attack, target, column, sign, requ
     if hideable is None or duals is None:
         return None
     if not wide:
-        cut = _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, rows, inner, duals, column,
+        cut = _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, rows, inner, duals(), column,
                          sign)
         if cut[1][cut[2]].sum() >= 1 - 1e-9:
             return _failed(result, target, sign, reached, cut, target_cell)
@@ -129,7 +129,7 @@ def local_bound(local: Neighbourhood, result: Attack, target, column, sign, requ
                 return _passed(result, target, sign, reached)
             if seed == column:    # its own: no other to try
                 break
-    cut = _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, rows, inner, duals, column,
+    cut = _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, rows, inner, duals(), column,
                      sign)
     if cut[1][cut[2]].sum() < 1 - 1e-9:
         near = gather(matrix, group_rows[inner])
@@ -177,14 +177,15 @@ def _holds(cells: np.ndarray, column: int) -> bool:
 
 
 def ball_bound(lp: GroupLP, cells, column, sign, scale, seen_low, seen_high):
-    """The bound reached on a neighbourhood (±inf when unbounded) and the LP's row duals (None then); the point
-    reached is a witness for every cell of it."""
-    optimum, point, duals = lp.solve(int(np.searchsorted(cells, column)), sign)
+    """The bound reached on a neighbourhood (±inf when unbounded) and what gives the LP's row duals, for a cut
+    (`GroupLP.duals`, to call before the LP's next solve; None when unbounded); the point reached is a witness for
+    every cell of it."""
+    optimum, point = lp.solve(int(np.searchsorted(cells, column)), sign)
     if optimum is None:
         return (-np.inf if sign > 0 else np.inf), None
     seen_low[cells] = np.fmin(seen_low[cells], point * scale)
     seen_high[cells] = np.fmax(seen_high[cells], point * scale)
-    return sign * optimum * scale, duals
+    return sign * optimum * scale, lp.duals
 
 
 def gather(compressed: sp.csr_matrix | sp.csc_matrix, members: np.ndarray) -> np.ndarray:
