@@ -233,12 +233,12 @@ def test_a_large_lps_probe_is_the_interior_points_optimum_and_keeps_the_verdicts
     probes = GroupLP.interior_probes
     lp = GroupLP(matrix, matrix @ true, true=true, keep=keep if presolved else None)
     assert (lp.reduction is not None) == presolved
-    point = lp.reach(weights, 1, 1)
+    point = lp.reach(weights, 1, 1, interior=True)
     assert weights @ point == pytest.approx(optimum, abs=1e-6)
     assert (point >= -1e-9).all() and np.abs(matrix @ point - matrix @ true).max() < 1e-6
     assert GroupLP.interior_probes == probes + 1 and lp.cold
     monkeypatch.setattr(grouplp, "INTERIOR_MAX_ITERATIONS", 1)     # stopped short of the optimum: dropped
-    assert lp.reach(weights, 1, 1) is None
+    assert lp.reach(weights, 1, 1, interior=True) is None
 
     equations, values, hidden, targets = audited_table()
     exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)

@@ -132,8 +132,11 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
             _probe_locally(local, columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high,
                            result)
         else:
+            # the interior point only here: a wide neighbourhood's probes (a union's failing bounds) then went on
+            # probing where the capped simplex stopped, and cost France's unions more (bench/RESULTS.md, eighteenth
+            # session)
             _probe(lp.get(), columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high, result,
-                   PROBE_MAX_ITERATIONS, PROBE_STEP_ITERATIONS)
+                   PROBE_MAX_ITERATIONS, PROBE_STEP_ITERATIONS, interior=True)
     failures = 0
     for target, column in zip(chunk, columns):
         value = true[column]
@@ -202,14 +205,14 @@ PROBE_MIN_SETTLED_LARGE = 64
 
 
 def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen_high, result: Attack,
-           iterations: int, step: int) -> None:
+           iterations: int, step: int, interior: bool = False) -> None:
     """Settle many bounds with few LPs: push every pending target down at once (min Σ x_t / need_t),
     then up at once, with the unknowns capped so the LP stays bounded; each optimum is a table the
     attacker can reach, so it is a witness for every target it takes far enough. Repeated on the
     targets still pending while an LP settles at least PROBE_MIN_SETTLED of them; the rest get their
     own LP (`_attack_group`), which is exact and gives the cut when a bound fails. A cold probe LP stopped after
-    `iterations` simplex iterations is dropped; a warm one stops after `step` and its point serves; a wide LP's probe
-    is the interior point's optimum (`GroupLP.reach`)."""
+    `iterations` simplex iterations is dropped; a warm one stops after `step` and its point serves; with `interior`
+    (a group's own probes) a wide LP's probe is the interior point's optimum (`GroupLP.reach`)."""
     value = true[columns]
     tolerance = 1e-6 * np.maximum(1.0, np.abs(value))
     required = {1.0: value - need_down, -1.0: value + need_up}
@@ -224,7 +227,7 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
                     break
                 cost = np.zeros(len(true))
                 np.add.at(cost, columns[pending], sign * scale / np.maximum(need[sign][pending], 1e-9))
-                point = lp.reach(cost, iterations, step)
+                point = lp.reach(cost, iterations, step, interior)
                 result.lp_count += 1
                 if point is None:
                     break

@@ -76,13 +76,15 @@ class GroupLP:
         duals = np.asarray(self.highs.getSolution().row_dual)
         return duals if reduction is None else reduction.duals(cost, duals)
 
-    def reach(self, cost: np.ndarray, iteration_limit: int, warm_limit: int) -> np.ndarray | None:
+    def reach(self, cost: np.ndarray, iteration_limit: int, warm_limit: int,
+              interior: bool = False) -> np.ndarray | None:
         """A table the attacker reaches, pushed towards min cost · x: the optimum, or the last point of a warm solve
         stopped after `warm_limit` simplex iterations — the primal simplex starts from the last basis, feasible,
         and stays feasible (HiGHS says so, or the point is not used). A cold solve (the first: presolved, no
-        point before its end) stops after `iteration_limit` with nothing. None when unbounded or stopped so. An LP of
-        INTERIOR_MIN_COLUMNS or more is solved by the interior point instead (`_reach_interior`)."""
-        if self.width >= INTERIOR_MIN_COLUMNS:
+        point before its end) stops after `iteration_limit` with nothing. None when unbounded or stopped so. With
+        `interior`, an LP of INTERIOR_MIN_COLUMNS or more is solved by the interior point instead
+        (`_reach_interior`)."""
+        if interior and self.width >= INTERIOR_MIN_COLUMNS:
             return self._reach_interior(cost)
         cold = self.cold
         return self._solve(cost, iteration_limit if cold else warm_limit, keep_stopped=not cold)[1]
