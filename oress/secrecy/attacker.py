@@ -185,14 +185,14 @@ WIDE_MAX_PENDING = 400  # pending targets of a national group above which no wid
 
 
 PROBE_MIN_SETTLED = 2   # stop probing when an LP settles fewer pending bounds than this
-# a probe of an LP narrower than `grouplp.INTERIOR_MIN_COLUMNS` runs the simplex (a wider one the interior point,
-# `GroupLP.reach`); it only speeds the attack up (the bounds it leaves get their own LPs): one stopped after this many
-# simplex iterations is dropped — the demo's take at most ~6 000, a wide neighbourhood's probe in France's round 2 ran
-# for over ten minutes (bench/RESULTS.md, fourteenth session)
+# a probe runs the simplex, unless it is a group's own probe of `grouplp.INTERIOR_MIN_COLUMNS` columns or more (the
+# interior point, `GroupLP.reach`); it only speeds the attack up (the bounds it leaves get their own LPs): one stopped
+# after this many simplex iterations is dropped — the demo's take at most ~6 000, a wide neighbourhood's probe in
+# France's round 2 ran for over ten minutes (bench/RESULTS.md, fourteenth session)
 PROBE_MAX_ITERATIONS = 200_000
-# a wide neighbourhood's probe (up to 60 000 cells, a national block's failing bound) stops sooner, cold or warm, when
-# it runs the simplex (under INTERIOR_MIN_COLUMNS cells): the slowest union part of France's round 2 spent 90 % of its
-# 330 s in them; stopped at 20 000 iterations, 75 s, the same bounds settled (bench/RESULTS.md, fifteenth session)
+# a wide neighbourhood's probe (up to 60 000 cells, a national block's failing bound) stops sooner, cold or warm: the
+# slowest union part of France's round 2 spent 90 % of its 330 s in them; stopped at 20 000 iterations, 75 s, the same
+# bounds settled (bench/RESULTS.md, fifteenth session)
 WIDE_PROBE_MAX_ITERATIONS = 20_000
 # a warm simplex probe (from the last LP's basis: its points stay feasible) stops after this many iterations and keeps
 # the point reached, a table the attacker reaches if not the probe's optimum: on région 76's group in France's round 2
