@@ -46,6 +46,7 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
     (at most PROBE_MAX_LPS_LARGE LPs a direction), the neighbourhood path of a national group being kept for a union
     of régions and the whole publication.
     """
+    matrix = matrix.tocsr()     # the cuts read its rows' entries (`bounds.capacity_cut`, `neighbourhood.gather`)
     is_inequality = np.zeros(matrix.shape[0], bool)
     if inequalities is not None and inequalities.shape[0]:
         matrix = sp.vstack([matrix, inequalities]).tocsr()
