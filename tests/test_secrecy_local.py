@@ -53,6 +53,16 @@ def audited_table():
     return equations, values, np.repeat(hidden[:, None], values.shape[1], axis=1), np.flatnonzero(primary)
 
 
+def assert_verdicts_are_the_exact_attackers():
+    """On the 12-commune table (`audited_table`), the audit as it runs (exact=False) gives every primary the exact
+    attacker's verdict."""
+    equations, values, hidden, targets = audited_table()
+    exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
+    audited, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
+    for truth, seen in zip(exact, audited):
+        assert seen.ok.tolist() == truth.ok.tolist()
+
+
 def margins_table(size: int = 6):
     """A size × size table, every inner cell hidden, its 2 × size margins published: the margins' matrix, the inner
     cells' true values (1 to size²) and unequal weights of both signs for a probe."""
@@ -81,15 +91,7 @@ def test_neighbourhoods_settle_bounds_inside_the_true_interval_and_the_verdict_i
     gives each primary the same verdict as the exact attacker, and every bound it reports lies inside the
     exact interval (a reachable value, not the extreme), whether the neighbourhoods take the bounds one by one
     or are probed first."""
-    cells = table()
-    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
-    values = measure_values(cells)
-    primary = primary_status(cells, RULES).to_numpy() != ""
-    others = np.flatnonzero(~primary & (cells["nb_unites"].to_numpy() > 0))
-    hidden = primary.copy()
-    hidden[others[::3]] = True
-    hidden = np.repeat(hidden[:, None], values.shape[1], axis=1)
-    targets = np.flatnonzero(primary)
+    equations, values, hidden, targets = audited_table()
     exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
     local, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
     assert sum(a.local_lps for a in local) > 0 and sum(a.local_lps for a in exact) == 0
@@ -159,13 +161,9 @@ def test_a_probe_stopped_at_its_iteration_limit_is_dropped_or_kept_and_the_verdi
     at (PROBE_STEP_ITERATIONS), the bounds left get their own LPs, and every verdict is the exact attacker's still."""
     monkeypatch.setattr(attacker, "PROBE_MAX_ITERATIONS", 1)
     monkeypatch.setattr(attacker, "PROBE_STEP_ITERATIONS", 1)
-    equations, values, hidden, targets = audited_table()
     stopped = GroupLP.stopped
-    exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
-    capped, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
+    assert_verdicts_are_the_exact_attackers()
     assert GroupLP.stopped > stopped
-    for truth, seen in zip(exact, capped):
-        assert seen.ok.tolist() == truth.ok.tolist()
 
 
 def test_a_warm_probe_stopped_at_its_limit_keeps_a_table_the_attacker_reaches():
@@ -207,12 +205,8 @@ def test_a_first_solve_from_an_interior_points_basis_is_the_simplex_optimum_and_
     assert [lp.solve(3, 1.0)[0], lp.solve(3, -1.0)[0]] == pytest.approx(expected[1:])
     assert GroupLP.interior_starts == starts + 1
 
-    equations, values, hidden, targets = audited_table()
-    exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
-    started, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
+    assert_verdicts_are_the_exact_attackers()
     assert GroupLP.interior_starts > starts + 1
-    for truth, seen in zip(exact, started):
-        assert seen.ok.tolist() == truth.ok.tolist()
 
 
 @pytest.mark.parametrize("presolved", [False, True])
@@ -240,12 +234,8 @@ def test_a_large_lps_probe_is_the_interior_points_optimum_and_keeps_the_verdicts
     monkeypatch.setattr(grouplp, "INTERIOR_MAX_ITERATIONS", 1)     # stopped short of the optimum: dropped
     assert lp.reach(weights, 1, 1, interior=True) is None
 
-    equations, values, hidden, targets = audited_table()
-    exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
-    probed, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False)
+    assert_verdicts_are_the_exact_attackers()
     assert GroupLP.interior_probes > probes + 1
-    for truth, seen in zip(exact, probed):
-        assert seen.ok.tolist() == truth.ok.tolist()
 
 
 def test_a_capacity_cut_is_the_dual_formula_and_the_mask_that_failed_violates_it():

@@ -71,7 +71,7 @@ class GroupLP:
         failing bound — read from HiGHS and carried back through the presolve (a triangular solve), they cost ~5 % of a
         région's first audit when taken after every solve (bench/RESULTS.md, eighteenth session)."""
         reduction, cost = self.reduction, self.solved_cost
-        if reduction is not None and (self.width == 0 or not cost[reduction.columns].any()):
+        if self._weights(cost)[1]:
             return reduction.duals(cost, np.zeros(len(reduction.rows)))
         duals = np.asarray(self.highs.getSolution().row_dual)
         return duals if reduction is None else reduction.duals(cost, duals)
@@ -92,13 +92,13 @@ class GroupLP:
     def _solve(self, cost: np.ndarray, iteration_limit: int | None, keep_stopped: bool):
         """The optimum (None when unbounded or stopped) and the point (None when unbounded, or stopped and not
         `keep_stopped` or not feasible)."""
-        reduction, weights, unit = self.reduction, cost, self.unit
+        reduction, unit = self.reduction, self.unit
         self.solved_cost = cost
+        weights, pinned_only = self._weights(cost)
         if reduction is not None:
             offset = float(cost[reduction.fixed] @ reduction.true[reduction.fixed])
-            weights = cost[reduction.columns]
-            if self.width == 0 or not weights.any():    # only pinned cells weighed
-                return offset * unit, reduction.point(reduction.true[reduction.columns]) * unit
+            if pinned_only:
+                return offset * unit, self._pinned_point()
         self.highs.changeColsCost(self.width, self.columns, weights)
         if self.cold and self.width >= INTERIOR_MIN_COLUMNS:
             self._start_from_interior()
@@ -122,11 +122,10 @@ class GroupLP:
         a probe took 0,9 to 1,1 s where 5 000 warm simplex iterations took 3,5 s and often stopped far from the
         optimum (bench/RESULTS.md, eighteenth session); no basis to keep, so the simplex's instance is left as it
         was. None when the interior point does not end optimal."""
-        reduction, weights = self.reduction, cost
-        if reduction is not None:
-            weights = cost[reduction.columns]
-            if self.width == 0 or not weights.any():
-                return reduction.point(reduction.true[reduction.columns]) * self.unit
+        reduction = self.reduction
+        weights, pinned_only = self._weights(cost)
+        if pinned_only:
+            return self._pinned_point()
         self.highs.changeColsCost(self.width, self.columns, weights)
         interior = _interior_point(crossover=False)
         interior.passModel(self.highs.getLp())
@@ -136,6 +135,18 @@ class GroupLP:
             return None
         point = np.asarray(interior.getSolution().col_value)
         return (point if reduction is None else reduction.point(point)) * self.unit
+
+    def _weights(self, cost: np.ndarray) -> tuple[np.ndarray, bool]:
+        """The objective on the LP's own columns, and whether it weighs none of them (only cells the presolve
+        pinned: the optimum is known without HiGHS)."""
+        if self.reduction is None:
+            return cost, False
+        weights = cost[self.reduction.columns]
+        return weights, self.width == 0 or not weights.any()
+
+    def _pinned_point(self) -> np.ndarray:
+        """The point when only pinned cells are weighed: the true table (every cell at its true value)."""
+        return self.reduction.point(self.reduction.true[self.reduction.columns]) * self.unit
 
     def _start_from_interior(self) -> None:
         """The first solve of a large LP, by HiGHS's interior point and crossover in an instance of its own, whose

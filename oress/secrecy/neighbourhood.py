@@ -79,7 +79,7 @@ class Neighbourhood:
         `own` asks for the one drawn around the column (whose inner rows are the target's, for its cut). Returns
         the column it was drawn around, its cells, rows, inner rows and LP."""
         for ball in reversed(self.wide_balls):
-            if ball[0] == column or (not own and _holds(ball[1], column)):
+            if ball[0] == column or (not own and within(ball[1], np.array([column]))[0]):
                 return ball
         cells, rows, inner = self.around(column, WIDE_RADIUS, WIDE_MAX_CELLS)
         lp = self.lp(cells, rows)
@@ -169,11 +169,6 @@ def _local_cut(matrix, group_rows, group_cells, values, need, hideable, cells, r
 WIDE_RADIUS, WIDE_MAX_CELLS, WIDE_KEPT = 6, 60_000, 4
 # without a wide neighbourhood (many bounds pending), a failure with no cut to take is tried on this one
 NARROW_WIDE_RADIUS, NARROW_WIDE_MAX_CELLS = 8, 4000
-
-
-def _holds(cells: np.ndarray, column: int) -> bool:
-    at = np.searchsorted(cells, column)
-    return bool(at < len(cells) and cells[at] == column)
 
 
 def ball_bound(lp: GroupLP, cells, column, sign, scale, seen_low, seen_high):
