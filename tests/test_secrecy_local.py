@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from oress.secrecy import attacker, bounds, build_equations, grouplp, neighbourhood, primary_status, suppress
+from oress.secrecy import attacker, bounds, build_equations, grouplp, neighbourhood, primary_status, settle, suppress
 from oress.secrecy.audit import attack_measures
-from oress.secrecy.cells import canonical, measure_values
+from oress.secrecy.cells import canonical, measure_values, protection
 from oress.secrecy.grouplp import GroupLP
 from tests.secrecy_cube import cube
 from tests.secrecy_tables import RULES, membership
@@ -119,6 +119,56 @@ def test_a_repair_through_neighbourhood_cuts_passes_the_exact_audit(monkeypatch)
     assert protection.audit.intervals["extremes"].all()    # exact: both extremes solved for
     hidden = protection.cells["secret"].to_numpy() != ""
     assert hidden[primary_status(cells, RULES).to_numpy() != ""].all()
+
+
+def test_once_local_cuts_stop_a_false_local_failure_is_settled_by_the_groups_lp(monkeypatch):
+    """A repair round's audit (hideable cells given): while it takes local cuts, a bound its one-equation
+    neighbourhood cannot widen enough fails with a local cut even where the whole table lets it move (a false
+    failure: the repair would hide cells no one needs); with `local_cuts` off the group's LP settles it, every verdict
+    is the exact attacker's and every cut is for a primary the exact attacker finds exposed."""
+    monkeypatch.setattr(attacker, "LOCAL_MIN_CELLS", 1)
+    monkeypatch.setattr(attacker, "PROBE_MIN_LOCAL", 0)
+    monkeypatch.setattr(attacker, "WIDE_MAX_PENDING", 0)
+    monkeypatch.setattr(neighbourhood, "LOCAL_RADIUS", 1)
+    equations, values, hidden, targets = audited_table()
+    hideable = ~hidden[:, 0] & (values[:, 0] > 0)
+    exact, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
+    young, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False, hideable=hideable)
+    later, _ = attack_measures(equations, values, hidden, targets, RULES, exact=False, hideable=hideable,
+                               local_cuts=False)
+    false_failures = 0
+    for truth, first, settled in zip(exact, young, later):
+        assert (first.ok <= truth.ok).all()        # a local failure is conservative, never a false pass
+        false_failures += int((first.ok < truth.ok).sum())
+        assert settled.ok.tolist() == truth.ok.tolist()
+        assert settled.local_cuts == 0
+        assert set(settled.cut_targets) <= set(targets[~truth.ok].tolist())
+    assert false_failures > 0, "the one-equation neighbourhoods should fail some bound the whole table widens"
+    assert sum(a.local_cuts for a in young) > 0
+
+
+def test_a_blocks_own_repairs_attack_again_without_local_cuts(monkeypatch):
+    """A région's part (`settle.settled_attack`) on the 12-commune table, postes: its first attack takes local cuts,
+    the attacks after its own repairs none (their local failures are settled by the group's LP); every target it
+    reports passing passes the exact attacker under the mask it leaves."""
+    monkeypatch.setattr(attacker, "LOCAL_MIN_CELLS", 1)
+    monkeypatch.setattr(attacker, "PROBE_MIN_LOCAL", 0)
+    monkeypatch.setattr(neighbourhood, "LOCAL_RADIUS", 1)
+    equations, values, hidden, targets = audited_table()
+    m = 1
+    matrix = equations.matrix()[equations.holds()[:, m]].tocsr()
+    need_down, need_up = protection(values, RULES, equations.measures)
+    hideable = ~hidden[:, m] & (values[:, 0] > 0)
+    problem = (matrix, values[:, m], hidden[:, m], targets, need_down[targets, m], need_up[targets, m], False, None,
+               None, hideable, True, True)
+    first = attacker.attack(*problem)
+    result = settle.settled_attack(problem, 1.0 + values[:, m], np.zeros(len(values), bool))
+    assert first.local_cuts > 0 and result.settled > 0
+    assert result.local_cuts == first.local_cuts
+    mask = hidden[:, m].copy()
+    mask[result.hid] = True
+    exact = attacker.attack(matrix, values[:, m], mask, targets, need_down[targets, m], need_up[targets, m], True)
+    assert (result.ok <= exact.ok).all()
 
 
 def test_a_neighbourhood_is_walked_from_its_target_and_stops_before_its_size_cap():

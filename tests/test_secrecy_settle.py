@@ -46,10 +46,11 @@ def test_no_move_below_zero_and_none_without_cells_to_hide():
 
 
 def block_problem(hideable, need=3.0):
-    """attacker.attack's arguments for x11 alone hidden (need ±need), in a repair round of one région's block."""
+    """attacker.attack's arguments for x11 alone hidden (need ±need), in a repair round of one région's block (local
+    cuts allowed: this table is too small for them)."""
     target = np.array([X11])
     return (MATRIX, VALUES, ONLY_X11.copy(), target, np.array([need]), np.array([need]), False, None, None,
-            hideable, True)
+            hideable, True, True)
 
 
 def test_a_block_repairs_its_own_failure_within_the_part():

@@ -27,7 +27,7 @@ PRESOLVE_MIN_TARGETS = 8
 def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
            need_down: np.ndarray, need_up: np.ndarray, exact: bool, max_failures: int | None = None,
            inequalities: sp.csr_matrix | None = None, hideable: np.ndarray | None = None,
-           one_region: bool = False) -> Attack:
+           one_region: bool = False, local_cuts: bool = True) -> Attack:
     """Bounds of each target (hidden cell ids) for one measure.
 
     matrix: the equations that hold for this measure (rows) × cells; values: true values;
@@ -45,6 +45,8 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
     one_region: the problem is one région's block (`blocks.confined_job`): its groups are probed whole however large
     (at most PROBE_MAX_LPS_LARGE LPs a direction), the neighbourhood path of a national group being kept for a union
     of régions and the whole publication.
+    local_cuts: with a hideable given, whether a failing bound of a group with many pending ones takes its local LP's
+    cut; False settles it by the group's LP instead, as an audit does (a national group's always takes it).
     """
     matrix = matrix.tocsr()     # the cuts read its rows' entries (`bounds.capacity_cut`, `neighbourhood.gather`)
     is_inequality = np.zeros(matrix.shape[0], bool)
@@ -72,7 +74,7 @@ def attack(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, target
         chosen = rows[group_rows]
         _attack_group(result, chunk, members, linked[group_rows][:, members].tocsc(), chosen,
                       matrix, values, hidden_ids, position, targets, need_down, need_up, exact, max_failures,
-                      (is_inequality[chosen], np.maximum(slack[chosen], 0.0)), hideable, one_region)
+                      (is_inequality[chosen], np.maximum(slack[chosen], 0.0)), hideable, one_region, local_cuts)
     result.restarts = GroupLP.restarts - restarts
     return result
 
@@ -93,7 +95,7 @@ def _members(labels: np.ndarray) -> dict[int, np.ndarray]:
 
 def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, hidden_ids, position,
                   targets, need_down, need_up, exact, max_failures=None, inequality=(None, None),
-                  hideable=None, one_region=False) -> None:
+                  hideable=None, one_region=False, local_cuts=True) -> None:
     true = values[hidden_ids[members]]
     # the group's values in units of its largest one; each LP then picks its own units (`GroupLP`, LP_RANGE)
     scale = max(1.0, float(true.max()))
@@ -110,8 +112,9 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
     seen_low, seen_high = true.copy(), true.copy()
     many = len(chunk) > PROBE_MIN_LOCAL
     # a local cut may ask more than the whole problem needs: taken when the group has many pending bounds (a
-    # first audit), where the group's LPs would cost minutes; a few bounds (the last rounds) get the exact cut
-    local_hideable = hideable if many else None
+    # first audit), where the group's LPs would cost minutes; a few bounds (the last rounds), or any once the caller
+    # stops `local_cuts`, get the exact cut
+    local_hideable = hideable if many and local_cuts else None
     # a national group's LP costs seconds a bound: its bounds are settled on neighbourhoods only, a failure
     # repaired by the widest neighbourhood's cut (`local_bound`, last resort)
     probed_whole = one_region or len(members) <= PROBE_MAX_CELLS

@@ -63,6 +63,7 @@ class AttackJob(NamedTuple):
     inequalities: sp.csr_matrix | None
     hideable: np.ndarray | None
     one_region: bool
+    local_cuts: bool
     settle: tuple[np.ndarray, np.ndarray] | None
 
     @property
@@ -75,7 +76,7 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
                     rules: SecretRules, exact: bool, max_failures: int | None = None,
                     hideable: np.ndarray | None = None, split: int = 1,
                     blocks: AuditBlocks | None = None, current: np.ndarray | None = None,
-                    cost: np.ndarray | None = None) -> tuple[list[Attack], list[float]]:
+                    cost: np.ndarray | None = None, local_cuts: bool = True) -> tuple[list[Attack], list[float]]:
     """One attack per measure on the targets (cell ids, or one array of them per measure); hidden is
     (cells × measures) bool. Measures are independent problems, and so are parts of one measure's targets:
     above PARALLEL_MIN_TARGETS targets (or PARALLEL_MIN_HIDDEN hidden cells) they run in worker processes,
@@ -86,7 +87,7 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
     it differs from `blocks.codes` (a target its block could not protect, escalated to a wider one).
     hideable: see attacker.attack. cost: the cells' suppression cost, given in a repair round: each block's part then
     runs its own repair rounds (`settle.settled_attack`); the cells it hid are in the Attack's `hid` (`hid_for_atoms`:
-    those hidden to protect an unpublished atom)."""
+    those hidden to protect an unpublished atom). local_cuts: see attacker.attack."""
     need_down, need_up = protection(values, rules, equations.measures)
     atoms = equations.keys["niveau"].to_numpy() == ATOM_LEVEL
     matrix, holds = equations.matrix(), equations.holds()
@@ -116,7 +117,7 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
             # use up the round (bench/RESULTS.md, eleventh session)
             capped = max_failures if code == WHOLE else None
             jobs.append(AttackJob(*problem[:4], need_down[part, m], need_up[part, m], exact, capped, *problem[4:],
-                                  one_region(blocks, code), settle))
+                                  one_region(blocks, code), local_cuts, settle))
             lifts.append(lifted)
             owners.append(m)
             places.append(place)

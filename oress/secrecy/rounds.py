@@ -45,6 +45,13 @@ LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask
 # of taking the cuts' cheapest cells: a move costs 0,01 to 0,5 s, one repair round on a région 5 to 15 s
 # (bench/RESULTS.md, twelfth session)
 MOVES_MAX_FAILURES = 128
+# rounds, from the last MILP's mask on, whose audit takes a failing bound's local cut in a publication of one block: the
+# first repairs meet thousands of true failures, where the group's LPs would cost too much; after them most local
+# failures are false (the neighbourhood was too small: of the demo's 723 bounds failing in round 3, 606 moved through
+# hidden cells alone) and their cuts hide cells no one needs — the group's LP settles them instead. From round 4 on, the
+# demo's protect takes the same time and hides 2,4–3,0 % fewer secondary cells; from round 3 on, 12 % more time
+# (bench/RESULTS.md, nineteenth session)
+LOCAL_CUT_ROUNDS = 3
 
 
 class Rounds:
@@ -133,7 +140,8 @@ class Rounds:
             self.equations, self.values, np.repeat(self.hidden[:, None], len(self.names), axis=1), audited,
             self.rules, exact=False, max_failures=REPAIR_BATCH if repairing else None,
             hideable=self.free & ~self.hidden, split=LEAD_SPLIT if lead_round else 1, blocks=self.blocks,
-            current=self.current, cost=self.cost if repairing else None)
+            current=self.current, cost=self.cost if repairing else None,
+            local_cuts=self.blocks is not None or number < milp_rounds + LOCAL_CUT_ROUNDS)
         for m, result in enumerate(attacks):
             self.proofs.record(m, audited[m], result)
         failed = [audited[m][self.hidden[audited[m]]][~result.ok] for m, result in enumerate(attacks)]

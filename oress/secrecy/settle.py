@@ -23,12 +23,12 @@ SETTLE_ROUNDS = 12
 
 def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: int = SETTLE_ROUNDS) -> Attack:
     """`attacker.attack(*problem)` (a confined job: its hidden and hideable cells are the block's own) followed by
-    up to `rounds` repairs, at the cells' suppression `cost`, and attacks of the targets still failing: the first
-    CUT_ROUNDS (and any with more than MOVES_MAX_PENDING targets pending) hide what the cuts ask for, the later ones
-    build a move for each bound still failing (`alternative`). The Attack's `hid` holds the cells the block hid (the
-    problem's cell ids), `hid_for_atoms` those hidden for one of the `atoms` (unpublished cells); its cuts are the last
-    attack's, for the parent's repair or escalation (`blocks.lift`)."""
-    matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable, one_region = \
+    up to `rounds` repairs, at the cells' suppression `cost`, and attacks of the targets still failing (without local
+    cuts): the first CUT_ROUNDS (and any with more than MOVES_MAX_PENDING targets pending) hide what the cuts ask for,
+    the later ones build a move for each bound still failing (`alternative`). The Attack's `hid` holds the cells the
+    block hid (the problem's cell ids), `hid_for_atoms` those hidden for one of the `atoms` (unpublished cells); its
+    cuts are the last attack's, for the parent's repair or escalation (`blocks.lift`)."""
+    matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable, one_region, _ = \
         problem
     hidden, hideable = hidden.copy(), hideable.copy()
     result = attack(*problem)
@@ -52,8 +52,11 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
             break
         hid |= new
         hideable &= ~hidden
+        # no local cut once the block has repaired: its local failures are then mostly false, their cuts hid cells
+        # no one needed (région 76's first audit in France: 388 cells hidden instead of 806, the same 10 targets
+        # settled, 0,93 of the time; bench/RESULTS.md, nineteenth session)
         again = attack(matrix, values, hidden, targets[pending], need_down[pending], need_up[pending], exact,
-                       max_failures, inequalities, hideable, one_region)
+                       max_failures, inequalities, hideable, one_region, local_cuts=False)
         _merge(result, pending, again)
         pending = pending[~again.ok]
     result.hid, result.hid_for_atoms = np.flatnonzero(hid), np.flatnonzero(for_atoms & hid)
