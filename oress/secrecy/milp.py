@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from oress.secrecy.cells import SecrecyError, describe
+from oress.secrecy.grouplp import pass_lp
 
 CAPACITY_MAX_TERMS = 60   # larger equations are left to the audit's cuts (their rows grow as terms²)
 COEFFICIENT_FLOOR = 1e-6
@@ -166,17 +167,8 @@ class SuppressionModel:
         coefficients = np.concatenate([k for *_, k, _ in self.rows])
         lower = np.concatenate([low for *_, low in self.rows])
         matrix = sp.csc_matrix((coefficients, (rows, columns)), shape=(self.count_rows, n))
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, self.count_rows
-        lp.col_cost_ = np.concatenate([self.cost, np.zeros(self.count_y)])
-        lp.col_lower_ = np.concatenate([self.always[self.free].astype(float), np.zeros(self.count_y)])
         upper = np.ones(n)
         upper[self.variable[self.fixed_zero]] = 0.0
-        lp.col_upper_ = upper
-        lp.row_lower_, lp.row_upper_ = lower, np.full(self.count_rows, highspy.kHighsInf)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_s + [highspy.HighsVarType.kContinuous] * self.count_y
         highs = highspy.Highs()
         highs.silent()
         # a node limit (not a time limit: the mask must not depend on the machine) keeps the best mask
@@ -184,7 +176,9 @@ class SuppressionModel:
         for option, value in (("threads", 1), ("random_seed", 0), ("mip_rel_gap", self.gap), ("presolve", "on"),
                               ("mip_max_nodes", int(self.max_nodes))):
             highs.setOptionValue(option, value)
-        highs.passModel(lp)
+        pass_lp(highs, matrix, np.concatenate([self.cost, np.zeros(self.count_y)]),
+                np.concatenate([self.always[self.free].astype(float), np.zeros(self.count_y)]), upper, lower,
+                np.full(self.count_rows, highspy.kHighsInf), integer=np.arange(n) < n_s)
         start = time.perf_counter()
         highs.run()
         seconds = time.perf_counter() - start
