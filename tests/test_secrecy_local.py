@@ -104,12 +104,13 @@ def test_neighbourhoods_settle_bounds_inside_the_true_interval_and_the_verdict_i
 def test_a_repair_through_neighbourhood_cuts_passes_the_exact_audit(monkeypatch):
     """The repair rounds hide cells near each failing target until its neighbourhood alone protects it; the
     final audit of this small publication is the exact one, over the whole table: it passes. (No wide
-    neighbourhood: it would hold the whole table, and the first mask would pass there; no built moves: they would
-    take the last failing bounds from the cuts.)"""
+    neighbourhood: it would hold the whole table, and the first mask would pass there; no built moves nor joint
+    tables: they would take the failing bounds from the cuts.)"""
     for constant, value in (("LOCAL_MIN_CELLS", 1), ("PROBE_MIN_LOCAL", 0), ("PROBE_MAX_CELLS", 1),
                             ("PROBE_RADIUS", 1), ("WIDE_MAX_PENDING", 0)):
         monkeypatch.setattr(attacker, constant, value)
     monkeypatch.setattr(rounds, "MOVES_MAX_FAILURES", 0)
+    monkeypatch.setattr(rounds, "JOINT_REPAIR", False)
     monkeypatch.setattr(neighbourhood, "LOCAL_RADIUS", 1)
     cells = table()
     equations = build_equations(cells, GEOGRAPHY, MODALITIES)

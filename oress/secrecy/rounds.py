@@ -11,7 +11,7 @@ from oress.config import SecretRules
 from oress.secrecy.atoms import ATOM_LEVEL
 from oress.secrecy.audit import AuditResult, attack_measures, exact_audit, intervals_frame, summary_frame
 from oress.secrecy.blocks import WHOLE, BlockModels, block_codes, wider_blocks
-from oress.secrecy.bounds import Proofs
+from oress.secrecy.bounds import Attack, Proofs
 from oress.secrecy.cells import (
     KEY,
     SecrecyError,
@@ -25,6 +25,7 @@ from oress.secrecy.cells import (
 )
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.milp import SuppressionModel
+from oress.secrecy.perturb import joint_repair
 from oress.secrecy.primary import primary_status
 from oress.secrecy.repair import close_pairs, repair
 from oress.secrecy.settle import moves_by_measure
@@ -45,6 +46,10 @@ LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask
 # of taking the cuts' cheapest cells: a move costs 0,01 to 0,5 s, one repair round on a région 5 to 15 s
 # (bench/RESULTS.md, twelfth session)
 MOVES_MAX_FAILURES = 128
+# above that, a publication of one block repairs with one table per measure for all its failing bounds
+# (`perturb.joint_repair`), the cuts' cheapest cells only for the bounds the tables leave short: on the demo, 3 rounds
+# instead of 6, 12-13 % fewer secondary cells, 0,66 of the time (bench/RESULTS.md, twentieth session)
+JOINT_REPAIR = True
 # rounds, from the last MILP's mask on, whose audit takes a failing bound's local cut in a publication of one block: the
 # first repairs meet thousands of true failures, where the group's LPs would cost too much; after them most local
 # failures are false (the neighbourhood was too small: of the demo's 723 bounds failing in round 3, 606 moved through
@@ -178,13 +183,59 @@ class Rounds:
             added = int((~hidden[settled]).sum())
             hidden[settled] = True
             self.differencing[np.concatenate([result.hid_for_atoms for result in attacks])] = True
-            cuts = [cut for result in attacks for cut in result.cuts]
-            marks = [bool(self.unpublished[t]) for result in attacks for t in result.cut_targets]
-            eager = [1.0 + 0.5 * max(0, self.strikes[t] - EAGER_AFTER) for result in attacks
-                     for t in result.cut_targets]
-            added += repair(hidden, cuts, self.cost, self.free, marks, self.differencing, eager)
+            short = None
+            if self.blocks is None and JOINT_REPAIR:
+                before = int(hidden.sum())
+                short = self._jointly(attacks, audited)
+                added += int(hidden.sum()) - before
+            cuts = [(cut, t) for result in attacks for cut, t in zip(result.cuts, result.cut_targets)
+                    if short is None or t in short]
+            marks = [bool(self.unpublished[t]) for _, t in cuts]
+            eager = [1.0 + 0.5 * max(0, self.strikes[t] - EAGER_AFTER) for _, t in cuts]
+            added += repair(hidden, [cut for cut, _ in cuts], self.cost, self.free, marks, self.differencing, eager)
         close_pairs(hidden, self.incidence, self.cost, self.free, self.primary, self.unpublished)
         return added
+
+    def _jointly(self, attacks: list, audited: list) -> set[int]:
+        """`perturb.joint_repair` for the bounds found failing (those an audit left undecided wait for the next
+        round): the published targets first, then the atoms, whose cells are the ones hidden only to stop
+        differencing. A target its table moves far enough is proved (recorded, no longer pending: the mask only grows
+        from here); returns the targets left to their cuts."""
+        failed = [audited[m][self.hidden[audited[m]]][~result.ok] for m, result in enumerate(attacks)]
+        failing = [audited[m][self.hidden[audited[m]]][~result.ok & np.isfinite(result.lower)
+                                                        & np.isfinite(result.upper)]
+                   for m, result in enumerate(attacks)]
+        order = [LEAD_MEASURE] + [m for m in range(len(self.names)) if m != LEAD_MEASURE] \
+            if len(self.names) > LEAD_MEASURE else list(range(len(self.names)))
+        need = protection(self.values, self.rules, self.equations.measures)
+        short = []
+        for atoms in (False, True):
+            before = self.hidden.copy()
+            chosen = [targets[self.unpublished[targets] == atoms] for targets in failing]
+            proved, _ = joint_repair(self.equations, self.values, self.hidden, self.free, self.cost, need, chosen,
+                                     order)
+            for m, witness in enumerate(proved):
+                settled = self._record_witness(m, witness, need)
+                self.pending[m] = np.setdiff1d(self.pending[m], settled)
+                failed[m] = np.setdiff1d(failed[m], settled)
+                short.append(np.setdiff1d(chosen[m], settled))
+            if atoms:
+                self.differencing[self.hidden & ~before] = True
+        self.failing = np.unique(np.concatenate(failed))
+        return set(np.concatenate(short).astype(int).tolist())
+
+    def _record_witness(self, m: int, witness, need) -> np.ndarray:
+        """Record the intervals a table proves wide enough (the attacker's test: `attacker.attack`); returns their
+        targets."""
+        targets, x = witness.targets, self.values[witness.targets, m]
+        tolerance = 1e-6 * np.maximum(1.0, np.abs(x))
+        wide = ((witness.lower <= x - need[0][targets, m] + tolerance)
+                & (witness.upper >= x + need[1][targets, m] - tolerance))
+        settled = np.sort(targets[wide])
+        order = np.argsort(targets[wide])
+        self.proofs.record(m, settled, Attack(witness.lower[wide][order], witness.upper[wide][order],
+                                              np.ones(len(settled), bool), np.zeros(len(settled), bool)))
+        return settled
 
     def _move(self, attacks: list, audited: list) -> int:
         """A built move for each bound still too narrow (`settle.moves_by_measure`): the cuts' cheapest cells creep by

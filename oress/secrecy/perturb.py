@@ -1,0 +1,168 @@
+"""The joint repair: for each measure, one table that moves every failing primary at once.
+
+A table x + d that satisfies every equation and inequality the reader knows, stays non-negative and differs from x
+only in hidden cells is one the attacker must allow. When it moves each failing primary by its protection level,
+hiding the cells d changes settles them all together — where one cut per bound, taken one at a time, finds the pins
+of the next round (chains through several equations, through cells held at zero) only when the audit meets them.
+The table is symmetric (x − d is allowed too: |d| ≤ x), so one table settles both sides of a positive primary; a
+primary at 0 (no post at the end of the year in an establishment counted) can only rise: those get a table of their
+own, d ≥ −x. Each primary's direction is set beforehand (`directions`): two primaries of one equation move so as
+to offset each other. A primary the table cannot move far enough (the directions clash) is left to its cut.
+One LP, weighted by cost per unit moved (cells already hidden move for free); reweighting it by the moves found
+(towards fewer cells) saved 3 % of the cost and doubled the time (bench/RESULTS.md, twentieth session).
+The next audit checks the mask: this repairs, it proves nothing by itself.
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import NamedTuple
+
+import highspy
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from oress.secrecy.grouplp import pass_lp
+
+CLASH_PENALTY = 1e4      # per unit of protection level left short, in median weights of a cell's unit move
+MOVED = 1e-7
+
+
+class Witness(NamedTuple):
+    """Targets a table moved far enough, with the interval it proves for each (the attacker must allow x ± d):
+    the mask only grows afterwards, so the proof holds for the final mask too."""
+    targets: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+def joint_repair(equations, values: np.ndarray, hidden: np.ndarray, hideable: np.ndarray, cost: np.ndarray,
+                 need: tuple[np.ndarray, np.ndarray], failing: list[np.ndarray],
+                 order: list[int]) -> tuple[list[Witness], list[np.ndarray]]:
+    """Hide (in place) the cells of each measure's tables for its `failing` targets, measures in `order` (each sees
+    the cells the earlier ones hid). Returns per measure what the tables prove and the targets they left short."""
+    need_down, need_up = need
+    matrix, holds = equations.matrix(), equations.holds()
+    empty = np.zeros(0, int)
+    proved, short = [Witness(empty, np.zeros(0), np.zeros(0)) for _ in failing], [empty for _ in failing]
+    for m in order:
+        targets = failing[m]
+        if not len(targets):
+            continue
+        x = values[:, m]
+        problem = Problem(matrix[holds[:, m]].tocsc(), equations.inequalities_of(m), x,
+                          equations.terms[holds[equations.terms["equation"].to_numpy(), m]], hidden, hideable, cost)
+        positive = targets[x[targets] > 0]
+        # at 0 a primary can only rise; its lower side needs nothing (the audit asks 0 below a cell at 0)
+        rising = targets[(x[targets] == 0) & (need_up[targets, m] > 0) & (need_down[targets, m] <= 0)]
+        parts = []
+        if len(positive):
+            level = np.minimum(np.maximum(need_down[positive, m], need_up[positive, m]), x[positive])
+            parts.append(problem.move(positive, directions(problem.terms, positive, x), level, symmetric=True))
+        if len(rising):
+            parts.append(problem.move(rising, np.ones(len(rising)), need_up[rising, m], symmetric=False))
+        done = np.isin(targets, np.concatenate([part.targets for part in parts])) if parts else np.zeros(0, bool)
+        proved[m] = Witness(*(np.concatenate([getattr(part, field) for part in parts]) for field in Witness._fields))
+        short[m] = targets[~done]
+    return proved, short
+
+
+class Problem:
+    """One measure's equations, inequalities and true values, with the mask the tables extend (in place)."""
+
+    def __init__(self, rows: sp.csc_matrix, inequalities: sp.csr_matrix | None, x: np.ndarray, terms: pd.DataFrame,
+                 hidden: np.ndarray, hideable: np.ndarray, cost: np.ndarray):
+        self.rows, self.inequalities, self.x, self.terms = rows, inequalities, x, terms
+        self.hidden, self.hideable, self.cost = hidden, hideable, cost
+
+    def move(self, targets: np.ndarray, direction: np.ndarray, level: np.ndarray, symmetric: bool) -> Witness:
+        """Hide the cells of the cheapest table found moving each target by `level` in its direction; returns what it
+        proves (the targets it moved far enough)."""
+        x, n, k = self.x, len(self.x), len(targets)
+        can_move = self.hidden | self.hideable
+        fall = np.where(can_move, x, 0.0)                                        # x + d ≥ 0
+        rise = fall if symmetric else np.where(can_move, highspy.kHighsInf, 0.0)  # and x − d ≥ 0
+        # columns: d⁺ (n), d⁻ (n), shortfall (k); rows: equations, inequalities, one per target
+        signed = sp.csr_matrix((np.concatenate([direction, -direction]),
+                                (np.tile(np.arange(k), 2), np.concatenate([targets, targets + n]))), shape=(k, 2 * n))
+        blocks = [sp.hstack([self.rows, -self.rows])]
+        row_lower, row_upper = [np.zeros(self.rows.shape[0])], [np.zeros(self.rows.shape[0])]
+        if self.inequalities is not None and self.inequalities.shape[0]:
+            room = np.maximum(-(self.inequalities @ x), 0.0)     # G·(x + d) ≤ 0, and G·(x − d) ≤ 0 when symmetric
+            blocks.append(sp.hstack([self.inequalities, -self.inequalities]))
+            row_lower.append(-room if symmetric else np.full(len(room), -highspy.kHighsInf))
+            row_upper.append(room)
+        blocks.append(signed)
+        row_lower.append(level)
+        row_upper.append(np.full(k, highspy.kHighsInf))
+        equations_rows = sum(b.shape[0] for b in blocks[:-1])
+        shortfall = sp.vstack([sp.csr_matrix((equations_rows, k)), sp.identity(k, format="csr")])
+        matrix = sp.hstack([sp.vstack(blocks), shortfall]).tocsc()
+        typical = max(float(np.median(level)), 1e-9)
+        # a cell is expected to move by about a protection level (less when smaller): its cost per unit of that
+        weight = np.where(self.hidden, 0.0, self.cost / np.clip(x, typical / 10, typical))
+        highs = highspy.Highs()
+        highs.silent()
+        for option, value in (("threads", 1), ("random_seed", 0)):
+            highs.setOptionValue(option, value)
+        penalty = CLASH_PENALTY * max(float(np.median(weight[weight > 0])) if (weight > 0).any() else 1.0, 1e-9)
+        pass_lp(highs, matrix, np.concatenate([weight, weight, np.full(k, penalty)]), np.zeros(2 * n + k),
+                np.concatenate([rise, fall, np.full(k, highspy.kHighsInf)]), np.concatenate(row_lower),
+                np.concatenate(row_upper))
+        nothing = Witness(targets[:0], np.zeros(0), np.zeros(0))
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return nothing            # numerical trouble: every target keeps its cut
+        solution = np.asarray(highs.getSolution().col_value)
+        d = solution[:n] - solution[n:2 * n]
+        moved = (np.abs(d) > MOVED * np.maximum(x, 1.0)) & self.hideable & ~self.hidden
+        self.hidden[moved] = True
+        d[~self.hidden] = 0.0          # the moves too small to hide a cell for: the check says if the table still holds
+        if not self._holds(d, symmetric):
+            return nothing
+        reached = solution[2 * n:] <= 1e-6 * np.maximum(level, 1.0)
+        move = np.abs(d[targets[reached]])
+        value = x[targets[reached]]
+        return Witness(targets[reached], value - move if symmetric else value, value + move)
+
+    def _holds(self, d: np.ndarray, symmetric: bool) -> bool:
+        """Whether x + d (and x − d when symmetric) satisfies the equations and inequalities within the attacker's
+        own tolerance (1e-6 on the table's scale)."""
+        tolerance = 1e-6 * max(1.0, float(np.abs(self.x).max()))
+        if np.abs(self.rows @ d).max(initial=0.0) > tolerance:
+            return False
+        if self.inequalities is not None and self.inequalities.shape[0]:
+            sides = (1, -1) if symmetric else (1,)
+            if max((self.inequalities @ (self.x + side * d)).max(initial=0.0) for side in sides) > tolerance:
+                return False
+        low = self.x - np.abs(d) if symmetric else self.x + d
+        return low.min(initial=0.0) >= -tolerance
+
+
+def directions(terms: pd.DataFrame, targets: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """+1 or −1 per target: from the largest, each target's neighbours in an equation get the direction that offsets
+    it there (same side: opposite directions), breadth first; a clash is left to the LP's shortfall."""
+    is_target = np.zeros(len(x), bool)
+    is_target[targets] = True
+    held = terms[is_target[terms["cell"].to_numpy()]]
+    members = {e: (g["cell"].to_numpy(), g["coef"].to_numpy()) for e, g in held.groupby("equation")}
+    of_cell: dict[int, list[int]] = {}
+    for equation, (cells, _) in members.items():
+        for cell in cells:
+            of_cell.setdefault(int(cell), []).append(equation)
+    sign = np.zeros(len(x))
+    for start in targets[np.argsort(-x[targets], kind="stable")]:
+        if sign[start]:
+            continue
+        sign[start] = 1.0
+        queue = deque([int(start)])
+        while queue:
+            cell = queue.popleft()
+            for equation in of_cell.get(cell, []):
+                cells, coefs = members[equation]
+                own = coefs[cells == cell][0]
+                for other, coef in zip(cells, coefs):
+                    if not sign[other]:
+                        sign[other] = -sign[cell] * own * coef
+                        queue.append(int(other))
+    return sign[targets]
