@@ -4,9 +4,10 @@ import importlib
 
 import numpy as np
 import pandas as pd
+import pytest
 import scipy.sparse as sp
 
-from oress.secrecy import attacker, build_equations
+from oress.secrecy import attacker, build_equations, perturb
 from oress.secrecy.audit import attack_measures
 from oress.secrecy.bounds import Proofs
 from oress.secrecy.cells import measure_values
@@ -41,7 +42,13 @@ def test_targets_of_one_equation_move_so_as_to_offset_each_other():
     assert directions(TERMS, targets, VALUES).tolist() == [1.0, -1.0, 1.0]
 
 
-def test_one_table_moves_both_targets_through_the_cheap_inner_cells_and_proves_both_sides():
+@pytest.fixture(params=["simplex", "interior point past the simplex's iteration cap"])
+def solver(monkeypatch, request):
+    if request.param != "simplex":
+        monkeypatch.setattr(perturb, "SIMPLEX_MAX_ITERATIONS", 1)
+
+
+def test_one_table_moves_both_targets_through_the_cheap_inner_cells_and_proves_both_sides(solver):
     """x11 down 3 and x12 up 3 offset each other in r1; c1 and c2 then need x21 up 3 and x22 down 3 (weights 1/3
     each, per unit) rather than c1 and c2 themselves (10/3 each): x21 and x22 are hidden, and since x − d is a table
     too, each target's interval is at least value ± 3 — inside the exact attacker's ([0, 30] and [10, 40])."""
@@ -55,7 +62,7 @@ def test_one_table_moves_both_targets_through_the_cheap_inner_cells_and_proves_b
     assert exact.lower.tolist() == [0.0, 10.0] and exact.upper.tolist() == [30.0, 40.0]
 
 
-def test_a_target_at_zero_only_rises():
+def test_a_target_at_zero_only_rises(solver):
     """x11 = 0 (r1 = 30, c1 = 20, T = 90): up by 3, it takes x12 and x21 down and x22 up (weights 1/3 each against
     10/3 for r1, c1 and T): three cells hidden, an upper bound of 3 proved, the lower one 0."""
     values = np.array([0.0, 30.0, 20.0, 40.0, 30.0, 60.0, 20.0, 70.0, 90.0])

@@ -10,7 +10,8 @@ own, d ≥ −x. Each primary's direction is set beforehand (`directions`): two 
 to offset each other. A primary the table cannot move far enough (the directions clash) is left to its cut.
 One LP, weighted by cost per unit moved (cells already hidden move for free); reweighting it by the moves found
 (towards fewer cells) saved 3 % of the cost and doubled the time (bench/RESULTS.md, twentieth session).
-The next audit checks the mask: this repairs, it proves nothing by itself.
+The table found is checked against the equations, inequalities and signs (`Problem._holds`) before its intervals
+count as proofs; a target it leaves short keeps its cut and is audited again.
 """
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ from oress.secrecy.grouplp import pass_lp
 
 CLASH_PENALTY = 1e4      # per unit of protection level left short, in median weights of a cell's unit move
 MOVED = 1e-7
+# the dual simplex solves the demo's tables in 6 000 to 14 000 iterations (1 to 3 s), but had not finished one table of
+# a région of France (108 549 cells) after 10 min, where the interior point with crossover took 11,6 s, and 4 to 12 s
+# on the demo's: the simplex first, the interior point past this many iterations (a count, not a clock: the same mask
+# on any machine)
+SIMPLEX_MAX_ITERATIONS = 50_000
 
 
 class Witness(NamedTuple):
@@ -38,13 +44,12 @@ class Witness(NamedTuple):
 
 def joint_repair(equations, values: np.ndarray, hidden: np.ndarray, hideable: np.ndarray, cost: np.ndarray,
                  need: tuple[np.ndarray, np.ndarray], failing: list[np.ndarray],
-                 order: list[int]) -> tuple[list[Witness], list[np.ndarray]]:
+                 order: list[int]) -> list[Witness]:
     """Hide (in place) the cells of each measure's tables for its `failing` targets, measures in `order` (each sees
-    the cells the earlier ones hid). Returns per measure what the tables prove and the targets they left short."""
+    the cells the earlier ones hid). Returns per measure what the tables prove."""
     need_down, need_up = need
     matrix, holds = equations.matrix(), equations.holds()
-    empty = np.zeros(0, int)
-    proved, short = [Witness(empty, np.zeros(0), np.zeros(0)) for _ in failing], [empty for _ in failing]
+    proved = [Witness(np.zeros(0, int), np.zeros(0), np.zeros(0)) for _ in failing]
     for m in order:
         targets = failing[m]
         if not len(targets):
@@ -61,10 +66,9 @@ def joint_repair(equations, values: np.ndarray, hidden: np.ndarray, hideable: np
             parts.append(problem.move(positive, directions(problem.terms, positive, x), level, symmetric=True))
         if len(rising):
             parts.append(problem.move(rising, np.ones(len(rising)), need_up[rising, m], symmetric=False))
-        done = np.isin(targets, np.concatenate([part.targets for part in parts])) if parts else np.zeros(0, bool)
-        proved[m] = Witness(*(np.concatenate([getattr(part, field) for part in parts]) for field in Witness._fields))
-        short[m] = targets[~done]
-    return proved, short
+        if parts:
+            proved[m] = Witness(*(np.concatenate([getattr(part, name) for part in parts]) for name in Witness._fields))
+    return proved
 
 
 class Problem:
@@ -110,7 +114,13 @@ class Problem:
                 np.concatenate([rise, fall, np.full(k, highspy.kHighsInf)]), np.concatenate(row_lower),
                 np.concatenate(row_upper))
         nothing = Witness(targets[:0], np.zeros(0), np.zeros(0))
+        highs.setOptionValue("simplex_iteration_limit", SIMPLEX_MAX_ITERATIONS)
         highs.run()
+        if highs.getModelStatus() == highspy.HighsModelStatus.kIterationLimit:
+            for option, value in (("solver", "ipm"), ("run_crossover", "on"), ("simplex_iteration_limit", 10**9)):
+                highs.setOptionValue(option, value)
+            highs.clearSolver()
+            highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return nothing            # numerical trouble: every target keeps its cut
         solution = np.asarray(highs.getSolution().col_value)

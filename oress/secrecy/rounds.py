@@ -200,7 +200,8 @@ class Rounds:
         """`perturb.joint_repair` for the bounds found failing (those an audit left undecided wait for the next
         round): the published targets first, then the atoms, whose cells are the ones hidden only to stop
         differencing. A target its table moves far enough is proved (recorded, no longer pending: the mask only grows
-        from here); returns the targets left to their cuts."""
+        from here); returns the targets still failing for some measure, left to their cuts (with the undecided ones,
+        whose cut, if any, is kept)."""
         failed = [audited[m][self.hidden[audited[m]]][~result.ok] for m, result in enumerate(attacks)]
         failing = [audited[m][self.hidden[audited[m]]][~result.ok & np.isfinite(result.lower)
                                                         & np.isfinite(result.upper)]
@@ -208,21 +209,18 @@ class Rounds:
         order = [LEAD_MEASURE] + [m for m in range(len(self.names)) if m != LEAD_MEASURE] \
             if len(self.names) > LEAD_MEASURE else list(range(len(self.names)))
         need = protection(self.values, self.rules, self.equations.measures)
-        short = []
         for atoms in (False, True):
             before = self.hidden.copy()
             chosen = [targets[self.unpublished[targets] == atoms] for targets in failing]
-            proved, _ = joint_repair(self.equations, self.values, self.hidden, self.free, self.cost, need, chosen,
-                                     order)
+            proved = joint_repair(self.equations, self.values, self.hidden, self.free, self.cost, need, chosen, order)
             for m, witness in enumerate(proved):
                 settled = self._record_witness(m, witness, need)
                 self.pending[m] = np.setdiff1d(self.pending[m], settled)
                 failed[m] = np.setdiff1d(failed[m], settled)
-                short.append(np.setdiff1d(chosen[m], settled))
             if atoms:
                 self.differencing[self.hidden & ~before] = True
         self.failing = np.unique(np.concatenate(failed))
-        return set(np.concatenate(short).astype(int).tolist())
+        return set(self.failing.astype(int).tolist())
 
     def _record_witness(self, m: int, witness, need) -> np.ndarray:
         """Record the intervals a table proves wide enough (the attacker's test: `attacker.attack`); returns their
