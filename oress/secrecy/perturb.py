@@ -27,10 +27,11 @@ from oress.secrecy.grouplp import pass_lp
 
 CLASH_PENALTY = 1e4      # per unit of protection level left short, in median weights of a cell's unit move
 MOVED = 1e-7
-# the dual simplex solves the demo's tables in 6 000 to 14 000 iterations (1 to 3 s), but had not finished one table of
-# a région of France (108 549 cells) after 10 min, where the interior point with crossover took 11,6 s, and 4 to 12 s
-# on the demo's: the simplex first, the interior point past this many iterations (a count, not a clock: the same mask
-# on any machine)
+# the dual simplex solves the demo's tables in 6 000 to 14 000 iterations (1 to 3 s); on a région of France (108 549
+# cells) one run had not finished a table after 10 min, where the interior point with crossover took 11,6 s (4 to 12 s
+# on the demo's tables) — and with this cap set, the simplex solved that région's tables in 4 to 11 s, the cap never
+# reached: why the uncapped run stalled is not understood. The simplex first, the interior point past this many
+# iterations (a count, not a clock: the same mask on any machine)
 SIMPLEX_MAX_ITERATIONS = 50_000
 
 
