@@ -48,7 +48,7 @@ LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask
 MOVES_MAX_FAILURES = 128
 # above that, a publication of one block repairs with one table per measure for all its failing bounds
 # (`perturb.joint_repair`), the cuts' cheapest cells only for the bounds the tables leave short: on the demo, 3 rounds
-# instead of 6, 12-13 % fewer secondary cells, 0,66 of the time (bench/RESULTS.md, twentieth session)
+# instead of 6, 12-13 % fewer secondary cells, protect 98 s instead of 127 (bench/RESULTS.md, twentieth session)
 JOINT_REPAIR = True
 # rounds, from the last MILP's mask on, whose audit takes a failing bound's local cut in a publication of one block: the
 # first repairs meet thousands of true failures, where the group's LPs would cost too much; after them most local
