@@ -7,13 +7,12 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from oress.secrecy import attacker, build_equations, perturb
+from oress.secrecy import attacker, perturb
 from oress.secrecy.audit import attack_measures
-from oress.secrecy.bounds import Proofs
 from oress.secrecy.cells import measure_values
 from oress.secrecy.perturb import Problem, directions
 from tests.secrecy_tables import RULES
-from tests.test_secrecy_local import GEOGRAPHY, MODALITIES, table
+from tests.test_secrecy_rounds import primaries_only
 
 rounds = importlib.import_module("oress.secrecy.rounds")
 
@@ -85,11 +84,7 @@ def test_a_joint_repair_round_proves_what_its_tables_move_and_the_exact_attacker
     no longer pending, their intervals recorded inside the exact attacker's under the mask at the end — and the
     rounds end with a mask whose every primary the exact attacker passes."""
     monkeypatch.setattr(rounds, "MOVES_MAX_FAILURES", 0)
-    cells = table()
-    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
-    play = rounds.Rounds(cells, equations, RULES, None, None)
-    play.hidden = play.primary.copy()
-    play.proofs = Proofs(play.targets, len(play.names))
+    cells, equations, play = primaries_only()
     first = play.play(1, None, 0)
     proved = [np.setdiff1d(play.targets, pending) for pending in play.pending]
     assert first["mode"] == "réparation" and first["failures"] > 0 and first["cuts"] > 0

@@ -77,17 +77,23 @@ def test_targets_split_into_parts_get_the_bounds_they_get_whole():
 
 
 
+def primaries_only():
+    """The 12-commune table, its equations and the rounds' state with only its primaries hidden, in repair rounds."""
+    cells = table()
+    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
+    play = rounds.Rounds(cells, equations, RULES, None, None)
+    play.hidden = play.primary.copy()
+    play.proofs = Proofs(play.targets, len(play.names))
+    return cells, equations, play
+
+
 def test_the_failing_bounds_get_built_moves_that_the_next_audit_passes(monkeypatch):
     """The 12-commune table with only its primaries hidden: most of their bounds fail. A repair round that builds a
     move for each (round mode 'mouvements') hides what lets every target move by its whole need, one measure after
     the other: the next round's audit finds none failing, and the exact attacker passes every primary of the
     mask."""
     monkeypatch.setattr(rounds, "MOVES_MAX_FAILURES", 10**6)
-    cells = table()
-    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
-    play = rounds.Rounds(cells, equations, RULES, None, None)
-    play.hidden = play.primary.copy()
-    play.proofs = Proofs(play.targets, len(play.names))
+    cells, equations, play = primaries_only()
     first = play.play(1, None, 0)
     second = play.play(2, None, 0)
     assert first["mode"] == "mouvements" and first["failures"] > 0 and first["cuts"] > 0

@@ -95,7 +95,7 @@ class Rounds:
         self.hidden, self.proofs, self.rows = None, None, []   # rows: one per round played
         self.moved = False      # whether the last repair built moves (`_move`)
         self.failing, self.failures = np.array([], int), 0
-        self.probes_only = False    # whether the last audit stopped at its probes (`_batch`)
+        self.probes_only = False    # whether the last audit stopped at its probes (`_audit`)
 
     def model(self, block_by: str | None, mip_rel_gap: float, milp_rounds: int | None,
               log: Callable[[str], None] | None):
@@ -142,9 +142,14 @@ class Rounds:
         measures = range(len(self.names))
         audited = [self.pending[m] if not lead_round or m == LEAD_MEASURE else self.targets[:0] for m in measures]
         repairing = number >= milp_rounds
+        # a new mask's first audit, when the joint repair follows, stops after its probes: the tables settle the bounds
+        # the probes left, failing or not, with no LP of their own (demo: 0,86 of the time, masks 0,2-0,5 % cheaper;
+        # bench/RESULTS.md, twentieth session)
+        self.probes_only = lead_round and self.blocks is None and JOINT_REPAIR
+        batch = 0 if self.probes_only else REPAIR_BATCH if repairing else None
         attacks, seconds = attack_measures(
             self.equations, self.values, np.repeat(self.hidden[:, None], len(self.names), axis=1), audited,
-            self.rules, exact=False, max_failures=self._batch(repairing, lead_round),
+            self.rules, exact=False, max_failures=batch,
             hideable=self.free & ~self.hidden, split=LEAD_SPLIT if lead_round else 1, blocks=self.blocks,
             current=self.current, cost=self.cost if repairing else None,
             local_cuts=self.blocks is not None or number < milp_rounds + LOCAL_CUT_ROUNDS)
@@ -156,16 +161,6 @@ class Rounds:
         self.failures = sum(len(f) for f in failed)
         self.strikes[np.unique([t for result in attacks for t in result.cut_targets]).astype(int)] += 1
         return audited, attacks, seconds
-
-    def _batch(self, repairing: bool, lead_round: bool) -> int | None:
-        """Failing bounds a group's LPs look for before leaving the rest undecided (`attacker.attack`'s max_failures).
-        A new mask's first audit, when the joint repair follows, stops after its probes: the tables settle the bounds
-        the probes left, failing or not, with no LP of their own (demo: 0,86 of the time, masks 0,2-0,5 % cheaper;
-        bench/RESULTS.md, twentieth session)."""
-        self.probes_only = lead_round and self.blocks is None and JOINT_REPAIR
-        if self.probes_only:
-            return 0
-        return REPAIR_BATCH if repairing else None
 
     def _escalate(self, attacks: list) -> np.ndarray:
         """Send the targets a block could not protect to a wider block; stop on a target no table can move."""
@@ -214,8 +209,7 @@ class Rounds:
         enough is proved (recorded, no longer pending: the mask only grows from here); returns the targets still
         failing for some measure, left to their cuts."""
         failed = [audited[m][self.hidden[audited[m]]][~result.ok] for m, result in enumerate(attacks)]
-        order = [LEAD_MEASURE] + [m for m in range(len(self.names)) if m != LEAD_MEASURE] \
-            if len(self.names) > LEAD_MEASURE else list(range(len(self.names)))
+        order = sorted(range(len(self.names)), key=lambda m: m != LEAD_MEASURE)     # the headline count first
         need = protection(self.values, self.rules, self.equations.measures)
         for atoms in (False, True):
             before = self.hidden.copy()
@@ -237,9 +231,9 @@ class Rounds:
         tolerance = 1e-6 * np.maximum(1.0, np.abs(x))
         wide = ((witness.lower <= x - need[0][targets, m] + tolerance)
                 & (witness.upper >= x + need[1][targets, m] - tolerance))
-        settled = np.sort(targets[wide])
-        order = np.argsort(targets[wide])
-        self.proofs.record(m, settled, Attack(witness.lower[wide][order], witness.upper[wide][order],
+        order = np.flatnonzero(wide)[np.argsort(targets[wide])]    # `Proofs.record` takes the targets sorted
+        settled = targets[order]
+        self.proofs.record(m, settled, Attack(witness.lower[order], witness.upper[order],
                                               np.ones(len(settled), bool), np.zeros(len(settled), bool)))
         return settled
 
