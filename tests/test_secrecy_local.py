@@ -151,7 +151,8 @@ def test_once_local_cuts_stop_a_false_local_failure_is_settled_by_the_groups_lp(
 def test_a_blocks_own_repairs_attack_again_without_local_cuts(monkeypatch):
     """A région's part (`settle.settled_attack`) on the 12-commune table, postes: its first attack takes local cuts,
     the attacks after its own repairs none (their local failures are settled by the group's LP); every target it
-    reports passing passes the exact attacker under the mask it leaves."""
+    reports passing passes the exact attacker under the mask it leaves (tables off: they settle the first failures)."""
+    monkeypatch.setattr(settle, "TABLES", False)
     monkeypatch.setattr(attacker, "LOCAL_MIN_CELLS", 1)
     monkeypatch.setattr(attacker, "PROBE_MIN_LOCAL", 0)
     monkeypatch.setattr(neighbourhood, "LOCAL_RADIUS", 1)
@@ -170,6 +171,27 @@ def test_a_blocks_own_repairs_attack_again_without_local_cuts(monkeypatch):
     mask[result.hid] = True
     exact = attacker.attack(matrix, values[:, m], mask, targets, need_down[targets, m], need_up[targets, m], True)
     assert (result.ok <= exact.ok).all()
+
+
+def test_a_regions_part_proves_with_its_tables_only_what_the_exact_attacker_allows():
+    """The same part with its tables: the first attack stops at its probes, the tables settle bounds with no LP of
+    the attacker's; under the mask the part leaves, every target it reports passing passes the exact attacker, and
+    every interval it reports lies inside the exact one (a table is one the attacker must allow)."""
+    equations, values, hidden, targets = audited_table()
+    m = 1
+    matrix = equations.matrix()[equations.holds()[:, m]].tocsr()
+    need_down, need_up = protection(values, RULES, equations.measures)
+    hideable = ~hidden[:, m] & (values[:, 0] > 0)
+    problem = (matrix, values[:, m], hidden[:, m], targets, need_down[targets, m], need_up[targets, m], False, None,
+               None, hideable, True, True)
+    first = attacker.attack(*problem)
+    result = settle.settled_attack(problem, 1.0 + values[:, m], np.zeros(len(values), bool))
+    assert (~first.ok).sum() > 0 and result.settled > 0 and result.ok.all()
+    mask = hidden[:, m].copy()
+    mask[result.hid] = True
+    exact = attacker.attack(matrix, values[:, m], mask, targets, need_down[targets, m], need_up[targets, m], True)
+    assert exact.ok.all()
+    assert (result.lower >= exact.lower - 1e-6).all() and (result.upper <= exact.upper + 1e-6).all()
 
 
 def test_a_neighbourhood_is_walked_from_its_target_and_stops_before_its_size_cap():

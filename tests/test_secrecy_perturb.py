@@ -71,6 +71,24 @@ def test_a_target_at_zero_only_rises(solver):
     assert witness.lower.tolist() == [0.0] and witness.upper.tolist() == [3.0]
 
 
+def test_a_small_target_rises_past_twice_its_value_in_a_table_of_its_own(solver):
+    """x11 = 1 with a protection level of 3 (r1 = 31, c1 = 21, T = 91): the symmetric table moves it by its value at
+    most (x11 − d ≥ 0), down to 0 and up to 2, through x12, x21 and x22 (weights 1 against 10 for the margins); the
+    rising-only table then takes it up by 3 or more through those cells, now free (moving them costs nothing: any
+    rise up to x21's 20 is an optimum): [0, 4] at least proved, inside the exact attacker's [0, 21] (x11 ≤ c1)."""
+    values = np.array([1.0, 30.0, 20.0, 40.0, 31.0, 60.0, 21.0, 70.0, 91.0])
+    play = problem(values)
+    symmetric = play.move(np.array([X11]), np.array([1.0]), np.array([1.0]), symmetric=True)
+    assert symmetric.lower.tolist() == [0.0] and symmetric.upper.tolist() == [2.0]
+    play = problem(values)
+    witness = play.settle(np.array([X11]), np.array([1.0]), np.array([3.0]))
+    assert np.flatnonzero(play.hidden).tolist() == [X11, X12, X21, X22]
+    assert witness.targets.tolist() == [X11] and witness.lower.tolist() == [0.0] and 4.0 <= witness.upper[0] <= 21.0
+    assert perturb.wide_enough(witness, values[[X11]], np.array([1.0]), np.array([3.0])).tolist() == [True]
+    exact = attacker.attack(MATRIX.tocsr(), values, play.hidden, np.array([X11]), np.ones(1), np.full(1, 3.0), True)
+    assert exact.lower.tolist() == [0.0] and exact.upper.tolist() == [21.0]
+
+
 def test_a_target_no_table_moves_is_left_to_its_cut_and_nothing_is_hidden():
     """x11 alone hidden, nothing else may be: no table moves it, it is left short and the mask is unchanged."""
     play = problem(hideable=False)

@@ -53,9 +53,10 @@ def block_problem(hideable, need=3.0):
             hideable, True, True)
 
 
-def test_a_block_repairs_its_own_failure_within_the_part():
-    """x11 alone hidden is pinned; the part's own repair hides what lets it move by ±3 and attacks it again: the
-    target passes in the same part, and the cells it hid are returned (none of them for an atom)."""
+def test_a_block_repairs_its_own_failure_within_the_part(monkeypatch):
+    """x11 alone hidden is pinned; the part's own repair (cuts, no table) hides what lets it move by ±3 and attacks it
+    again: the target passes in the same part, and the cells it hid are returned (none of them for an atom)."""
+    monkeypatch.setattr(settle, "TABLES", False)
     result = settled_attack(block_problem(~ONLY_X11), COST, np.zeros(9, bool))
     assert result.ok.all() and result.settled == 1 and result.stuck == []
     assert X11 not in result.hid and len(result.hid) >= 3 and result.hid_for_atoms.tolist() == []
@@ -63,6 +64,16 @@ def test_a_block_repairs_its_own_failure_within_the_part():
     hidden[result.hid] = True
     again = attacker.attack(MATRIX, VALUES, hidden, np.array([X11]), np.array([3.0]), np.array([3.0]), True)
     assert again.ok.all() and again.lower[0] <= 7.0 and again.upper[0] >= 13.0
+
+
+def test_a_regions_part_settles_its_first_failures_with_a_table_and_proves_them():
+    """A région's part: the first attack stops at its probes (x11 pinned), the table moves x11 by 3 through the inner
+    cells (x12 − 3, x21 − 3, x22 + 3: weights 1/3 each against 10/3 for the margins) and hides them; [7, 13] is proved
+    by that table with no LP of the attacker's, and the target passes in the part."""
+    result = settled_attack(block_problem(~ONLY_X11), COST, np.zeros(9, bool))
+    assert result.ok.all() and result.settled == 1 and result.hid.tolist() == [X12, X21, X22]
+    assert result.lower.tolist() == [7.0] and result.upper.tolist() == [13.0] and not result.extreme[0]
+    assert result.lp_count == 0 and result.cuts == []
 
 
 def test_a_target_no_mask_of_the_block_protects_is_stuck(monkeypatch):
@@ -75,8 +86,10 @@ def test_a_target_no_mask_of_the_block_protects_is_stuck(monkeypatch):
 
 
 def test_a_built_move_hides_the_cheapest_cells(monkeypatch):
-    """With no cut round, the part's first repair is the built move of the first test: x12, x21 and x22."""
+    """With no table and no cut round, the part's first repair is the built move of the first test: x12, x21 and
+    x22."""
     monkeypatch.setattr(settle, "CUT_ROUNDS", 0)
+    monkeypatch.setattr(settle, "TABLES", False)
     result = settled_attack(block_problem(~ONLY_X11), COST, np.zeros(9, bool))
     assert result.ok.all() and result.hid.tolist() == [X12, X21, X22]
 

@@ -55,21 +55,27 @@ def joint_repair(equations, values: np.ndarray, hidden: np.ndarray, hideable: np
         targets = failing[m]
         if not len(targets):
             continue
-        x = values[:, m]
-        problem = Problem(matrix[holds[:, m]].tocsc(), equations.inequalities_of(m), x,
+        problem = Problem(matrix[holds[:, m]].tocsc(), equations.inequalities_of(m), values[:, m],
                           equations.terms[holds[equations.terms["equation"].to_numpy(), m]], hidden, hideable, cost)
-        positive = targets[x[targets] > 0]
-        # at 0 a primary can only rise; its lower side needs nothing (the audit asks 0 below a cell at 0)
-        rising = targets[(x[targets] == 0) & (need_up[targets, m] > 0) & (need_down[targets, m] <= 0)]
-        parts = []
-        if len(positive):
-            level = np.minimum(np.maximum(need_down[positive, m], need_up[positive, m]), x[positive])
-            parts.append(problem.move(positive, directions(problem.terms, positive, x), level, symmetric=True))
-        if len(rising):
-            parts.append(problem.move(rising, np.ones(len(rising)), need_up[rising, m], symmetric=False))
-        if parts:
-            proved[m] = Witness(*(np.concatenate([getattr(part, name) for part in parts]) for name in Witness._fields))
+        proved[m] = problem.settle(targets, need_down[targets, m], need_up[targets, m])
     return proved
+
+
+def wide_enough(witness: Witness, value: np.ndarray, need_down: np.ndarray, need_up: np.ndarray) -> np.ndarray:
+    """Whether each interval a table proves is wide enough (the attacker's test, `attacker.attack`); value and needs
+    are the witness's targets'."""
+    tolerance = 1e-6 * np.maximum(1.0, np.abs(value))
+    return (witness.lower <= value - need_down + tolerance) & (witness.upper >= value + need_up - tolerance)
+
+
+def _widest(parts: list[Witness]) -> Witness:
+    """One interval per target from several tables' witnesses: each side the furthest any table reached."""
+    targets = np.concatenate([part.targets for part in parts])
+    proved, inverse = np.unique(targets, return_inverse=True)
+    lower, upper = np.full(len(proved), np.inf), np.full(len(proved), -np.inf)
+    np.minimum.at(lower, inverse, np.concatenate([part.lower for part in parts]))
+    np.maximum.at(upper, inverse, np.concatenate([part.upper for part in parts]))
+    return Witness(proved, lower, upper)
 
 
 class Problem:
@@ -79,6 +85,24 @@ class Problem:
                  hidden: np.ndarray, hideable: np.ndarray, cost: np.ndarray):
         self.rows, self.inequalities, self.x, self.terms = rows, inequalities, x, terms
         self.hidden, self.hideable, self.cost = hidden, hideable, cost
+
+    def settle(self, targets: np.ndarray, need_down: np.ndarray, need_up: np.ndarray) -> Witness:
+        """Hide the cells of the tables that move the `targets` (needs: the targets') by their protection levels;
+        returns what the tables prove."""
+        x = self.x[targets]
+        positive = x > 0
+        # a symmetric table moves a primary by its value at most (x − d ≥ 0): one that must rise further gets a
+        # rising-only table for its upper side — a primary at 0 (whose lower side needs nothing: the audit asks 0
+        # below it), or a small one whose protection level exceeds its value (the symmetric table proves its lower side)
+        rising = need_up > x
+        parts = []
+        if positive.any():
+            level = np.minimum(np.maximum(need_down, need_up), x)[positive]
+            chosen = targets[positive]
+            parts.append(self.move(chosen, directions(self.terms, chosen, self.x), level, symmetric=True))
+        if rising.any():
+            parts.append(self.move(targets[rising], np.ones(int(rising.sum())), need_up[rising], symmetric=False))
+        return _widest(parts) if parts else Witness(targets[:0], np.zeros(0), np.zeros(0))
 
     def move(self, targets: np.ndarray, direction: np.ndarray, level: np.ndarray, symmetric: bool) -> Witness:
         """Hide the cells of the cheapest table found moving each target by `level` in its direction; returns what it

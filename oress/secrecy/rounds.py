@@ -25,7 +25,7 @@ from oress.secrecy.cells import (
 )
 from oress.secrecy.equations import Equations, check_equations
 from oress.secrecy.milp import SuppressionModel
-from oress.secrecy.perturb import joint_repair
+from oress.secrecy.perturb import joint_repair, wide_enough
 from oress.secrecy.primary import primary_status
 from oress.secrecy.repair import close_pairs, repair
 from oress.secrecy.settle import moves_by_measure
@@ -227,13 +227,10 @@ class Rounds:
     def _record_witness(self, m: int, witness, need) -> np.ndarray:
         """Record the intervals a table proves wide enough (the attacker's test: `attacker.attack`); returns their
         targets."""
-        targets, x = witness.targets, self.values[witness.targets, m]
-        tolerance = 1e-6 * np.maximum(1.0, np.abs(x))
-        wide = ((witness.lower <= x - need[0][targets, m] + tolerance)
-                & (witness.upper >= x + need[1][targets, m] - tolerance))
-        order = np.flatnonzero(wide)[np.argsort(targets[wide])]    # `Proofs.record` takes the targets sorted
-        settled = targets[order]
-        self.proofs.record(m, settled, Attack(witness.lower[order], witness.upper[order],
+        targets = witness.targets      # sorted, as `Proofs.record` takes them
+        wide = wide_enough(witness, self.values[targets, m], need[0][targets, m], need[1][targets, m])
+        settled = targets[wide]
+        self.proofs.record(m, settled, Attack(witness.lower[wide], witness.upper[wide],
                                               np.ones(len(settled), bool), np.zeros(len(settled), bool)))
         return settled
 

@@ -9,12 +9,14 @@ each at its own pace, instead of one global round (minutes over all of France) f
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from oress.secrecy.alternative import alternative
 from oress.secrecy.attacker import attack
 from oress.secrecy.bounds import Attack, satisfiable
 from oress.secrecy.equations import Equations
+from oress.secrecy.perturb import Problem, wide_enough
 from oress.secrecy.repair import repair
 
 # repair rounds a block runs inside one audit part; what is still failing after them goes back to the global round
@@ -28,15 +30,27 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     the later ones build a move for each bound still failing (`alternative`). The Attack's `hid` holds the cells the
     block hid (the problem's cell ids), `hid_for_atoms` those hidden for one of the `atoms` (unpublished cells); its
     cuts are the last attack's, for the parent's repair or escalation (`blocks.lift`)."""
-    matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable, one_region, _ = \
-        problem
+    matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable, one_region, \
+        local_cuts = problem
     hidden, hideable = hidden.copy(), hideable.copy()
-    result = attack(*problem)
+    tables = TABLES and one_region
+    # with the tables behind it, the first attack stops at its probes: the tables settle what the probes leave
+    result = attack(*problem[:7], 0 if tables else max_failures, *problem[8:])
     incidence, columns = abs(matrix).tocsr(), matrix.tocsc()
     bounds = _with_slack(inequalities, values)
     hid, for_atoms = np.zeros(len(hidden), bool), np.zeros(len(hidden), bool)
     pending = np.flatnonzero(~result.ok)
     failing = len(pending)
+    if tables and len(pending):
+        before = hidden.copy()
+        pending = _tables(result, pending, problem, hidden, hideable, cost, atoms, for_atoms)
+        hid |= hidden & ~before
+        hideable &= ~hidden
+        if len(pending):     # the bounds the tables left short: attacked in full, for their cuts
+            again = attack(matrix, values, hidden, targets[pending], need_down[pending], need_up[pending], exact,
+                           max_failures, inequalities, hideable, one_region, local_cuts)
+            _merge(result, pending, again)
+            pending = pending[~again.ok]
     for number in range(rounds):
         if not len(pending):
             break
@@ -62,6 +76,41 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     result.hid, result.hid_for_atoms = np.flatnonzero(hid), np.flatnonzero(for_atoms & hid)
     result.settled = failing - int((~result.ok).sum())
     return result
+
+
+# whether a région's part settles the bounds its first attack's probes leave with one table per side
+# (`perturb.Problem.settle`) before its cut repairs and built moves (bench/RESULTS.md, twenty-first session)
+TABLES = True
+
+
+def _tables(result: Attack, pending: np.ndarray, problem: tuple, hidden: np.ndarray, hideable: np.ndarray,
+            cost: np.ndarray, atoms: np.ndarray, for_atoms: np.ndarray) -> np.ndarray:
+    """Hide (in place) the cells of the tables that move the `pending` targets (positions), the published ones first,
+    then the atoms (their cells hidden only to stop differencing); the targets a table moves far enough are proved in
+    `result`. Returns the positions still pending."""
+    matrix, values, _, targets, need_down, need_up = problem[:6]
+    entries = matrix.tocoo()
+    terms = pd.DataFrame({"equation": entries.row, "cell": entries.col, "coef": entries.data})
+    rows = matrix.tocsc()
+    left = pending
+    for atom in (False, True):
+        chosen = left[atoms[targets[left]] == atom]
+        if not len(chosen):
+            continue
+        before = hidden.copy()
+        order = np.argsort(targets[chosen])
+        chosen = chosen[order]
+        witness = Problem(rows, problem[8], values, terms, hidden, hideable & ~hidden, cost).settle(
+            targets[chosen], need_down[chosen], need_up[chosen])
+        if atom:
+            for_atoms |= hidden & ~before
+        position = chosen[np.searchsorted(targets[chosen], witness.targets)]
+        wide = wide_enough(witness, values[witness.targets], need_down[position], need_up[position])
+        proved = position[wide]
+        result.lower[proved], result.upper[proved] = witness.lower[wide], witness.upper[wide]
+        result.ok[proved], result.extreme[proved] = True, False
+        left = np.setdiff1d(left, proved)
+    return left
 
 
 # repair rounds of a block that take the cuts' cheapest cells, before the bounds still failing get built moves;
