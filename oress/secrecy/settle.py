@@ -27,7 +27,9 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     """`attacker.attack(*problem)` (a confined job: its hidden and hideable cells are the block's own) followed by
     up to `rounds` repairs, at the cells' suppression `cost`, and attacks of the targets still failing (without local
     cuts): the first CUT_ROUNDS (and any with more than MOVES_MAX_PENDING targets pending) hide what the cuts ask for,
-    the later ones build a move for each bound still failing (`alternative`). The Attack's `hid` holds the cells the
+    the later ones build a move for each bound still failing (`alternative`); a round that settles no target ends them.
+    A région's part (TABLES) first attacks with its probes only and settles the published bounds they leave with
+    tables (`_tables`), then attacks what is left in full for its cuts. The Attack's `hid` holds the cells the
     block hid (the problem's cell ids), `hid_for_atoms` those hidden for one of the `atoms` (unpublished cells); its
     cuts are the last attack's, for the parent's repair or escalation (`blocks.lift`)."""
     matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable, one_region, \
@@ -43,7 +45,7 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     failing = len(pending)
     if tables and len(pending):
         before = hidden.copy()
-        pending = _tables(result, pending, problem, hidden, hideable, cost, atoms, for_atoms)
+        pending = _tables(result, pending, problem, hidden, hideable, cost, atoms)
         hid |= hidden & ~before
         hideable &= ~hidden
         if len(pending):     # the bounds the tables left short: attacked in full, for their cuts
@@ -72,7 +74,13 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
         again = attack(matrix, values, hidden, targets[pending], need_down[pending], need_up[pending], exact,
                        max_failures, inequalities, hideable, one_region, local_cuts=False)
         _merge(result, pending, again)
-        pending = pending[~again.ok]
+        if again.ok.any():
+            pending = pending[~again.ok]
+        else:
+            # a round whose repairs settled nothing: what is left needs cells outside the block (the parent escalates
+            # it); région 76's first audit of etp in France spun 10 more rounds of 40 s each on the same 397 bounds
+            # (bench/RESULTS.md, twenty-first session)
+            break
     result.hid, result.hid_for_atoms = np.flatnonzero(hid), np.flatnonzero(for_atoms & hid)
     result.settled = failing - int((~result.ok).sum())
     return result
@@ -84,33 +92,26 @@ TABLES = True
 
 
 def _tables(result: Attack, pending: np.ndarray, problem: tuple, hidden: np.ndarray, hideable: np.ndarray,
-            cost: np.ndarray, atoms: np.ndarray, for_atoms: np.ndarray) -> np.ndarray:
-    """Hide (in place) the cells of the tables that move the `pending` targets (positions), the published ones first,
-    then the atoms (their cells hidden only to stop differencing); the targets a table moves far enough are proved in
-    `result`. Returns the positions still pending."""
+            cost: np.ndarray, atoms: np.ndarray) -> np.ndarray:
+    """Hide (in place) the cells of the tables that move the published `pending` targets (positions); the targets a
+    table moves far enough are proved in `result`. Returns the positions still pending. The atoms are left to their
+    cuts: in a région's part they mostly need cells outside the block (région 76, etp: a table reached 8 of 374, in
+    48 s; bench/RESULTS.md, twenty-first session)."""
     matrix, values, _, targets, need_down, need_up = problem[:6]
     entries = matrix.tocoo()
     terms = pd.DataFrame({"equation": entries.row, "cell": entries.col, "coef": entries.data})
-    rows = matrix.tocsc()
-    left = pending
-    for atom in (False, True):
-        chosen = left[atoms[targets[left]] == atom]
-        if not len(chosen):
-            continue
-        before = hidden.copy()
-        order = np.argsort(targets[chosen])
-        chosen = chosen[order]
-        witness = Problem(rows, problem[8], values, terms, hidden, hideable & ~hidden, cost).settle(
-            targets[chosen], need_down[chosen], need_up[chosen])
-        if atom:
-            for_atoms |= hidden & ~before
-        position = chosen[np.searchsorted(targets[chosen], witness.targets)]
-        wide = wide_enough(witness, values[witness.targets], need_down[position], need_up[position])
-        proved = position[wide]
-        result.lower[proved], result.upper[proved] = witness.lower[wide], witness.upper[wide]
-        result.ok[proved], result.extreme[proved] = True, False
-        left = np.setdiff1d(left, proved)
-    return left
+    chosen = pending[~atoms[targets[pending]]]
+    if not len(chosen):
+        return pending
+    chosen = chosen[np.argsort(targets[chosen])]
+    witness = Problem(matrix.tocsc(), problem[8], values, terms, hidden, hideable & ~hidden, cost).settle(
+        targets[chosen], need_down[chosen], need_up[chosen])
+    position = chosen[np.searchsorted(targets[chosen], witness.targets)]
+    wide = wide_enough(witness, values[witness.targets], need_down[position], need_up[position])
+    proved = position[wide]
+    result.lower[proved], result.upper[proved] = witness.lower[wide], witness.upper[wide]
+    result.ok[proved], result.extreme[proved] = True, False
+    return np.setdiff1d(pending, proved)
 
 
 # repair rounds of a block that take the cuts' cheapest cells, before the bounds still failing get built moves;
