@@ -173,10 +173,11 @@ def test_a_blocks_own_repairs_attack_again_without_local_cuts(monkeypatch):
     assert (result.ok <= exact.ok).all()
 
 
-def test_a_regions_part_proves_with_its_tables_only_what_the_exact_attacker_allows():
+def test_a_regions_part_proves_with_its_tables_only_what_the_exact_attacker_allows(monkeypatch):
     """The same part with its tables: the first attack stops at its probes, the tables settle bounds with no LP of
     the attacker's; under the mask the part leaves, every target it reports passing passes the exact attacker, and
     every interval it reports lies inside the exact one (a table is one the attacker must allow)."""
+    monkeypatch.setattr(settle, "TABLES_MIN_PENDING", 1)
     equations, values, hidden, targets = audited_table()
     m = 1
     matrix = equations.matrix()[equations.holds()[:, m]].tocsr()

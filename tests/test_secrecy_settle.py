@@ -66,10 +66,11 @@ def test_a_block_repairs_its_own_failure_within_the_part(monkeypatch):
     assert again.ok.all() and again.lower[0] <= 7.0 and again.upper[0] >= 13.0
 
 
-def test_a_regions_part_settles_its_first_failures_with_a_table_and_proves_them():
+def test_a_regions_part_settles_its_first_failures_with_a_table_and_proves_them(monkeypatch):
     """A région's part: the first attack stops at its probes (x11 pinned), the table moves x11 by 3 through the inner
     cells (x12 − 3, x21 − 3, x22 + 3: weights 1/3 each against 10/3 for the margins) and hides them; [7, 13] is proved
     by that table with no LP of the attacker's, and the target passes in the part."""
+    monkeypatch.setattr(settle, "TABLES_MIN_PENDING", 1)
     result = settled_attack(block_problem(~ONLY_X11), COST, np.zeros(9, bool))
     assert result.ok.all() and result.settled == 1 and result.hid.tolist() == [X12, X21, X22]
     assert result.lower.tolist() == [7.0] and result.upper.tolist() == [13.0] and not result.extreme[0]

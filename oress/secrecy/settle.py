@@ -89,6 +89,9 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
 # whether a région's part settles the bounds its first attack's probes leave with one table per side
 # (`perturb.Problem.settle`) before its cut repairs and built moves (bench/RESULTS.md, twenty-first session)
 TABLES = True
+# published bounds left by the probes below which a part skips its table: a table over a région costs 10 to 35 s
+# however few targets it moves (région 76, round 2 of France: 34 s for 14 bounds, none moved)
+TABLES_MIN_PENDING = 64
 
 
 def _tables(result: Attack, pending: np.ndarray, problem: tuple, hidden: np.ndarray, hideable: np.ndarray,
@@ -101,7 +104,7 @@ def _tables(result: Attack, pending: np.ndarray, problem: tuple, hidden: np.ndar
     entries = matrix.tocoo()
     terms = pd.DataFrame({"equation": entries.row, "cell": entries.col, "coef": entries.data})
     chosen = pending[~atoms[targets[pending]]]
-    if not len(chosen):
+    if len(chosen) < TABLES_MIN_PENDING:
         return pending
     chosen = chosen[np.argsort(targets[chosen])]
     witness = Problem(matrix.tocsc(), problem[8], values, terms, hidden, hideable & ~hidden, cost).settle(
