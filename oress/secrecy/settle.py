@@ -78,7 +78,7 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
             pending = pending[~again.ok]
         else:
             # a round whose repairs settled nothing: what is left needs cells outside the block (the parent escalates
-            # it); région 76's first audit of etp in France spun 10 more rounds of 40 s each on the same 397 bounds
+            # it); région 76's first audit of etp in France spun 10 more rounds of 26 to 29 s on the same 397 bounds
             # (bench/RESULTS.md, twenty-first session)
             break
     result.hid, result.hid_for_atoms = np.flatnonzero(hid), np.flatnonzero(for_atoms & hid)
