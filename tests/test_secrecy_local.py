@@ -148,6 +148,26 @@ def test_once_local_cuts_stop_a_false_local_failure_is_settled_by_the_groups_lp(
     assert sum(a.local_cuts for a in young) > 0
 
 
+def postes_part() -> tuple:
+    """`attacker.attack`'s arguments for a région's part of the 12-commune table, postes, in a repair round (local
+    cuts allowed; the cells free to hide: published, not hidden, with establishments)."""
+    equations, values, hidden, targets = audited_table()
+    m = 1
+    matrix = equations.matrix()[equations.holds()[:, m]].tocsr()
+    need_down, need_up = protection(values, RULES, equations.measures)
+    hideable = ~hidden[:, m] & (values[:, 0] > 0)
+    return (matrix, values[:, m], hidden[:, m], targets, need_down[targets, m], need_up[targets, m], False, None,
+            None, hideable, True, True)
+
+
+def exact_after(problem: tuple, hid: np.ndarray):
+    """The exact attack of the part's targets under its mask with the cells `hid` hidden too."""
+    matrix, values, hidden, targets, need_down, need_up = problem[:6]
+    mask = hidden.copy()
+    mask[hid] = True
+    return attacker.attack(matrix, values, mask, targets, need_down, need_up, True)
+
+
 def test_a_blocks_own_repairs_attack_again_without_local_cuts(monkeypatch):
     """A région's part (`settle.settled_attack`) on the 12-commune table, postes: its first attack takes local cuts,
     the attacks after its own repairs none (their local failures are settled by the group's LP); every target it
@@ -156,20 +176,12 @@ def test_a_blocks_own_repairs_attack_again_without_local_cuts(monkeypatch):
     monkeypatch.setattr(attacker, "LOCAL_MIN_CELLS", 1)
     monkeypatch.setattr(attacker, "PROBE_MIN_LOCAL", 0)
     monkeypatch.setattr(neighbourhood, "LOCAL_RADIUS", 1)
-    equations, values, hidden, targets = audited_table()
-    m = 1
-    matrix = equations.matrix()[equations.holds()[:, m]].tocsr()
-    need_down, need_up = protection(values, RULES, equations.measures)
-    hideable = ~hidden[:, m] & (values[:, 0] > 0)
-    problem = (matrix, values[:, m], hidden[:, m], targets, need_down[targets, m], need_up[targets, m], False, None,
-               None, hideable, True, True)
+    problem = postes_part()
     first = attacker.attack(*problem)
-    result = settle.settled_attack(problem, 1.0 + values[:, m], np.zeros(len(values), bool))
+    result = settle.settled_attack(problem, 1.0 + problem[1], np.zeros(len(problem[1]), bool))
     assert first.local_cuts > 0 and result.settled > 0
     assert result.local_cuts == first.local_cuts
-    mask = hidden[:, m].copy()
-    mask[result.hid] = True
-    exact = attacker.attack(matrix, values[:, m], mask, targets, need_down[targets, m], need_up[targets, m], True)
+    exact = exact_after(problem, result.hid)
     assert (result.ok <= exact.ok).all()
 
 
@@ -178,19 +190,11 @@ def test_a_regions_part_proves_with_its_tables_only_what_the_exact_attacker_allo
     the attacker's; under the mask the part leaves, every target it reports passing passes the exact attacker, and
     every interval it reports lies inside the exact one (a table is one the attacker must allow)."""
     monkeypatch.setattr(settle, "TABLES_MIN_PENDING", 1)
-    equations, values, hidden, targets = audited_table()
-    m = 1
-    matrix = equations.matrix()[equations.holds()[:, m]].tocsr()
-    need_down, need_up = protection(values, RULES, equations.measures)
-    hideable = ~hidden[:, m] & (values[:, 0] > 0)
-    problem = (matrix, values[:, m], hidden[:, m], targets, need_down[targets, m], need_up[targets, m], False, None,
-               None, hideable, True, True)
+    problem = postes_part()
     first = attacker.attack(*problem)
-    result = settle.settled_attack(problem, 1.0 + values[:, m], np.zeros(len(values), bool))
+    result = settle.settled_attack(problem, 1.0 + problem[1], np.zeros(len(problem[1]), bool))
     assert (~first.ok).sum() > 0 and result.settled > 0 and result.ok.all()
-    mask = hidden[:, m].copy()
-    mask[result.hid] = True
-    exact = attacker.attack(matrix, values[:, m], mask, targets, need_down[targets, m], need_up[targets, m], True)
+    exact = exact_after(problem, result.hid)
     assert exact.ok.all()
     assert (result.lower >= exact.lower - 1e-6).all() and (result.upper <= exact.upper + 1e-6).all()
 

@@ -45,7 +45,7 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     failing = len(pending)
     if tables and len(pending):
         before = hidden.copy()
-        pending = _tables(result, pending, problem, hidden, hideable, cost, atoms)
+        pending = _tables(result, pending, problem, columns, hidden, hideable, cost, atoms)
         hid |= hidden & ~before
         hideable &= ~hidden
         if len(pending):     # the bounds the tables left short: attacked in full, for their cuts
@@ -94,12 +94,12 @@ TABLES = True
 TABLES_MIN_PENDING = 64
 
 
-def _tables(result: Attack, pending: np.ndarray, problem: tuple, hidden: np.ndarray, hideable: np.ndarray,
-            cost: np.ndarray, atoms: np.ndarray) -> np.ndarray:
+def _tables(result: Attack, pending: np.ndarray, problem: tuple, columns: sp.csc_matrix, hidden: np.ndarray,
+            hideable: np.ndarray, cost: np.ndarray, atoms: np.ndarray) -> np.ndarray:
     """Hide (in place) the cells of the tables that move the published `pending` targets (positions); the targets a
-    table moves far enough are proved in `result`. Returns the positions still pending. The atoms are left to their
-    cuts: in a région's part they mostly need cells outside the block (région 76, etp: a table reached 8 of 374, in
-    48 s; bench/RESULTS.md, twenty-first session)."""
+    table moves far enough are proved in `result` (columns: the problem's matrix by column). Returns the positions
+    still pending. The atoms are left to their cuts: in a région's part they mostly need cells outside the block
+    (région 76, etp: a table reached 8 of 374, in 48 s; bench/RESULTS.md, twenty-first session)."""
     matrix, values, _, targets, need_down, need_up = problem[:6]
     entries = matrix.tocoo()
     terms = pd.DataFrame({"equation": entries.row, "cell": entries.col, "coef": entries.data})
@@ -107,7 +107,7 @@ def _tables(result: Attack, pending: np.ndarray, problem: tuple, hidden: np.ndar
     if len(chosen) < TABLES_MIN_PENDING:
         return pending
     chosen = chosen[np.argsort(targets[chosen])]
-    witness = Problem(matrix.tocsc(), problem[8], values, terms, hidden, hideable & ~hidden, cost).settle(
+    witness = Problem(columns, problem[8], values, terms, hidden, hideable & ~hidden, cost).settle(
         targets[chosen], need_down[chosen], need_up[chosen])
     position = chosen[np.searchsorted(targets[chosen], witness.targets)]
     wide = wide_enough(witness, values[witness.targets], need_down[position], need_up[position])
