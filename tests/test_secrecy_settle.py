@@ -45,12 +45,12 @@ def test_no_move_below_zero_and_none_without_cells_to_hide():
     assert alternative(MATRIX, COLUMNS, VALUES, ONLY_X11, np.zeros(9, bool), COST, X11, 1.0) == (None, True)
 
 
-def block_problem(hideable, need=3.0):
-    """attacker.attack's arguments for x11 alone hidden (need ±need), in a repair round of one région's block (local
-    cuts allowed: this table is too small for them)."""
+def block_problem(hideable, need=3.0, one_region=True):
+    """attacker.attack's arguments for x11 alone hidden (need ±need), in a repair round of one région's block (or of
+    a union of régions': `one_region` False; local cuts allowed: this table is too small for them)."""
     target = np.array([X11])
     return (MATRIX, VALUES, ONLY_X11.copy(), target, np.array([need]), np.array([need]), False, None, None,
-            hideable, True, True)
+            hideable, one_region, True)
 
 
 def test_a_block_repairs_its_own_failure_within_the_part(monkeypatch):
@@ -75,6 +75,21 @@ def test_a_regions_part_settles_its_first_failures_with_a_table_and_proves_them(
     assert result.ok.all() and result.settled == 1 and result.hid.tolist() == [X12, X21, X22]
     assert result.lower.tolist() == [7.0] and result.upper.tolist() == [13.0] and not result.extreme[0]
     assert result.lp_count == 0 and result.cuts == []
+
+
+def test_a_unions_part_settles_an_atom_with_its_table_where_a_regions_part_leaves_it_to_its_cuts(monkeypatch):
+    """x11 an atom (an unpublished cell, what a région escalates to a union of régions): a région's part leaves it
+    to its cut (the attacker's LPs run, its repair hides cells by the cut); a union's part moves it by the table of
+    the test above, [7, 13] proved with no LP of the attacker's, x12, x21, x22 hidden — named as hidden only to stop
+    differencing (`hid_for_atoms`)."""
+    monkeypatch.setattr(settle, "TABLES_MIN_PENDING", 1)
+    atom = ONLY_X11.copy()
+    by_cuts = settled_attack(block_problem(~ONLY_X11), COST, atom)
+    assert by_cuts.ok.all() and by_cuts.lp_count > 0
+    by_table = settled_attack(block_problem(~ONLY_X11, one_region=False), COST, atom, union=True)
+    assert by_table.ok.all() and by_table.lp_count == 0 and by_table.hid.tolist() == [X12, X21, X22]
+    assert by_table.lower.tolist() == [7.0] and by_table.upper.tolist() == [13.0]
+    assert by_table.hid_for_atoms.tolist() == [X12, X21, X22]
 
 
 def test_a_target_no_mask_of_the_block_protects_is_stuck(monkeypatch):

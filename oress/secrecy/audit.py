@@ -51,7 +51,8 @@ class AuditResult:
 
 class AttackJob(NamedTuple):
     """One part of an audit: `attacker.attack`'s arguments in its order, then `settle`: None, or, when the part
-    settles its own repairs (`settle.settled_attack`), its cells' suppression costs and which of them are atoms."""
+    settles its own repairs (`settle.settled_attack`), its cells' suppression costs, which of them are atoms and
+    whether the part is a union of régions'."""
     matrix: sp.csr_matrix
     values: np.ndarray
     hidden: np.ndarray
@@ -64,7 +65,7 @@ class AttackJob(NamedTuple):
     hideable: np.ndarray | None
     one_region: bool
     local_cuts: bool
-    settle: tuple[np.ndarray, np.ndarray] | None
+    settle: tuple[np.ndarray, np.ndarray, bool] | None
 
     @property
     def problem(self) -> tuple:
@@ -111,7 +112,8 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
                 lifted = (cells, inside, code, blocks, usable)
             # a national publication's parts settle their own repairs (`settle`); a région's audit is one part
             settle = None if blocks is None or cost is None or hideable is None \
-                or (code == WHOLE and len(place) > SETTLE_WHOLE_MAX_TARGETS) else (cost[cells], atoms[cells])
+                or (code == WHOLE and len(place) > SETTLE_WHOLE_MAX_TARGETS) \
+                else (cost[cells], atoms[cells], code != WHOLE and not one_region(blocks, code))
             part = chosen[place]
             # a block's part audits every target: its first failures are often escalated, and capped they would
             # use up the round (bench/RESULTS.md, eleventh session)

@@ -86,9 +86,10 @@ class Problem:
         self.rows, self.inequalities, self.x, self.terms = rows, inequalities, x, terms
         self.hidden, self.hideable, self.cost = hidden, hideable, cost
 
-    def settle(self, targets: np.ndarray, need_down: np.ndarray, need_up: np.ndarray) -> Witness:
+    def settle(self, targets: np.ndarray, need_down: np.ndarray, need_up: np.ndarray, minimum: int = 1) -> Witness:
         """Hide the cells of the tables that move the `targets` (needs: the targets') by their protection levels;
-        returns what the tables prove."""
+        returns what the tables prove. A table that would move fewer than `minimum` targets is not solved (they keep
+        their cuts)."""
         x = self.x[targets]
         positive = x > 0
         # a symmetric table moves a primary by its value at most (x − d ≥ 0): one that must rise further gets a
@@ -96,11 +97,11 @@ class Problem:
         # below it), or a small one whose protection level exceeds its value (the symmetric table proves its lower side)
         rising = need_up > x
         parts = []
-        if positive.any():
+        if positive.sum() >= max(minimum, 1):
             level = np.minimum(np.maximum(need_down, need_up), x)[positive]
             chosen = targets[positive]
             parts.append(self.move(chosen, directions(self.terms, chosen, self.x), level, symmetric=True))
-        if rising.any():
+        if rising.sum() >= max(minimum, 1):
             parts.append(self.move(targets[rising], np.ones(int(rising.sum())), need_up[rising], symmetric=False))
         return _widest(parts) if parts else Witness(targets[:0], np.zeros(0), np.zeros(0))
 

@@ -23,19 +23,21 @@ from oress.secrecy.repair import repair
 SETTLE_ROUNDS = 12
 
 
-def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: int = SETTLE_ROUNDS) -> Attack:
+def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, union: bool = False,
+                   rounds: int = SETTLE_ROUNDS) -> Attack:
     """`attacker.attack(*problem)` (a confined job: its hidden and hideable cells are the block's own) followed by
     up to `rounds` repairs, at the cells' suppression `cost`, and attacks of the targets still failing (without local
     cuts): the first CUT_ROUNDS (and any with more than MOVES_MAX_PENDING targets pending) hide what the cuts ask for,
     the later ones build a move for each bound still failing (`alternative`); a round that settles no target ends them.
     A région's part (TABLES) first attacks with its probes only and settles the published bounds they leave with
-    tables (`_tables`), then attacks what is left in full for its cuts. The Attack's `hid` holds the cells the
+    tables (`_tables`), then attacks what is left in full for its cuts; so does the part of a `union` of régions
+    (UNION_TABLES), for its atoms too: they are what a région escalates to it. The Attack's `hid` holds the cells the
     block hid (the problem's cell ids), `hid_for_atoms` those hidden for one of the `atoms` (unpublished cells); its
     cuts are the last attack's, for the parent's repair or escalation (`blocks.lift`)."""
     matrix, values, hidden, targets, need_down, need_up, exact, max_failures, inequalities, hideable, one_region, \
         local_cuts = problem
     hidden, hideable = hidden.copy(), hideable.copy()
-    tables = TABLES and one_region
+    tables = TABLES and (one_region or UNION_TABLES and union)
     # with the tables behind it, the first attack stops at its probes: the tables settle what the probes leave
     result = attack(*problem[:7], 0 if tables else max_failures, *problem[8:])
     incidence, columns = abs(matrix).tocsr(), matrix.tocsc()
@@ -45,7 +47,7 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
     failing = len(pending)
     if tables and len(pending):
         before = hidden.copy()
-        pending = _tables(result, pending, problem, columns, hidden, hideable, cost, atoms)
+        pending = _tables(result, pending, problem, columns, hidden, hideable, cost, atoms, for_atoms, union)
         hid |= hidden & ~before
         hideable &= ~hidden
         if len(pending):     # the bounds the tables left short: attacked in full, for their cuts
@@ -89,32 +91,45 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, rounds: 
 # whether a région's part settles the bounds its first attack's probes leave with one table per side
 # (`perturb.Problem.settle`) before its cut repairs and built moves (bench/RESULTS.md, twenty-first session)
 TABLES = True
-# published bounds left by the probes below which a part skips its table: a table over a région costs 10 to 35 s
-# however few targets it moves (région 76, round 2 of France: 34 s for 14 bounds, none moved)
+# bounds left by the probes below which a part skips a table: a table over a région costs 10 to 35 s however few
+# targets it moves (région 76, round 2 of France: 34 s for 14 bounds, none moved; a rising-only table over the union
+# 84+93, 35 s for 8; bench/RESULTS.md, twenty-first and twenty-second sessions)
 TABLES_MIN_PENDING = 64
+# whether a union of régions' part does the same, for its atoms too
+UNION_TABLES = True
 
 
 def _tables(result: Attack, pending: np.ndarray, problem: tuple, columns: sp.csc_matrix, hidden: np.ndarray,
-            hideable: np.ndarray, cost: np.ndarray, atoms: np.ndarray) -> np.ndarray:
-    """Hide (in place) the cells of the tables that move the published `pending` targets (positions); the targets a
-    table moves far enough are proved in `result` (columns: the problem's matrix by column). Returns the positions
-    still pending. The atoms are left to their cuts: in a région's part they mostly need cells outside the block
-    (région 76, etp: a table reached 8 of 374, in 48 s; bench/RESULTS.md, twenty-first session)."""
+            hideable: np.ndarray, cost: np.ndarray, atoms: np.ndarray, for_atoms: np.ndarray,
+            with_atoms: bool = False) -> np.ndarray:
+    """Hide (in place) the cells of the tables that move the published `pending` targets (positions), then, when
+    `with_atoms`, the cells of the atoms' own tables (marked in `for_atoms`: hidden only to stop differencing, as in
+    `rounds.Rounds._jointly`); the targets a table moves far enough are proved in `result` (columns: the problem's
+    matrix by column). Returns the positions still pending. Unless `with_atoms`, the atoms are left to their cuts: in
+    a région's part they mostly need cells outside the block (région 76, etp: a table reached 8 of 374, in 48 s;
+    bench/RESULTS.md, twenty-first session)."""
     matrix, values, _, targets, need_down, need_up = problem[:6]
-    entries = matrix.tocoo()
-    terms = pd.DataFrame({"equation": entries.row, "cell": entries.col, "coef": entries.data})
-    chosen = pending[~atoms[targets[pending]]]
-    if len(chosen) < TABLES_MIN_PENDING:
-        return pending
-    chosen = chosen[np.argsort(targets[chosen])]
-    witness = Problem(columns, problem[8], values, terms, hidden, hideable & ~hidden, cost).settle(
-        targets[chosen], need_down[chosen], need_up[chosen])
-    position = chosen[np.searchsorted(targets[chosen], witness.targets)]
-    wide = wide_enough(witness, values[witness.targets], need_down[position], need_up[position])
-    proved = position[wide]
-    result.lower[proved], result.upper[proved] = witness.lower[wide], witness.upper[wide]
-    result.ok[proved], result.extreme[proved] = True, False
-    return np.setdiff1d(pending, proved)
+    tables = None
+    for of_atoms in (False, True) if with_atoms else (False,):
+        chosen = pending[atoms[targets[pending]] == of_atoms]
+        if len(chosen) < TABLES_MIN_PENDING:
+            continue
+        if tables is None:
+            entries = matrix.tocoo()
+            terms = pd.DataFrame({"equation": entries.row, "cell": entries.col, "coef": entries.data})
+            tables = Problem(columns, problem[8], values, terms, hidden, hideable & ~hidden, cost)
+        before = hidden.copy()
+        chosen = chosen[np.argsort(targets[chosen])]
+        witness = tables.settle(targets[chosen], need_down[chosen], need_up[chosen], TABLES_MIN_PENDING)
+        position = chosen[np.searchsorted(targets[chosen], witness.targets)]
+        wide = wide_enough(witness, values[witness.targets], need_down[position], need_up[position])
+        proved = position[wide]
+        result.lower[proved], result.upper[proved] = witness.lower[wide], witness.upper[wide]
+        result.ok[proved], result.extreme[proved] = True, False
+        pending = np.setdiff1d(pending, proved)
+        if of_atoms:
+            for_atoms |= hidden & ~before
+    return pending
 
 
 # repair rounds of a block that take the cuts' cheapest cells, before the bounds still failing get built moves;
