@@ -95,7 +95,8 @@ TABLES = True
 # targets it moves (région 76, round 2 of France: 34 s for 14 bounds, none moved; a rising-only table over the union
 # 84+93, 35 s for 8; bench/RESULTS.md, twenty-first and twenty-second sessions)
 TABLES_MIN_PENDING = 64
-# whether a union of régions' part does the same, for its atoms too
+# whether a union of régions' part does the same, for its atoms too (round 2 of France: the unions 84+93 and 24+27
+# in 0,39 and 0,20 of the worker time, hiding 0,23 and 0,38 of the cells; bench/RESULTS.md, twenty-second session)
 UNION_TABLES = True
 
 
