@@ -62,7 +62,9 @@ def apply_settings(settings: list[str]) -> None:
         name, value = setting.split("=")
         module, constant = name.rsplit(".", 1)
         target = importlib.import_module(f"oress.secrecy.{module}")
-        setattr(target, constant, type(getattr(target, constant))(float(value)))
+        current = getattr(target, constant)
+        kind = type(current) if current is not None else (float if "." in value else int)   # None: unlimited
+        setattr(target, constant, None if value == "None" else kind(float(value)))
         print(f"set {name} = {getattr(target, constant)}")
 
 

@@ -89,6 +89,22 @@ def test_a_small_target_rises_past_twice_its_value_in_a_table_of_its_own(solver)
     assert exact.lower.tolist() == [0.0] and exact.upper.tolist() == [21.0]
 
 
+@pytest.mark.parametrize("radius", [1, 2, None])
+def test_a_table_confined_near_its_target_is_still_a_table_of_the_whole(radius):
+    """x11 down by 3 needs the checkerboard through x22, two equations away (x11 → r1 → x12 → c2 → x22). Within one
+    equation of x11 (x12, x21, r1, c1) every other cell stays put: r2 and c2 then hold x21 and x12, r1 and c1 follow
+    x11, and T = r1 + r2 holds r1 — no table, nothing hidden, x11 left to its cut. Within two, every cell is in
+    reach: the same table as with no limit, x12, x21 and x22 hidden, [7, 13] proved."""
+    play = problem()
+    play.radius = radius
+    witness = play.move(np.array([X11]), np.array([-1.0]), np.array([3.0]), symmetric=True)
+    if radius == 1:
+        assert len(witness.targets) == 0 and np.flatnonzero(play.hidden).tolist() == [X11]
+    else:
+        assert np.flatnonzero(play.hidden).tolist() == [X11, X12, X21, X22]
+        assert witness.lower.tolist() == [7.0] and witness.upper.tolist() == [13.0]
+
+
 def test_a_target_no_table_moves_is_left_to_its_cut_and_nothing_is_hidden():
     """x11 alone hidden, nothing else may be: no table moves it, it is left short and the mask is unchanged."""
     play = problem(hideable=False)

@@ -11,7 +11,9 @@ to offset each other. A primary the table cannot move far enough (the directions
 One LP, weighted by cost per unit moved (cells already hidden move for free); reweighting it by the moves found
 (towards fewer cells) saved 3 % of the cost and doubled the time (bench/RESULTS.md, twentieth session).
 The table found is checked against the equations, inequalities and signs (`Problem._holds`) before its intervals
-count as proofs; a target it leaves short keeps its cut and is audited again.
+count as proofs; a target it leaves short keeps its cut and is audited again. A table may be confined to the cells
+within a few equations of its targets (`Problem`'s radius: a national part's): every row touching them is kept and
+the other cells stay at their values, so it is still a table of the whole problem, found in a smaller LP.
 """
 from __future__ import annotations
 
@@ -79,12 +81,13 @@ def _widest(parts: list[Witness]) -> Witness:
 
 
 class Problem:
-    """One measure's equations, inequalities and true values, with the mask the tables extend (in place)."""
+    """One measure's equations, inequalities and true values, with the mask the tables extend (in place); a table
+    moves only the cells within `radius` equations of its targets (None: any cell)."""
 
     def __init__(self, rows: sp.csc_matrix, inequalities: sp.csr_matrix | None, x: np.ndarray, terms: pd.DataFrame,
-                 hidden: np.ndarray, hideable: np.ndarray, cost: np.ndarray):
+                 hidden: np.ndarray, hideable: np.ndarray, cost: np.ndarray, radius: int | None = None):
         self.rows, self.inequalities, self.x, self.terms = rows, inequalities, x, terms
-        self.hidden, self.hideable, self.cost = hidden, hideable, cost
+        self.hidden, self.hideable, self.cost, self.radius = hidden, hideable, cost, radius
 
     def settle(self, targets: np.ndarray, need_down: np.ndarray, need_up: np.ndarray, minimum: int = 1) -> Witness:
         """Hide the cells of the tables that move the `targets` (needs: the targets') by their protection levels;
@@ -108,18 +111,28 @@ class Problem:
     def move(self, targets: np.ndarray, direction: np.ndarray, level: np.ndarray, symmetric: bool) -> Witness:
         """Hide the cells of the cheapest table found moving each target by `level` in its direction; returns what it
         proves (the targets it moved far enough)."""
-        x, n, k = self.x, len(self.x), len(targets)
-        can_move = self.hidden | self.hideable
-        fall = np.where(can_move, x, 0.0)                                        # x + d ≥ 0
-        rise = fall if symmetric else np.where(can_move, highspy.kHighsInf, 0.0)  # and x − d ≥ 0
-        # columns: d⁺ (n), d⁻ (n), shortfall (k); rows: equations, inequalities, one per target
+        x, k = self.x, len(targets)
+        cells = self._movable_near(targets)
+        n = len(cells)
+        at = np.searchsorted(cells, targets)
+        rows = self.rows[:, cells]
+        touched = np.diff(rows.tocsr().indptr) > 0
+        rows = rows[touched]
+        fall = x[cells]                                                          # x + d ≥ 0
+        rise = fall if symmetric else np.full(n, highspy.kHighsInf)              # and x − d ≥ 0
+        # columns: d⁺ (n), d⁻ (n) on the cells that may move, shortfall (k); rows: the equations and inequalities
+        # touching those cells (the others hold with d = 0), one per target
         signed = sp.csr_matrix((np.concatenate([direction, -direction]),
-                                (np.tile(np.arange(k), 2), np.concatenate([targets, targets + n]))), shape=(k, 2 * n))
-        blocks = [sp.hstack([self.rows, -self.rows])]
-        row_lower, row_upper = [np.zeros(self.rows.shape[0])], [np.zeros(self.rows.shape[0])]
+                                (np.tile(np.arange(k), 2), np.concatenate([at, at + n]))), shape=(k, 2 * n))
+        blocks = [sp.hstack([rows, -rows])]
+        row_lower, row_upper = [np.zeros(rows.shape[0])], [np.zeros(rows.shape[0])]
         if self.inequalities is not None and self.inequalities.shape[0]:
-            room = np.maximum(-(self.inequalities @ x), 0.0)     # G·(x + d) ≤ 0, and G·(x − d) ≤ 0 when symmetric
-            blocks.append(sp.hstack([self.inequalities, -self.inequalities]))
+            # G·(x + d) ≤ 0, and G·(x − d) ≤ 0 when symmetric, on the inequalities touching the cells
+            bounded = self.inequalities[:, cells]
+            touched = np.diff(bounded.tocsr().indptr) > 0
+            bounded = bounded[touched]
+            room = np.maximum(-(self.inequalities @ x), 0.0)[touched]
+            blocks.append(sp.hstack([bounded, -bounded]))
             row_lower.append(-room if symmetric else np.full(len(room), -highspy.kHighsInf))
             row_upper.append(room)
         blocks.append(signed)
@@ -130,7 +143,7 @@ class Problem:
         matrix = sp.hstack([sp.vstack(blocks), shortfall]).tocsc()
         typical = max(float(np.median(level)), 1e-9)
         # a cell is expected to move by about a protection level (less when smaller): its cost per unit of that
-        weight = np.where(self.hidden, 0.0, self.cost / np.clip(x, typical / 10, typical))
+        weight = np.where(self.hidden[cells], 0.0, self.cost[cells] / np.clip(fall, typical / 10, typical))
         highs = highspy.Highs()
         highs.silent()
         for option, value in (("threads", 1), ("random_seed", 0)):
@@ -150,7 +163,8 @@ class Problem:
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return nothing            # numerical trouble: every target keeps its cut
         solution = np.asarray(highs.getSolution().col_value)
-        d = solution[:n] - solution[n:2 * n]
+        d = np.zeros(len(x))
+        d[cells] = solution[:n] - solution[n:2 * n]
         moved = (np.abs(d) > MOVED * np.maximum(x, 1.0)) & self.hideable & ~self.hidden
         self.hidden[moved] = True
         d[~self.hidden] = 0.0          # the moves too small to hide a cell for: the check says if the table still holds
@@ -160,6 +174,21 @@ class Problem:
         move = np.abs(d[targets[reached]])
         value = x[targets[reached]]
         return Witness(targets[reached], value - move if symmetric else value, value + move)
+
+    def _movable_near(self, targets: np.ndarray) -> np.ndarray:
+        """The cells a table may move (hidden or hideable) within `radius` equations of a target through such cells,
+        sorted. A table confined to them is a table of the whole problem: every row touching them is kept, the other
+        cells stay at their values."""
+        ids = np.flatnonzero(self.hidden | self.hideable)
+        if self.radius is None:
+            return ids
+        pattern = (self.rows[:, ids] != 0).astype(np.float32).tocsr()
+        near = np.zeros(len(ids), bool)
+        near[np.searchsorted(ids, targets)] = True
+        for _ in range(self.radius):
+            rows = pattern @ near.astype(np.float32) > 0
+            near |= pattern.T @ rows.astype(np.float32) > 0
+        return ids[near]
 
     def _holds(self, d: np.ndarray, symmetric: bool) -> bool:
         """Whether x + d (and x − d when symmetric) satisfies the equations and inequalities within the attacker's

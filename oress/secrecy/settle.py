@@ -98,27 +98,34 @@ TABLES_MIN_PENDING = 64
 # whether a union of régions' part does the same, for its atoms too (round 2 of France: the unions 84+93 and 24+27
 # in 0,39 and 0,20 of the worker time, hiding 0,23 and 0,38 of the cells; bench/RESULTS.md, twenty-second session)
 UNION_TABLES = True
+# equations around its targets within which a union's table moves cells: the table LP over a whole union (140 000 to
+# 200 000 cells) took 11 to 150 s, its simplex often reaching its iteration cap before the interior point; within 4
+# equations, round 2's parts of the unions 84+93 and 75+76 took 0,29 and 0,51 of the worker time and hid 8 and 15 %
+# more cells (within 3: 0,18 and 0,14, but 2,3 and 1,6 times the cells). A région's tables (8 to 10 s) are not
+# confined: région 76's round 2 took 0,97 of the time and hid 21 % more cells (bench/RESULTS.md, twenty-third session)
+TABLE_RADIUS = 4
 
 
 def _tables(result: Attack, pending: np.ndarray, problem: tuple, columns: sp.csc_matrix, hidden: np.ndarray,
             hideable: np.ndarray, cost: np.ndarray, atoms: np.ndarray, for_atoms: np.ndarray,
-            with_atoms: bool = False) -> np.ndarray:
-    """Hide (in place) the cells of the tables that move the published `pending` targets (positions), then, when
-    `with_atoms`, the cells of the atoms' own tables (marked in `for_atoms`: hidden only to stop differencing, as in
+            union: bool = False) -> np.ndarray:
+    """Hide (in place) the cells of the tables that move the published `pending` targets (positions), then, in a
+    `union`'s part, the cells of the atoms' own tables (marked in `for_atoms`: hidden only to stop differencing, as in
     `rounds.Rounds._jointly`); the targets a table moves far enough are proved in `result` (columns: the problem's
-    matrix by column). Returns the positions still pending. Unless `with_atoms`, the atoms are left to their cuts: in
-    a région's part they mostly need cells outside the block (région 76, etp: a table reached 8 of 374, in 48 s;
-    bench/RESULTS.md, twenty-first session)."""
+    matrix by column). Returns the positions still pending. In a région's part the atoms are left to their cuts: they
+    mostly need cells outside the block (région 76, etp: a table reached 8 of 374, in 48 s; bench/RESULTS.md,
+    twenty-first session); a union's tables move cells within TABLE_RADIUS equations of their targets only."""
     matrix, values, _, targets, need_down, need_up = problem[:6]
     tables = None
-    for of_atoms in (False, True) if with_atoms else (False,):
+    for of_atoms in (False, True) if union else (False,):
         chosen = pending[atoms[targets[pending]] == of_atoms]
         if len(chosen) < TABLES_MIN_PENDING:
             continue
         if tables is None:
             entries = matrix.tocoo()
             terms = pd.DataFrame({"equation": entries.row, "cell": entries.col, "coef": entries.data})
-            tables = Problem(columns, problem[8], values, terms, hidden, hideable & ~hidden, cost)
+            tables = Problem(columns, problem[8], values, terms, hidden, hideable & ~hidden, cost,
+                             TABLE_RADIUS if union else None)
         before = hidden.copy()
         chosen = chosen[np.argsort(targets[chosen])]
         witness = tables.settle(targets[chosen], need_down[chosen], need_up[chosen], TABLES_MIN_PENDING)
