@@ -144,14 +144,17 @@ class Problem:
         typical = max(float(np.median(level)), 1e-9)
         # a cell is expected to move by about a protection level (less when smaller): its cost per unit of that
         weight = np.where(self.hidden[cells], 0.0, self.cost[cells] / np.clip(fall, typical / 10, typical))
+        weight /= float(np.median(weight[weight > 0])) if (weight > 0).any() else 1.0
         highs = highspy.Highs()
         highs.silent()
         for option, value in (("threads", 1), ("random_seed", 0)):
             highs.setOptionValue(option, value)
-        penalty = CLASH_PENALTY * max(float(np.median(weight[weight > 0])) if (weight > 0).any() else 1.0, 1e-9)
-        pass_lp(highs, matrix, np.concatenate([weight, weight, np.full(k, penalty)]), np.zeros(2 * n + k),
-                np.concatenate([rise, fall, np.full(k, highspy.kHighsInf)]), np.concatenate(row_lower),
-                np.concatenate(row_upper))
+        # the LP counts in protection levels and median weights: in euros (rémunération: levels of 50 000 €, cells of
+        # 10⁹ €) the dual simplex of a région's table spent minutes proving it was not unbounded
+        # (HEkkDual::assessPossiblyDualUnbounded; bench/RESULTS.md, twenty-third session)
+        pass_lp(highs, matrix, np.concatenate([weight, weight, np.full(k, CLASH_PENALTY)]), np.zeros(2 * n + k),
+                np.concatenate([rise, fall, np.full(k, highspy.kHighsInf)]) / typical,
+                np.concatenate(row_lower) / typical, np.concatenate(row_upper) / typical)
         nothing = Witness(targets[:0], np.zeros(0), np.zeros(0))
         highs.setOptionValue("simplex_iteration_limit", SIMPLEX_MAX_ITERATIONS)
         highs.run()
@@ -162,7 +165,7 @@ class Problem:
             highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return nothing            # numerical trouble: every target keeps its cut
-        solution = np.asarray(highs.getSolution().col_value)
+        solution = np.asarray(highs.getSolution().col_value) * typical
         d = np.zeros(len(x))
         d[cells] = solution[:n] - solution[n:2 * n]
         moved = (np.abs(d) > MOVED * np.maximum(x, 1.0)) & self.hideable & ~self.hidden
