@@ -149,9 +149,9 @@ class Problem:
         highs.silent()
         for option, value in (("threads", 1), ("random_seed", 0)):
             highs.setOptionValue(option, value)
-        # the LP counts in protection levels and median weights: in euros (rémunération: levels of 50 000 €, cells of
-        # 10⁹ €) the dual simplex of a région's table spent minutes proving it was not unbounded
-        # (HEkkDual::assessPossiblyDualUnbounded; bench/RESULTS.md, twenty-third session)
+        # the LP counts in protection levels and median weights: in euros (a rémunération table's median level 49 073
+        # €) the dual simplex of a région's table spent over 25 min proving it was not unbounded
+        # (HEkkDual::assessPossiblyDualUnbounded), 2,6 s once scaled (bench/RESULTS.md, twenty-third session)
         pass_lp(highs, matrix, np.concatenate([weight, weight, np.full(k, CLASH_PENALTY)]), np.zeros(2 * n + k),
                 np.concatenate([rise, fall, np.full(k, highspy.kHighsInf)]) / typical,
                 np.concatenate(row_lower) / typical, np.concatenate(row_upper) / typical)
