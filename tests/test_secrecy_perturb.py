@@ -29,9 +29,9 @@ COST = np.array([1.0] * 4 + [10.0] * 5)     # moving a margin costs ten times as
 X11, X12, X21, X22 = 0, 1, 2, 3
 
 
-def problem(values=VALUES, hidden=(X11,), hideable=True) -> Problem:
+def problem(values=VALUES, hidden=(X11,), hideable=True, radius=None) -> Problem:
     mask = np.isin(np.arange(9), hidden)
-    return Problem(MATRIX, None, values, TERMS, mask, ~mask if hideable else np.zeros(9, bool), COST)
+    return Problem(MATRIX, None, values, TERMS, mask, ~mask if hideable else np.zeros(9, bool), COST, radius)
 
 
 def test_targets_of_one_equation_move_so_as_to_offset_each_other():
@@ -95,8 +95,7 @@ def test_a_table_confined_near_its_target_is_still_a_table_of_the_whole(radius):
     equation of x11 (x12, x21, r1, c1) every other cell stays put: r2 and c2 then hold x21 and x12, r1 and c1 follow
     x11, and T = r1 + r2 holds r1 — no table, nothing hidden, x11 left to its cut. Within two, every cell is in
     reach: the same table as with no limit, x12, x21 and x22 hidden, [7, 13] proved."""
-    play = problem()
-    play.radius = radius
+    play = problem(radius=radius)
     witness = play.move(np.array([X11]), np.array([-1.0]), np.array([3.0]), symmetric=True)
     if radius == 1:
         assert len(witness.targets) == 0 and np.flatnonzero(play.hidden).tolist() == [X11]

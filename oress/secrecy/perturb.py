@@ -115,9 +115,7 @@ class Problem:
         cells = self._movable_near(targets)
         n = len(cells)
         at = np.searchsorted(cells, targets)
-        rows = self.rows[:, cells]
-        touched = np.diff(rows.tocsr().indptr) > 0
-        rows = rows[touched]
+        rows, _ = _rows_touching(self.rows, cells)
         fall = x[cells]                                                          # x + d ≥ 0
         rise = fall if symmetric else np.full(n, highspy.kHighsInf)              # and x − d ≥ 0
         # columns: d⁺ (n), d⁻ (n) on the cells that may move, shortfall (k); rows: the equations and inequalities
@@ -128,10 +126,8 @@ class Problem:
         row_lower, row_upper = [np.zeros(rows.shape[0])], [np.zeros(rows.shape[0])]
         if self.inequalities is not None and self.inequalities.shape[0]:
             # G·(x + d) ≤ 0, and G·(x − d) ≤ 0 when symmetric, on the inequalities touching the cells
-            bounded = self.inequalities[:, cells]
-            touched = np.diff(bounded.tocsr().indptr) > 0
-            bounded = bounded[touched]
-            room = np.maximum(-(self.inequalities @ x), 0.0)[touched]
+            bounded, touched = _rows_touching(self.inequalities, cells)
+            room = np.maximum(-(self.inequalities[touched] @ x), 0.0)
             blocks.append(sp.hstack([bounded, -bounded]))
             row_lower.append(-room if symmetric else np.full(len(room), -highspy.kHighsInf))
             row_upper.append(room)
@@ -205,6 +201,13 @@ class Problem:
                 return False
         low = self.x - np.abs(d) if symmetric else self.x + d
         return low.min(initial=0.0) >= -tolerance
+
+
+def _rows_touching(matrix: sp.spmatrix, cells: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The matrix's rows with an entry among the `cells` (columns), restricted to them, and which rows those are."""
+    sub = matrix[:, cells].tocsr()
+    touched = np.diff(sub.indptr) > 0
+    return sub[touched], touched
 
 
 def directions(terms: pd.DataFrame, targets: np.ndarray, x: np.ndarray) -> np.ndarray:
