@@ -124,3 +124,31 @@ def test_a_count_by_job_attribute_moves_with_its_territory_through_the_inequalit
     hide, complete = alternative(matrix, matrix.tocsc(), values, hidden, ~hidden, np.ones(6), a, 1.0,
                                  (bounds, -(bounds @ values)))
     assert hide is not None and hide.tolist() == [t]
+
+
+# Two margins pin t = 5: A = t + a and B = t + b (ids t, a, A, b, B = 0..4; a = b = 10, A = B = 15), t alone hidden
+PINNED_VALUES = np.array([5.0, 10.0, 15.0, 10.0, 15.0])
+PINNED = sp.csr_matrix(np.array([[-1.0, -1, 1, 0, 0], [-1.0, 0, 0, -1, 1]]))
+PINNED_COST = np.array([1.0, 1.0, 10.0, 2.0, 10.0])
+
+
+def pinned_problem():
+    hidden = np.arange(5) == 0
+    return (PINNED, PINNED_VALUES, hidden, np.array([0]), np.array([3.0]), np.array([3.0]), False, None, None,
+            ~hidden, False, True)
+
+
+def test_a_cut_round_that_settles_nothing_is_followed_by_built_moves(monkeypatch):
+    """t ± 3 needs both margins opened. A cut frees one: it hides a (cost 1; A, b and B cost 10, 2 and 10), and t,
+    still pinned by B = t + b, fails again — a part used to stop there and hand the bound back to the global round,
+    which crept a cell or two a round. Now the next round builds t's move: b hidden too (t + 3, a − 3, b − 3), the
+    bound proved by that table, [2, 8], with no further attack."""
+    monkeypatch.setattr(settle, "TABLES", False)
+    one_round = settled_attack(pinned_problem(), PINNED_COST, np.zeros(5, bool), rounds=1)
+    assert not one_round.ok[0] and one_round.hid.tolist() == [1]
+    result = settled_attack(pinned_problem(), PINNED_COST, np.zeros(5, bool))
+    assert result.ok.all() and result.settled == 1 and result.hid.tolist() == [1, 3]
+    assert result.lower.tolist() == [2.0] and result.upper.tolist() == [8.0] and not result.extreme[0]
+    hidden = np.isin(np.arange(5), [0, 1, 3])
+    exact = attacker.attack(PINNED, PINNED_VALUES, hidden, np.array([0]), np.array([3.0]), np.array([3.0]), True)
+    assert exact.lower[0] <= 2.0 and exact.upper[0] >= 8.0

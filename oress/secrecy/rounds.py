@@ -236,9 +236,9 @@ class Rounds:
 
     def _move(self, attacks: list, audited: list) -> int:
         """A built move for each bound still too narrow (`settle.moves_by_measure`): the cuts' cheapest cells creep by
-        a few cells a round on these last bounds; a move settles each at once. A move through hidden cells only proves
-        its bound (the attack's neighbourhood was too small): recorded, and no longer pending; the others hid cells,
-        and the next round's audit checks them."""
+        a few cells a round on these last bounds; a move settles each at once. A move proves its bound once the cells
+        it moves are hidden (through hidden cells only: the attack's neighbourhood was too small): recorded, and no
+        longer pending; a bound whose neighbourhood was too small to decide is audited again next round."""
         before = self.hidden.copy()
         chosen = [targets[before[targets]] for targets in audited]
         stuck = moves_by_measure(self.equations, self.values, self.hidden, self.free, self.cost, self.unpublished,

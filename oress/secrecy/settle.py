@@ -28,7 +28,8 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, union: b
     """`attacker.attack(*problem)` (a confined job: its hidden and hideable cells are the block's own) followed by
     up to `rounds` repairs, at the cells' suppression `cost`, and attacks of the targets still failing (without local
     cuts): the first CUT_ROUNDS (and any with more than MOVES_MAX_PENDING targets pending) hide what the cuts ask for,
-    the later ones build a move for each bound still failing (`alternative`); a round that settles no target ends them.
+    the later ones — or the next one, after a cut round that settled nothing — build a move for each bound still
+    failing (`alternative`: the bound is then proved); any other round that settles no target ends them.
     A région's part (TABLES) first attacks with its probes only and settles the published bounds they leave with
     tables (`_tables`), then attacks what is left in full for its cuts; so does the part of a `union` of régions
     (UNION_TABLES), for its atoms too: they are what a région escalates to it. The Attack's `hid` holds the cells the
@@ -55,21 +56,23 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, union: b
                            max_failures, inequalities, hideable, one_region, local_cuts)
             _merge(result, pending, again)
             pending = pending[~again.ok]
+    moving = False      # whether a cut round settled nothing: the few bounds left then get their moves at once
     for number in range(rounds):
         if not len(pending):
             break
         before = hidden.copy()
-        if number < CUT_ROUNDS or len(pending) > MOVES_MAX_PENDING:
+        building = (moving or number >= CUT_ROUNDS) and len(pending) <= MOVES_MAX_PENDING
+        if not building:
             _repair_cuts(result.cuts, result.cut_targets, hidden, hideable, cost, atoms, for_atoms)
             partner_new_cells(hidden, hidden & ~before, incidence, cost, hideable)
         else:
             build_moves(result, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns, bounds)
             pending = pending[~result.ok[pending] & ~np.isin(targets[pending], result.stuck)]
         new = hidden & ~before
-        if not new.any() or not len(pending):
-            break
         hid |= new
         hideable &= ~hidden
+        if not new.any() or not len(pending):
+            break
         # no local cut once the block has repaired: its local failures are then mostly false, their cuts hid cells
         # no one needed (région 76's first audit in France: 388 cells hidden instead of 806, the same 10 targets
         # settled, 0,93 of the time; bench/RESULTS.md, nineteenth session)
@@ -78,6 +81,11 @@ def settled_attack(problem: tuple, cost: np.ndarray, atoms: np.ndarray, union: b
         _merge(result, pending, again)
         if again.ok.any():
             pending = pending[~again.ok]
+        elif not building and len(pending) <= MOVES_MAX_PENDING:
+            # a cut round that settled nothing on a few bounds: the cuts' cheapest cells creep (France's last rounds
+            # hid 80 to 170 cells a round for 35 rounds on the same 21 to 51 bounds); a move settles each or finds
+            # that the block cannot (`stuck`)
+            moving = True
         else:
             # a round whose repairs settled nothing: what is left needs cells outside the block (the parent escalates
             # it); région 76's first audit of etp in France spun 10 more rounds of 26 to 29 s on the same 397 bounds
@@ -155,10 +163,10 @@ def _repair_cuts(cuts, cut_targets, hidden, hideable, cost, atoms, for_atoms) ->
 
 def build_moves(result: Attack, pending, problem, hidden, hideable, cost, atoms, for_atoms, columns,
                  bounds) -> None:
-    """For each pending bound too narrow, hide the cells of the cheapest move that widens it enough. A move that
-    needs no new cell proves the bound (a table the attacker must allow: the attack's neighbourhood was too
-    small); a target with no move among every cell that can move with it is `stuck` (its block cannot protect it);
-    a target whose neighbourhood was too small to decide keeps its cut."""
+    """For each pending bound too narrow, hide the cells of the cheapest move that widens it enough: the bound is
+    then proved (true + the move is a table the attacker must allow; a move needing no new cell shows the attack's
+    neighbourhood was too small). A target with no move among every cell that can move with it is `stuck` (its block
+    cannot protect it); a target whose neighbourhood was too small to decide keeps its cut."""
     matrix, values, _, targets, need_down, need_up = problem[:6]
     undecided = set()
     for position in pending:
@@ -176,18 +184,18 @@ def build_moves(result: Attack, pending, problem, hidden, hideable, cost, atoms,
             if not move or abs(reached - required) <= tolerance or (reached < required) == (move < 0):
                 continue        # wide enough
             hide, complete = alternative(matrix, columns, values, hidden, hideable, cost, cell, move, bounds)
-            if hide is not None and not len(hide):
-                bound[position], result.extreme[position] = required, False
-                continue        # proved by a move through hidden cells
-            narrow += 1
-            if hide is None:
-                if complete:
-                    result.stuck.append(cell)
-                else:
-                    undecided.add(cell)
-            else:
+            if hide is not None:
+                # proved by the move: once the cells it moves are hidden, the moved table is one the attacker must
+                # allow (hiding more later only widens the interval)
                 hidden[hide], hideable[hide] = True, False
                 for_atoms[hide] |= bool(atoms[cell])
+                bound[position], result.extreme[position] = required, False
+                continue
+            narrow += 1
+            if complete:
+                result.stuck.append(cell)
+            else:
+                undecided.add(cell)
         result.ok[position] = narrow == 0
     if undecided:
         kept = [t in undecided for t in result.cut_targets]
