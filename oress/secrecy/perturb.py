@@ -35,6 +35,11 @@ MOVED = 1e-7
 # reached: why the uncapped run stalled is not understood. The simplex first, the interior point past this many
 # iterations (a count, not a clock: the same mask on any machine)
 SIMPLEX_MAX_ITERATIONS = 50_000
+# equations around its targets within which a joint repair's table (a publication of one block) moves cells: over the
+# whole demo every table's LP held its 83 000 cells that may move and took 1,7 to 5,5 s however few its targets (3 to
+# 75 in round 2); within 4 equations the demo's 2018 protect took 0,64 of the time and hid 1,3 % more secondary cells
+# (bench/RESULTS.md, twenty-fourth session)
+JOINT_TABLE_RADIUS = 4
 
 
 class Witness(NamedTuple):
@@ -49,7 +54,8 @@ def joint_repair(equations, values: np.ndarray, hidden: np.ndarray, hideable: np
                  need: tuple[np.ndarray, np.ndarray], failing: list[np.ndarray],
                  order: list[int]) -> list[Witness]:
     """Hide (in place) the cells of each measure's tables for its `failing` targets, measures in `order` (each sees
-    the cells the earlier ones hid). Returns per measure what the tables prove."""
+    the cells the earlier ones hid), each table moving cells within JOINT_TABLE_RADIUS equations of its targets.
+    Returns per measure what the tables prove."""
     need_down, need_up = need
     matrix, holds = equations.matrix(), equations.holds()
     proved = [Witness(np.zeros(0, int), np.zeros(0), np.zeros(0)) for _ in failing]
@@ -58,7 +64,8 @@ def joint_repair(equations, values: np.ndarray, hidden: np.ndarray, hideable: np
         if not len(targets):
             continue
         problem = Problem(matrix[holds[:, m]].tocsc(), equations.inequalities_of(m), values[:, m],
-                          equations.terms[holds[equations.terms["equation"].to_numpy(), m]], hidden, hideable, cost)
+                          equations.terms[holds[equations.terms["equation"].to_numpy(), m]], hidden, hideable, cost,
+                          JOINT_TABLE_RADIUS)
         proved[m] = problem.settle(targets, need_down[targets, m], need_up[targets, m])
     return proved
 
