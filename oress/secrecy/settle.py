@@ -193,9 +193,11 @@ def build_moves(result: Attack, pending, problem, hidden, hideable, cost, atoms,
                 continue
             narrow += 1
             if complete:
+                # the block cannot protect it: the target leaves the block, its other side needs no move here (a move
+                # found nowhere costs five LPs, the last over every cell that can move: 0,4 s on a région)
                 result.stuck.append(cell)
-            else:
-                undecided.add(cell)
+                break
+            undecided.add(cell)
         result.ok[position] = narrow == 0
     if undecided:
         kept = [t in undecided for t in result.cut_targets]
