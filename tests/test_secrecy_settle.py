@@ -94,8 +94,8 @@ def test_a_unions_part_settles_an_atom_with_its_table_where_a_regions_part_leave
 
 def test_a_target_no_mask_of_the_block_protects_is_stuck(monkeypatch):
     """Only x12 may be hidden: x11 = c1 − x21 stays pinned whatever happens, and the built move finds that no
-    table moves it: the target is `stuck` (the parent sends it to the whole publication) after its first side's move,
-    nothing is hidden."""
+    table moves it: the target is `stuck` (the parent sends it to the whole publication) once, on its lower side —
+    its upper side is not tried —, and nothing is hidden."""
     monkeypatch.setattr(settle, "CUT_ROUNDS", 0)
     hideable = np.arange(9) == X12
     result = settled_attack(block_problem(hideable), COST, np.zeros(9, bool))
