@@ -8,8 +8,12 @@ step (`run`) builds and checks. `oress audit` (oress.audit) replays the audit on
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -90,16 +94,43 @@ def _spans(blocked: pd.DataFrame, members: pd.DataFrame, level: str) -> pd.Serie
     return keyed["union"].fillna("").set_axis(blocked.index)
 
 
+@dataclass(frozen=True)
+class Publication:
+    """What one millésime's protection reads from the warehouse: its true cells, the geography (territories and
+    atoms → communes) and the modality and champ trees the equations are built from."""
+    millesime: int
+    cells: pd.DataFrame
+    members: pd.DataFrame
+    modalities: pd.DataFrame
+    atoms: pd.DataFrame
+    champ_parts: dict[str, tuple[str, ...]]
+
+    @property
+    def national(self) -> bool:
+        return self.cells.loc[self.cells["niveau"] == "region", "code"].nunique() > 1
+
+
+def read_publication(connection, millesime: int) -> Publication:
+    return Publication(millesime, true_cells(connection, millesime), membership(connection), modalities(connection),
+                       atoms(connection), read_tree(connection).parts())
+
+
 def protect_millesime(connection, millesime: int, rules: SecretRules, log: Callable[[str], None] | None = None,
                       on_round: Callable[[int, dict], None] | None = None) -> tuple[pd.DataFrame, Protection]:
-    cells = true_cells(connection, millesime)
-    equations = equations_of(connection, cells)
-    members = pd.concat([membership(connection), atoms(connection)[["code", "depcom"]].assign(niveau=ATOM_LEVEL)])
+    return protect_publication(read_publication(connection, millesime), rules, log, on_round)
+
+
+def protect_publication(publication: Publication, rules: SecretRules, log: Callable[[str], None] | None = None,
+                        on_round: Callable[[int, dict], None] | None = None) -> tuple[pd.DataFrame, Protection]:
+    cells, millesime = publication.cells, publication.millesime
+    equations = build_equations(cells, publication.members, publication.modalities, publication.atoms,
+                                champ_parts=publication.champ_parts)
+    members = pd.concat([publication.members, publication.atoms[["code", "depcom"]].assign(niveau=ATOM_LEVEL)])
     # within 1 % of the cheapest mask: the last 1 % costs the MILP minutes on a région, and the audit,
     # not optimality, is what makes the publication safe
     say = None if log is None else (lambda line: log(f"{millesime} {line}"))
     progress = None if on_round is None else (lambda row: on_round(millesime, row))
-    if cells.loc[cells["niveau"] == "region", "code"].nunique() <= 1:
+    if not publication.national:
         # one région audited by département blocks was tried: a heavier mask, no faster (bench/RESULTS.md)
         return cells, suppress(cells, equations, rules, mip_rel_gap=1e-2, log=say, on_round=progress)
     # a national run: one first MILP per région, linear in their number; each région's cells then attacked on
@@ -111,13 +142,90 @@ def protect_millesime(connection, millesime: int, rules: SecretRules, log: Calla
                            log=say, on_round=progress)
 
 
+def protect_all(publications: list[Publication], rules: SecretRules, log: Callable[[str], None] | None = None,
+                on_round: Callable[[int, dict], None] | None = None) -> dict[int, Protection]:
+    """Each millésime's protection. Régional publications run side by side, one process per millésime (each
+    millésime's mask is its own: the result does not depend on the order): their MILPs and first audits hold one
+    core each. A national publication fills the cores by itself (its régions' parts) and holds GiBs: one at a time."""
+    if len(publications) < 2 or (os.cpu_count() or 1) < 2 or any(p.national for p in publications):
+        return {p.millesime: protect_publication(p, rules, log, on_round)[1] for p in publications}
+    return _side_by_side(publications, rules, log, on_round)
+
+
+_FORKED: tuple[list[Publication], SecretRules, multiprocessing.Queue] | None = None   # read by the forked workers
+
+
+def _side_by_side(publications: list[Publication], rules: SecretRules, log: Callable[[str], None] | None,
+                  on_round: Callable[[int, dict], None] | None) -> dict[int, Protection]:
+    global _FORKED
+    context = multiprocessing.get_context("fork")
+    events = context.Queue()
+    _FORKED = (publications, rules, events)
+    # not daemonic: each worker's audit starts processes of its own
+    workers = [context.Process(target=_protect_forked, args=(index,)) for index in range(len(publications))]
+    try:
+        for worker in workers:
+            worker.start()
+        outcomes = _relay(events, workers, log, on_round)
+    finally:
+        _FORKED = None
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            if worker.pid is not None:
+                worker.join()
+    return {publication.millesime: outcomes[index] for index, publication in enumerate(publications)}
+
+
+def _protect_forked(index: int) -> None:
+    """In a worker: one millésime's protection; its log lines, rounds and result (or error) sent to the parent."""
+    publications, rules, events = _FORKED
+    try:
+        protection = protect_publication(publications[index], rules, log=lambda line: events.put(("log", line)),
+                                         on_round=lambda millesime, row: events.put(("round", millesime, row)))[1]
+        events.put(("result", index, protection))
+    except BaseException as error:  # noqa: BLE001 — handed to the parent, which raises it
+        events.put(("error", index, error))
+
+
+def _relay(events, workers, log: Callable[[str], None] | None,
+           on_round: Callable[[int, dict], None] | None) -> dict[int, Protection]:
+    """Hand the workers' log lines and rounds to the parent's log and progress bars as they come, until every
+    worker has sent its protection; a worker's error is raised here."""
+    outcomes: dict[int, Protection] = {}
+    while len(outcomes) < len(workers):
+        try:
+            event = events.get(timeout=0.5)
+        except queue.Empty:
+            _check_alive(events, workers, outcomes)
+            continue
+        kind = event[0]
+        if kind == "log" and log:
+            log(event[1])
+        elif kind == "round" and on_round:
+            on_round(event[1], event[2])
+        elif kind == "result":
+            outcomes[event[1]] = event[2]
+        elif kind == "error":
+            raise event[2]
+    return outcomes
+
+
+def _check_alive(events, workers, outcomes: dict) -> None:
+    """A worker gone without a result (killed, or its error could not be sent) stops the step."""
+    gone = [index for index, worker in enumerate(workers) if index not in outcomes and not worker.is_alive()]
+    if gone and events.empty():
+        codes = ", ".join(f"{workers[index].exitcode}" for index in gone)
+        raise RuntimeError(f"le secret d'un millésime s'est arrêté sans résultat (processus terminé, code {codes})")
+
+
 def build_published(connection, rules: SecretRules, log: Callable[[str], None] | None = None,
                     on_round: Callable[[int, dict], None] | None = None) -> dict[int, Protection]:
     """Write pub_secret, the status of every cell of mart_cellules (atoms included), and return each millésime's
     protection; sql/published/pub_indicateurs.sql applies the statuses to the mart's cells."""
     millesimes = [r[0] for r in connection.execute(
         "select distinct millesime from mart_cellules order by 1").fetchall()]
-    protections = {m: protect_millesime(connection, m, rules, log, on_round)[1] for m in millesimes}
+    protections = protect_all([read_publication(connection, m) for m in millesimes], rules, log, on_round)
     write_statuses(connection, "pub_secret", [p.cells for p in protections.values()])
     return protections
 
