@@ -316,6 +316,29 @@ def test_a_large_lps_probe_is_the_interior_points_optimum_and_keeps_the_verdicts
     assert GroupLP.interior_probes > probes + 1
 
 
+def test_an_aimed_probe_holds_its_targets_at_their_aims_and_is_still_a_table(monkeypatch):
+    """An interior probe's aim (`GroupLP.reach`, `attacker.PROBE_AIM`) bounds each weighed cell on the side its weight
+    pushes it to. The 6 × 6 table of values 1..36 with its margins published and its 2 × 2 corner 1, 2 / 7, 8 hidden:
+    the cell of value 1 moves along the corner's cycle (x1 = 3 − x0, x6 = 8 − x0, x7 = 7 + x0), between 0 and 3.
+    Pushed down it reaches 0, aimed at 0,5 it stops there: (0,5; 2,5; 7,5; 7,5); pushed up it reaches 3, aimed at 2
+    it stops there: (2; 1; 6; 9) — tables adding up to every margin; a cell with no aim (NaN) is not held."""
+    matrix, true, _ = margins_table()
+    hidden = np.array([0, 1, 6, 7])
+    rows = np.flatnonzero(np.diff(matrix.tocsr()[:, hidden].tocsr().indptr) > 0)
+    block = matrix.tocsr()[rows][:, hidden].tocsc()
+    monkeypatch.setattr(grouplp, "INTERIOR_MIN_COLUMNS", 1)
+    lp = GroupLP(block, block @ true[hidden], true=true[hidden])
+    down, up = np.array([1.0, 0, 0, 0]), np.array([-1.0, 0, 0, 0])
+    unaimed = np.full(4, np.nan)
+    assert lp.reach(down, 1, 1, interior=True) == pytest.approx([0, 3, 8, 7], abs=1e-6)
+    assert lp.reach(down, 1, 1, interior=True, aim=unaimed) == pytest.approx([0, 3, 8, 7], abs=1e-6)
+    assert lp.reach(down, 1, 1, interior=True, aim=np.array([0.5, np.nan, np.nan, np.nan])) == pytest.approx(
+        [0.5, 2.5, 7.5, 7.5], abs=1e-6)
+    assert lp.reach(up, 1, 1, interior=True) == pytest.approx([3, 0, 5, 10], abs=1e-6)
+    assert lp.reach(up, 1, 1, interior=True, aim=np.array([2.0, np.nan, np.nan, np.nan])) == pytest.approx(
+        [2, 1, 6, 9], abs=1e-6)
+
+
 def test_a_capacity_cut_is_the_dual_formula_and_the_mask_that_failed_violates_it():
     """The 6 × 6 table of values 1..36 with its margins published and its 2 × 2 corner 1, 2 / 7, 8 hidden: the cell
     of value 1 moves along the corner's cycle, up by min(2, 7) = 2 at most, so the attacker's maximum is 3 and a need

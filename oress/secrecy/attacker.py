@@ -139,8 +139,10 @@ def _attack_group(result: Attack, chunk, members, block, rows, matrix, values, h
             # the interior point only here: a wide neighbourhood's probes (a union's failing bounds) then went on
             # probing where the capped simplex stopped, and cost France's unions more (bench/RESULTS.md, eighteenth
             # session)
+            # aimed, unless the audit stops at its probes: the tables then settle what they leave, and the unaimed
+            # probes' leftovers made cheaper tables (demo 2018, round 1: 7 514 secondary cells against 7 685)
             _probe(lp.get(), columns, true, scale, need_down[chunk], need_up[chunk], seen_low, seen_high, result,
-                   PROBE_MAX_ITERATIONS, PROBE_STEP_ITERATIONS, interior=True)
+                   PROBE_MAX_ITERATIONS, PROBE_STEP_ITERATIONS, interior=True, aimed=max_failures != 0)
     failures = 0
     for target, column in zip(chunk, columns):
         value = true[column]
@@ -206,17 +208,24 @@ WIDE_PROBE_MAX_ITERATIONS = 20_000
 PROBE_STEP_ITERATIONS = 5_000
 # in a large group one probe LP costs as much as ~50 neighbourhood LPs (0,3–3 s on a région's group)
 PROBE_MIN_SETTLED_LARGE = 64
+# a group's own probe (the interior point) pushes each pending target no further than this many protection levels
+# beyond its value (`GroupLP.reach`'s aim): unbounded, the sum it minimises spent the LP on targets pushed far past
+# their need and left their neighbours short. Aimed, the demo's round 2 settled its bounds with 694–1 047 LPs instead
+# of 1 113–1 473 (its audit 0,6 of the worker time), the masks within 0,1 %; aimed at 1 and 8 levels, 0,8 to 1,5 % more
+# secondary cells in one millésime or the other (bench/RESULTS.md, twenty-fifth session)
+PROBE_AIM = 4.0
 
 
 def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen_high, result: Attack,
-           iterations: int, step: int, interior: bool = False) -> None:
+           iterations: int, step: int, interior: bool = False, aimed: bool = False) -> None:
     """Settle many bounds with few LPs: push every pending target down at once (min Σ x_t / need_t),
     then up at once, with the unknowns capped so the LP stays bounded; each optimum is a table the
     attacker can reach, so it is a witness for every target it takes far enough. Repeated on the
     targets still pending while an LP settles at least PROBE_MIN_SETTLED of them; the rest get their
     own LP (`_attack_group`), which is exact and gives the cut when a bound fails. A cold probe LP stopped after
     `iterations` simplex iterations is dropped; a warm one stops after `step` and its point serves; with `interior`
-    (a group's own probes) a wide LP's probe is the interior point's optimum (`GroupLP.reach`)."""
+    (a group's own probes) a wide LP's probe is the interior point's optimum (`GroupLP.reach`), `aimed`: its targets
+    held within PROBE_AIM protection levels of their values."""
     value = true[columns]
     tolerance = 1e-6 * np.maximum(1.0, np.abs(value))
     required = {1.0: value - need_down, -1.0: value + need_up}
@@ -231,7 +240,11 @@ def _probe(lp: GroupLP, columns, true, scale, need_down, need_up, seen_low, seen
                     break
                 cost = np.zeros(len(true))
                 np.add.at(cost, columns[pending], sign * scale / np.maximum(need[sign][pending], 1e-9))
-                point = lp.reach(cost, iterations, step, interior)
+                aim = None
+                if aimed:
+                    aim = np.full(len(true), np.nan)
+                    aim[columns[pending]] = (value - sign * PROBE_AIM * need[sign])[pending] / scale
+                point = lp.reach(cost, iterations, step, interior, aim)
                 result.lp_count += 1
                 if point is None:
                     break

@@ -77,15 +77,15 @@ class GroupLP:
         return duals if reduction is None else reduction.duals(cost, duals)
 
     def reach(self, cost: np.ndarray, iteration_limit: int, warm_limit: int,
-              interior: bool = False) -> np.ndarray | None:
+              interior: bool = False, aim: np.ndarray | None = None) -> np.ndarray | None:
         """A table the attacker reaches, pushed towards min cost · x: the optimum, or the last point of a warm solve
         stopped after `warm_limit` simplex iterations — the primal simplex starts from the last basis, feasible,
         and stays feasible (HiGHS says so, or the point is not used). A cold solve (the first: presolved, no
         point before its end) stops after `iteration_limit` with nothing. None when unbounded or stopped so. With
         `interior`, an LP of INTERIOR_MIN_COLUMNS or more is solved by the interior point instead
-        (`_reach_interior`)."""
+        (`_reach_interior`), each weighed cell held at its `aim` (a value per cell, NaN for none) if given."""
         if interior and self.width >= INTERIOR_MIN_COLUMNS:
-            return self._reach_interior(cost)
+            return self._reach_interior(cost, aim)
         cold = self.cold
         return self._solve(cost, iteration_limit if cold else warm_limit, keep_stopped=not cold)[1]
 
@@ -116,7 +116,7 @@ class GroupLP:
             point = reduction.point(point)
         return None if optimum is None else optimum * unit, point * unit
 
-    def _reach_interior(self, cost: np.ndarray) -> np.ndarray | None:
+    def _reach_interior(self, cost: np.ndarray, aim: np.ndarray | None = None) -> np.ndarray | None:
         """`reach` by HiGHS's interior point without crossover, in an instance of its own: its point is an optimum
         within HiGHS's tolerances, as the simplex's is. On région 76's group in France's first round (28 000 columns)
         a probe took 0,9 to 1,1 s where 5 000 warm simplex iterations took 3,5 s and often stopped far from the
@@ -129,12 +129,26 @@ class GroupLP:
         self.highs.changeColsCost(self.width, self.columns, weights)
         interior = _interior_point(crossover=False)
         interior.passModel(self.highs.getLp())
+        if aim is not None:
+            self._stop_at(interior, weights, aim)
         interior.run()
         GroupLP.interior_probes += 1
         if interior.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         point = np.asarray(interior.getSolution().col_value)
         return (point if reduction is None else reduction.point(point)) * self.unit
+
+    def _stop_at(self, instance: highspy.Highs, weights: np.ndarray, aim: np.ndarray) -> None:
+        """Bound each weighed column at its `aim` (a value per cell, NaN for none) on the side its weight pushes it
+        to: a smaller feasible set, so its points are still tables the attacker reaches."""
+        ids = self.columns if self.reduction is None else self.reduction.columns
+        target = aim[ids] / self.unit
+        lp = instance.getLp()
+        lower, upper = np.array(lp.col_lower_, float), np.array(lp.col_upper_, float)
+        down, up = (weights > 0) & ~np.isnan(target), (weights < 0) & ~np.isnan(target)
+        lower[down] = np.maximum(lower[down], target[down])
+        upper[up] = np.minimum(upper[up], target[up])
+        instance.changeColsBounds(self.width, self.columns, lower, upper)
 
     def _weights(self, cost: np.ndarray) -> tuple[np.ndarray, bool]:
         """The objective on the LP's own columns, and whether it weighs none of them (only cells the presolve
