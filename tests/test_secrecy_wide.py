@@ -91,16 +91,16 @@ def test_a_regions_group_is_attacked_whole_however_large(monkeypatch):
 def test_a_wide_neighbourhoods_probe_runs_under_its_own_iteration_limit(monkeypatch):
     """x0's wide neighbourhood (all of the chain) is probed for x0 and x1, which it holds, by the simplex under
     WIDE_PROBE_MAX_ITERATIONS, cold or warm, not the other probes' PROBE_MAX_ITERATIONS and PROBE_STEP_ITERATIONS
-    (a stopped probe: test_secrecy_local) nor by the interior point, and the verdicts are the exact attacker's: both
-    reach [0, 20]."""
+    (a stopped probe: test_secrecy_local) nor by the interior point, with no aim, and the verdicts are the exact
+    attacker's: both reach [0, 20]."""
     limits, reach = [], GroupLP.reach
 
-    def recording(lp, cost, iteration_limit, warm_limit, interior=False):
-        limits.append((iteration_limit, warm_limit, interior))
-        return reach(lp, cost, iteration_limit, warm_limit, interior)
+    def recording(lp, cost, iteration_limit, warm_limit, interior=False, aim=None):
+        limits.append((iteration_limit, warm_limit, interior, aim))
+        return reach(lp, cost, iteration_limit, warm_limit, interior, aim)
     monkeypatch.setattr(GroupLP, "reach", recording)
     monkeypatch.setattr(attacker, "WIDE_PROBE_MAX_ITERATIONS", 7)
     result = chain_attack(monkeypatch, [0, 1])
-    assert (7, 7, False) in limits
+    assert (7, 7, False, None) in limits
     assert result.ok.all() and result.cuts == []
     assert result.lower.tolist() == [0.0, 0.0] and result.upper.tolist() == [20.0, 20.0]

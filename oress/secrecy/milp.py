@@ -173,8 +173,10 @@ class SuppressionModel:
         highs.silent()
         # a node limit (not a time limit: the mask must not depend on the machine) keeps the best mask
         # found so far; safety comes from the audit, not from optimality
+        # HiGHS's root reduced-cost heuristic (a sub-MIP) spent 8 of the demo's 12,5 s a millésime at the root; without
+        # it the next heuristic finds the same optimum in 6,4 s (bench/RESULTS.md, twenty-fifth session)
         for option, value in (("threads", 1), ("random_seed", 0), ("mip_rel_gap", self.gap), ("presolve", "on"),
-                              ("mip_max_nodes", int(self.max_nodes))):
+                              ("mip_max_nodes", int(self.max_nodes)), ("mip_heuristic_run_root_reduced_cost", False)):
             highs.setOptionValue(option, value)
         pass_lp(highs, matrix, np.concatenate([self.cost, np.zeros(self.count_y)]),
                 np.concatenate([self.always[self.free].astype(float), np.zeros(self.count_y)]), upper, lower,
