@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -162,23 +163,43 @@ def _side_by_side(publications: list[Publication], rules: SecretRules, log: Call
     events = context.Queue()
     _FORKED = (publications, rules, events)
     # not daemonic: each worker's audit starts processes of its own
-    workers = [context.Process(target=_protect_forked, args=(index,)) for index in range(len(publications))]
+    workers = [context.Process(target=_protect_forked, args=(index,), name=str(publication.millesime))
+               for index, publication in enumerate(publications)]
     try:
         for worker in workers:
             worker.start()
+            _own_group(worker.pid)
         outcomes = _relay(events, workers, log, on_round)
     finally:
         _FORKED = None
         for worker in workers:
             if worker.is_alive():
-                worker.terminate()
+                _stop(worker)
             if worker.pid is not None:
                 worker.join()
     return {publication.millesime: outcomes[index] for index, publication in enumerate(publications)}
 
 
+def _own_group(pid: int) -> None:
+    """Put a worker in a process group of its own (from both sides of the fork, whichever runs first): its audit's
+    processes join it, so stopping the group stops them too — a worker stopped alone left them waiting forever."""
+    try:
+        os.setpgid(pid, pid)
+    except (PermissionError, ProcessLookupError):    # already done by the other side, or the worker has ended
+        pass
+
+
+def _stop(worker) -> None:
+    """Kill a worker and the processes it started (its process group)."""
+    try:
+        os.killpg(worker.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        worker.kill()
+
+
 def _protect_forked(index: int) -> None:
     """In a worker: one millésime's protection; its log lines, rounds and result (or error) sent to the parent."""
+    _own_group(os.getpid())
     publications, rules, events = _FORKED
     try:
         protection = protect_publication(publications[index], rules, log=lambda line: events.put(("log", line)),
@@ -215,8 +236,9 @@ def _check_alive(events, workers, outcomes: dict) -> None:
     """A worker gone without a result (killed, or its error could not be sent) stops the step."""
     gone = [index for index, worker in enumerate(workers) if index not in outcomes and not worker.is_alive()]
     if gone and events.empty():
-        codes = ", ".join(f"{workers[index].exitcode}" for index in gone)
-        raise RuntimeError(f"le secret d'un millésime s'est arrêté sans résultat (processus terminé, code {codes})")
+        named = ", ".join(f"{workers[index].name} (code {workers[index].exitcode})" for index in gone)
+        raise RuntimeError(f"le secret du millésime {named} s'est arrêté sans résultat : processus terminé "
+                           "(mémoire épuisée ou arrêt forcé ?) ; relancer `oress protect`")
 
 
 def build_published(connection, rules: SecretRules, log: Callable[[str], None] | None = None,

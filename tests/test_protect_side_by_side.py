@@ -3,6 +3,8 @@ as one at a time, every log line and round reaches the parent, and a worker's fa
 Run: tests/conftest.py::publish_run (2017 and 2018, one région)."""
 import os
 import signal
+import time
+from pathlib import Path
 
 import pytest
 
@@ -33,9 +35,32 @@ def test_side_by_side_gives_each_millesime_the_mask_it_gets_alone(publish_run, p
 
 def test_an_error_in_one_millesime_is_raised_by_the_step(publish_run, publications):
     # 2018's cells lose a measure: its worker stops on the cells' check; the parent raises the same error
+    # and 2017's worker, stopped midway, leaves none of its audit's processes behind
     broken = protect.Publication(**{**vars(publications[1]), "cells": publications[1].cells.drop(columns="etp")})
+    before = children()
     with pytest.raises(SecrecyError, match="colonne absente 'etp'"):
         protect.protect_all([publications[0], broken], publish_run.secret)
+    time.sleep(1)
+    assert descendants_alive(before) == []
+
+
+def children() -> set[int]:
+    """Every process on the machine now (the test's later processes are those not in it)."""
+    return {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()}
+
+
+def descendants_alive(before: set[int]) -> list[int]:
+    """Processes started since `before` that are still running (not zombies) and run this test's Python."""
+    alive = []
+    for pid in children() - before:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if "State:\tZ" not in status and b"pytest" in command:
+            alive.append(pid)
+    return alive
 
 
 def test_a_worker_killed_midway_stops_the_step(publish_run, publications, monkeypatch):
@@ -47,6 +72,6 @@ def test_a_worker_killed_midway_stops_the_step(publish_run, publications, monkey
         return real(publication, *args, **kwargs)
 
     monkeypatch.setattr(protect, "protect_publication", killed_for_2018)
-    with pytest.raises(RuntimeError, match="sans résultat"):
+    with pytest.raises(RuntimeError, match=r"millésime 2018 \(code -9\) s'est arrêté sans résultat"):
         protect.protect_all(publications, publish_run.secret)
 
