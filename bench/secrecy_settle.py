@@ -16,13 +16,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oress.config import load_spec  # noqa: E402
-from oress.protect import atoms, audit_blocks, equations_of, level_blocks, membership, true_cells  # noqa: E402
+from oress.protect import audit_blocks, level_blocks, read_publication  # noqa: E402
 from oress.secrecy.atoms import ATOM_LEVEL  # noqa: E402
 from oress.secrecy.audit import attack_measures  # noqa: E402
 from oress.secrecy.blocks import WHOLE, block_codes  # noqa: E402
@@ -78,11 +77,10 @@ def main() -> None:
 def national_cells(spec, millesime: int):
     """The national cells in canonical order (the masks' order) with their audit blocks, and the equations."""
     with reading(spec.warehouse) as connection:
-        cells = true_cells(connection, millesime)
-        equations = equations_of(connection, cells)
-        members = pd.concat([membership(connection), atoms(connection)[["code", "depcom"]].assign(niveau=ATOM_LEVEL)])
-    blocked = cells.assign(bloc=level_blocks(cells, members))
-    blocked["bloc_audit"] = audit_blocks(blocked, members)
+        publication = read_publication(connection, millesime)
+    cells, equations, units = publication.cells, publication.equations(), publication.units()
+    blocked = cells.assign(bloc=level_blocks(cells, units))
+    blocked["bloc_audit"] = audit_blocks(blocked, units)
     return canonical(blocked, required=(*equations.measures.names, "nb_unites")), equations
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from oress.config import RunSpec, SecretRules
 from oress.pipeline_base import require_tables, say, shown
-from oress.protect import equations_of, true_cells
+from oress.protect import read_publication
 from oress.secrecy import ATOM_LEVEL, KEY, MEASURES, AuditResult, SecrecyError, write_audit_report
 from oress.secrecy import audit as attack  # the engine's attacker audit (oress.secrecy.audit)
 from oress.warehouse import reading
@@ -25,14 +25,15 @@ def audit_publication(connection, indicateurs: Path, millesime: int, rules: Secr
         raise SecrecyError(f"{indicateurs} absent : lancer `oress keyfigures` (ou `oress build`) d'abord")
     published = pd.read_parquet(indicateurs)
     published = published[published["millesime"] == millesime]
-    cells = true_cells(connection, millesime)
+    publication = read_publication(connection, millesime)
+    cells = publication.cells
     unpublished = cells["niveau"] == ATOM_LEVEL
     if len(published) != (~unpublished).sum():
         raise SecrecyError(f"{indicateurs} : {len(published)} cellules publiées pour {millesime}, "
                            f"{(~unpublished).sum()} dans mart_cellules : la publication ne correspond pas à l'entrepôt")
     # the atoms are not published: unknowns for the attacker, as in `oress protect`
     derived = cells.loc[unpublished, list(KEY)].assign(secret="", **{m: None for m in MEASURES})
-    return attack(pd.concat([published, derived], ignore_index=True), cells, equations_of(connection, cells), rules)
+    return attack(pd.concat([published, derived], ignore_index=True), cells, publication.equations(), rules)
 
 
 def run(spec: RunSpec) -> None:

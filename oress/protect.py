@@ -45,12 +45,6 @@ def atoms(connection) -> pd.DataFrame:
     return connection.execute("select dimension, code, depcom from ref_atomes").df()
 
 
-def equations_of(connection, cells: pd.DataFrame):
-    """The attacker's equations, the champ sums read from the warehouse's tree (ref_champs)."""
-    return build_equations(cells, membership(connection), modalities(connection), atoms(connection),
-                           champ_parts=read_tree(connection).parts())
-
-
 def modalities(connection) -> pd.DataFrame:
     return connection.execute("select dimension, modalite, parent from int_modalites").df()
 
@@ -110,6 +104,14 @@ class Publication:
     def national(self) -> bool:
         return self.cells.loc[self.cells["niveau"] == "region", "code"].nunique() > 1
 
+    def equations(self):
+        """The attacker's equations over the cells, the champ sums from the warehouse's tree (ref_champs)."""
+        return build_equations(self.cells, self.members, self.modalities, self.atoms, champ_parts=self.champ_parts)
+
+    def units(self) -> pd.DataFrame:
+        """niveau, code, depcom of every territory and atom: what the blocks are drawn from."""
+        return pd.concat([self.members, self.atoms[["code", "depcom"]].assign(niveau=ATOM_LEVEL)])
+
 
 def read_publication(connection, millesime: int) -> Publication:
     return Publication(millesime, true_cells(connection, millesime), membership(connection), modalities(connection),
@@ -123,10 +125,7 @@ def protect_millesime(connection, millesime: int, rules: SecretRules, log: Calla
 
 def protect_publication(publication: Publication, rules: SecretRules, log: Callable[[str], None] | None = None,
                         on_round: Callable[[int, dict], None] | None = None) -> tuple[pd.DataFrame, Protection]:
-    cells, millesime = publication.cells, publication.millesime
-    equations = build_equations(cells, publication.members, publication.modalities, publication.atoms,
-                                champ_parts=publication.champ_parts)
-    members = pd.concat([publication.members, publication.atoms[["code", "depcom"]].assign(niveau=ATOM_LEVEL)])
+    cells, millesime, equations = publication.cells, publication.millesime, publication.equations()
     # within 1 % of the cheapest mask: the last 1 % costs the MILP minutes on a région, and the audit,
     # not optimality, is what makes the publication safe
     say = None if log is None else (lambda line: log(f"{millesime} {line}"))
@@ -137,8 +136,9 @@ def protect_publication(publication: Publication, rules: SecretRules, log: Calla
     # a national run: one first MILP per région, linear in their number; each région's cells then attacked on
     # the région alone, the rest fixed (conservative), the top (France, the régions' own cells, territories
     # across régions) on the whole publication
-    blocked = cells.assign(bloc=level_blocks(cells, members))
-    blocked["bloc_audit"] = audit_blocks(blocked, members)
+    units = publication.units()
+    blocked = cells.assign(bloc=level_blocks(cells, units))
+    blocked["bloc_audit"] = audit_blocks(blocked, units)
     return cells, suppress(blocked, equations, rules, mip_rel_gap=1e-2, block_by="bloc", audit_by="bloc_audit",
                            log=say, on_round=progress)
 
