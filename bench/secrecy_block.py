@@ -86,13 +86,13 @@ def main() -> None:
     apply_settings(arguments.settings)
     start = time.perf_counter()
     cells, equations, rules, audit_by = national_problem(load_spec(arguments.spec), arguments.millesime)
-    rounds = Rounds(cells, equations, rules, None, audit_by)
+    rounds = Rounds(cells, equations, rules, None, audit_by, "bloc")
     labels = rounds.blocks.labels
     codes = np.flatnonzero(np.char.find(labels.astype(str), "+") >= 0) if arguments.block == "unions" \
         else np.array([WHOLE]) if arguments.block == "whole" else np.flatnonzero(labels == arguments.block)
     if arguments.mask:
         rounds.hidden = np.load(arguments.mask)
-        current = rounds.blocks.codes
+        current = rounds.blocks.home
         measure = rounds.names.index(arguments.measure)
         pending = [rounds.targets if m == measure else rounds.targets[:0] for m in range(len(rounds.names))]
     else:
@@ -113,6 +113,10 @@ def main() -> None:
           f"{sum(a.lp_count for a in attacks)} LP, {sum(int((~a.ok).sum()) for a in attacks)} failing, "
           f"{sum(len(a.escalated) for a in attacks)} escalated; peak MiB "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", flush=True)
+    widened = [code for a in attacks for _, code in a.escalated]
+    if widened:
+        places, counts = np.unique(["whole" if c == WHOLE else str(labels[c]) for c in widened], return_counts=True)
+        print("escalated to: " + ", ".join(f"{p} {n}" for p, n in zip(places, counts)), flush=True)
 
 
 if __name__ == "__main__":

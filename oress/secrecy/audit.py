@@ -107,7 +107,7 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
             problem, lifted = (*whole, chosen[place], bounds, hideable), None
             cells = slice(None)
             if code != WHOLE:
-                inside = blocks.inside(code)
+                inside = blocks.unknowns(code)
                 problem, cells = confined_job(*problem, inside, pattern)
                 lifted = (cells, inside, code, blocks, usable)
             # a national publication's parts settle their own repairs (`settle`); a région's audit is one part

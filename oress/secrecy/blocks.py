@@ -25,6 +25,11 @@ from oress.secrecy.equations import Equations
 from oress.secrecy.milp import SuppressionModel
 
 WHOLE = -1      # block code of a cell attacked on the whole publication
+# whether a block's part attacks the top's cells (France, the régions' own cells, the territories across every région)
+# as unknowns beside its own, every other cell fixed: fixing any set of unknowns at their true values is conservative,
+# and the top's hidden cells are those a région's targets lean on most (fixed, they sent hundreds of targets a round to
+# the whole publication)
+OPEN_TOP = True
 
 
 def confined_job(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
@@ -51,11 +56,14 @@ def confined_job(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, 
 
 @dataclass(frozen=True)
 class AuditBlocks:
-    """codes: the block each cell is attacked in (WHOLE for the whole publication); a block labelled 'A+B' (a
-    territory across the blocks A and B) holds the cells of A, of B and of every block whose label's parts are
-    among A and B."""
+    """codes: the block each cell belongs to (WHOLE for the top); a block labelled 'A+B' (a territory across the
+    blocks A and B) holds the cells of A, of B and of every block whose label's parts are among A and B. home: the
+    block each cell is first attacked in — its own, or for a top cell whose territory lies in one block (a région's
+    own cells), that block, whose part attacks the top's cells as unknowns (`unknowns`); WHOLE for the others
+    (France's)."""
     codes: np.ndarray
     labels: np.ndarray
+    home: np.ndarray
 
     def parts(self, code: int) -> frozenset[str]:
         return frozenset(self.labels[code].split("+"))
@@ -63,6 +71,11 @@ class AuditBlocks:
     def inside(self, code: int) -> np.ndarray:
         within = [c for c, label in enumerate(self.labels) if label and self.parts(c) <= self.parts(code)]
         return np.isin(self.codes, within)
+
+    def unknowns(self, code: int) -> np.ndarray:
+        """The cells block `code`'s part attacks as unknowns: its own (`inside`) and, with OPEN_TOP, the top's."""
+        inside = self.inside(code)
+        return inside | (self.codes == WHOLE) if OPEN_TOP else inside
 
     def widened(self, code: int, others: np.ndarray) -> int:
         """The smallest block holding block `code` and the blocks `others` (the blocks of the cells a cut asks
@@ -75,13 +88,20 @@ class AuditBlocks:
         return min(holding)[1] if holding else WHOLE
 
 
-def block_codes(cells: pd.DataFrame, audit_by: str | None) -> AuditBlocks | None:
-    """The cells' audit blocks (label '': the whole publication), or None."""
+def block_codes(cells: pd.DataFrame, audit_by: str | None, home_by: str | None = None) -> AuditBlocks | None:
+    """The cells' audit blocks (label '': the whole publication), or None. home_by: a column naming the block that
+    holds each cell's territory (`suppress`'s block_by), which a top cell is first attacked in when it is an audit
+    block."""
     if audit_by is None:
         return None
     labels = cells[audit_by].fillna("").astype(str).to_numpy()
     names, codes = np.unique(labels, return_inverse=True)
-    return AuditBlocks(np.where(labels == "", WHOLE, codes), names)
+    codes = np.where(labels == "", WHOLE, codes)
+    home = codes
+    if home_by is not None and OPEN_TOP:
+        holder = pd.Index(names).get_indexer(cells[home_by].astype(str))    # -1: no audit block of that name
+        home = np.where((codes == WHOLE) & (holder >= 0) & (names[holder] != ""), holder, codes)
+    return AuditBlocks(codes, names, home)
 
 
 def lift(result: Attack, cells: np.ndarray, inside: np.ndarray, code: int, blocks: AuditBlocks,

@@ -64,7 +64,7 @@ class Rounds:
     audit for each measure, what earlier rounds proved, and where each target is attacked."""
 
     def __init__(self, cells: pd.DataFrame, equations: Equations, rules: SecretRules,
-                 must_publish: pd.Series | None, audit_by: str | None) -> None:
+                 must_publish: pd.Series | None, audit_by: str | None, home_by: str | None = None) -> None:
         self.names = names = equations.measures.names
         self.cells = cells = canonical(cells, required=(*names, "nb_unites"))
         if not cells[list(KEY)].equals(equations.keys):
@@ -85,9 +85,9 @@ class Rounds:
                              suppression_cost(values, empty | unpublished, headline_weight(cells, rules)))
         self.free = ~empty & ~forced
         self.targets = np.flatnonzero(primary)
-        self.blocks = block_codes(cells, audit_by)
+        self.blocks = block_codes(cells, audit_by, home_by)
         # widened for the targets their block could not protect
-        self.current = None if self.blocks is None else self.blocks.codes.copy()
+        self.current = None if self.blocks is None else self.blocks.home.copy()
         self.pending = [self.targets] * len(names)
         self.differencing = np.zeros(len(cells), bool)
         self.strikes = np.zeros(len(cells), int)   # audit rounds in which each primary failed

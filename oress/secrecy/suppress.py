@@ -48,7 +48,7 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     fixed ('' for the whole publication: the HiTaS order of `blocks`); a target its block cannot protect is
     attacked on the whole publication from then on.
     """
-    rounds = Rounds(cells, equations, rules, must_publish, audit_by)
+    rounds = Rounds(cells, equations, rules, must_publish, audit_by, block_by)
     model, milp_rounds = rounds.model(block_by, mip_rel_gap, milp_rounds, log)
     for number in range(1, max_rounds + 1):
         row = rounds.play(number, model, milp_rounds)
