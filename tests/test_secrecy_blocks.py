@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from oress.protect import audit_blocks, level_blocks
+from oress.secrecy import blocks as blocks_module
 from oress.secrecy import build_equations, suppress
 from oress.secrecy.audit import attack_measures
-from oress.secrecy import blocks as blocks_module
 from oress.secrecy.blocks import WHOLE, block_codes
 from oress.secrecy.cells import MEASURES, canonical, measure_values
 from tests.secrecy_tables import NO_MODALITIES, RULES, cell, membership
