@@ -1,12 +1,13 @@
 """A national publication in blocks (its régions), the HiTaS order with a proof.
 
 The first mask is one MILP per block (`BlockModels`). The audit then attacks a target of a block on that block
-alone, every cell outside it fixed at its true value (`confined_job`): fixing unknowns at their true values
-keeps every equation true, so the block's feasible tables are tables of the whole publication and its intervals
-lie inside the true ones — a bound wide enough there is wide enough everywhere. The top of the publication
-(France, the régions' own cells, the territories across régions), and any target its block cannot protect on its
-own, is attacked on the smallest block holding the cells its cut asks for (the union of two régions for a commune
-pinned by a territory across them), the whole publication at worst.
+and the top of the publication (France, the régions' own cells, the territories across every région) as unknowns,
+every other cell fixed at its true value (`confined_job`): fixing unknowns at their true values keeps every
+equation true, so the part's feasible tables are tables of the whole publication and its intervals lie inside
+the true ones — a bound wide enough there is wide enough everywhere. A région's own cells are attacked in their
+région's part, France's on the whole publication; a target its block cannot protect on its own is attacked on the
+smallest block holding the cells its cut asks for (the union of two régions for a commune pinned by a territory
+across them), the whole publication at worst.
 """
 from __future__ import annotations
 
