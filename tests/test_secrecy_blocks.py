@@ -199,27 +199,45 @@ def test_a_wider_block_is_the_smallest_holding_the_cells_a_cut_asks_for():
     assert blocks.widened(code["R1+R2"], np.array([code["R3"]])) == WHOLE
 
 
+def three_regions_cells() -> pd.DataFrame:
+    """c1..c6 = 30, 20, 100, 200, 80, 90 postes, X = 120, R1 = 50, R2 = 300, R3 = 170, FR = 520; c2 (2 units) is
+    primary (A)."""
+    return blocked_cells([cell("commune", "c1", "ensemble", 30, 5), cell("commune", "c2", "ensemble", 20, 2),
+                         cell("commune", "c3", "ensemble", 100, 5), cell("commune", "c4", "ensemble", 200, 6),
+                         cell("commune", "c5", "ensemble", 80, 5), cell("commune", "c6", "ensemble", 90, 6),
+                         cell("epci", "X", "ensemble", 120, 7), cell("region", "R1", "ensemble", 50, 7),
+                         cell("region", "R2", "ensemble", 300, 11), cell("region", "R3", "ensemble", 170, 11),
+                         cell("france", "FR", "ensemble", 520, 29)], three_regions_with_x())
+
+
+def test_a_regions_part_attacks_the_territories_across_it_as_unknowns():
+    """c2 (A) is pinned by X − c3 while X is published. R1's part attacks X (a territory across R1 and R2) as an
+    unknown: its repair may hide X, and c2 is protected in R1, nothing goes to the union R1 + R2."""
+    cells = three_regions_cells()
+    protection = suppress(cells, build_equations(cells, three_regions_with_x(), NO_MODALITIES), RULES,
+                          block_by="bloc", audit_by="bloc_audit")
+    assert (protection.rounds["escalated"] == 0).all()
+    assert protection.audit.passed
+    secret = protection.cells.set_index("code")["secret"]
+    assert secret["c2"] == "A" and secret["X"] == "D"
+
+
 def test_a_target_pinned_by_a_territory_across_two_regions_is_attacked_on_their_union():
-    """c2 (2 units: A) is pinned in block R1, where X and c3 are fixed (c2 = X − c3): its cut asks for X (block
-    R1+R2) or c3 (R2), so from the next round c2 is attacked on R1 + R2, not on the whole publication; the final
-    (exact, whole-publication) audit passes."""
-    geography = three_regions_with_x()
-    cells = blocked_cells([cell("commune", "c1", "ensemble", 30, 5), cell("commune", "c2", "ensemble", 20, 2),
-                           cell("commune", "c3", "ensemble", 100, 5), cell("commune", "c4", "ensemble", 200, 6),
-                           cell("commune", "c5", "ensemble", 80, 5), cell("commune", "c6", "ensemble", 90, 6),
-                           cell("epci", "X", "ensemble", 120, 7), cell("region", "R1", "ensemble", 50, 7),
-                           cell("region", "R2", "ensemble", 300, 11), cell("region", "R3", "ensemble", 170, 11),
-                           cell("france", "FR", "ensemble", 520, 29)], geography)
+    """X forced to publication: c2 (A) is pinned in block R1, where c3 is fixed (c2 = X − c3): its cut asks for c3
+    (R2), so from the next round c2 is attacked on R1 + R2 (the block of X, across R1 and R2), not on the whole
+    publication; the final (exact, whole-publication) audit passes."""
+    cells = three_regions_cells()
     assert cells.set_index("code")["bloc_audit"].to_dict() == {
         "c1": "R1", "c2": "R1", "c3": "R2", "c4": "R2", "c5": "R3", "c6": "R3", "X": "R1+R2", "R1": "", "R2": "",
         "R3": "", "FR": ""}
     lines = []
-    protection = suppress(cells, build_equations(cells, geography, NO_MODALITIES), RULES, block_by="bloc",
-                          audit_by="bloc_audit", log=lines.append)
+    protection = suppress(cells, build_equations(cells, three_regions_with_x(), NO_MODALITIES), RULES,
+                          block_by="bloc", audit_by="bloc_audit", must_publish=cells["code"] == "X",
+                          log=lines.append)
     assert protection.rounds["escalated"].iloc[0] == 1
     assert protection.rounds["escalated_to"].iloc[0] == "R1+R2 : 1"
     assert any("1 cibles que leur bloc ne protège pas, attaquées sur un bloc plus large (R1+R2 : 1)" in line
                for line in lines)
     assert protection.audit.passed
     secret = protection.cells.set_index("code")["secret"]
-    assert secret["c2"] == "A" and (secret[["c3", "X"]] != "").any()
+    assert secret["c2"] == "A" and secret["X"] == "" and secret["c3"] != ""

@@ -31,6 +31,9 @@ WHOLE = -1      # block code of a cell attacked on the whole publication
 # and the top's hidden cells are those a région's targets lean on most (fixed, they sent hundreds of targets a round to
 # the whole publication)
 OPEN_TOP = True
+# whether it attacks as well the cells of the territories across it and other blocks: a commune pinned by an EPCI
+# across two régions went to their union's part
+OPEN_UNIONS = True
 
 
 def confined_job(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, targets: np.ndarray,
@@ -74,9 +77,13 @@ class AuditBlocks:
         return np.isin(self.codes, within)
 
     def unknowns(self, code: int) -> np.ndarray:
-        """The cells block `code`'s part attacks as unknowns: its own (`inside`) and, with OPEN_TOP, the top's."""
-        inside = self.inside(code)
-        return inside | (self.codes == WHOLE) if OPEN_TOP else inside
+        """The cells block `code`'s part attacks as unknowns: its own (`inside`), with OPEN_TOP the top's, with
+        OPEN_UNIONS those of the territories across it and other blocks (an EPCI across two régions)."""
+        unknown = self.inside(code)
+        if OPEN_UNIONS and code != WHOLE:
+            unknown |= np.isin(self.codes, [c for c, label in enumerate(self.labels)
+                                            if label and self.parts(c) & self.parts(code)])
+        return unknown | (self.codes == WHOLE) if OPEN_TOP else unknown
 
     def widened(self, code: int, others: np.ndarray) -> int:
         """The smallest block holding block `code` and the blocks `others` (the blocks of the cells a cut asks
