@@ -40,10 +40,11 @@ KEY; cell ids are positions in that order (``canonical``).
   values, a sound inner interval); a large group's own LP is presolved once for its targets
   (``presolve.Reduction``: pinned cells, slack cells, hidden totals replaced by their parts; duals recovered
   for the cuts). A national publication is audited in the HiTaS order (``blocks``, ``audit_by``): each région's
-  targets on the région alone, every cell outside it fixed at its true value (a conservative attacker: its
-  intervals lie inside the true ones); a territory across some régions on the union of its régions; the top —
-  France, the régions' cells — on the whole publication; a target its block cannot protect on the smallest
-  block holding the cells its cut asks for (the whole publication at worst). Each part of a national audit runs its
+  targets, its own cells included, on the région's part — its cells, the top's (France, the régions' cells) and
+  those of the territories across it as unknowns, every other cell fixed at its true value (a conservative
+  attacker: its intervals lie inside the true ones); a territory across some régions on the union of its
+  régions; France's cells on the whole publication; a target its block cannot protect on the smallest block
+  holding the cells its cut asks for (the whole publication at worst). Each part of a national audit runs its
   own repair rounds (``settle``): the cuts' cheapest cells first, then for a bound that keeps failing the cheapest
   cells whose hiding lets the attacker move the target by its whole need (``alternative``: a table that proves the
   bound; none among all the cells that can move with it sends the target to the whole publication, and there

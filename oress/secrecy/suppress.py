@@ -44,9 +44,11 @@ def suppress(cells: pd.DataFrame, equations: Equations, rules: SecretRules, *,
     first mask is then one MILP per block over the equations inside it (a national publication is
     one MILP per région, linear in the number of régions, not one MILP too large to solve); the
     equations between blocks are left to the global audit and the repair rounds, which see them all.
-    audit_by: optional column of `cells` naming the block each cell is attacked in alone, every cell outside it
-    fixed ('' for the whole publication: the HiTaS order of `blocks`); a target its block cannot protect is
-    attacked on the whole publication from then on.
+    audit_by: optional column of `cells` naming each cell's audit block ('' for the top, attacked on the whole
+    publication: the HiTaS order of `blocks`); a block's part attacks its own cells, the top's and those of the
+    blocks across it as unknowns, every other cell fixed, and a top cell whose `block_by` names an audit block (a
+    région's own cell) is attacked in that block's part; a target its block cannot protect is attacked on a wider
+    block from then on.
     """
     rounds = Rounds(cells, equations, rules, must_publish, audit_by, block_by)
     model, milp_rounds = rounds.model(block_by, mip_rel_gap, milp_rounds, log)
