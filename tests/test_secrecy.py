@@ -198,10 +198,12 @@ def test_regions_are_solved_apart_and_the_repair_sees_france(audited_by_region):
     MILP, which cannot see FR = R1 + R2: with FR and R2 published, R1 = 350 − 300. The global audit
     catches it; its one failing bound gets a built move, the cheapest table that moves R1 by its need (5): FR + 5
     (suppression cost 351 for 5 units of its 350: 25,1), not R2 − 5 with c3 − 5 (301 and 101 for 5 units of 300
-    and 100: 50,3) — FR is hidden. Audited by région (HiTaS order), R1 is in the top (attacked on the whole
-    publication) and c1, c2 on R1 alone, R1 fixed at 50; the top table (FR, R1, R2) is masked first by its own
-    MILP, which sees FR = R1 + R2 and hides R2 at once (cheaper than FR, 350); R2 = c3 + c4 then holds one hidden
-    cell, so the pair rule hides c3 (100, cheaper than c4, 200)."""
+    and 100: 50,3) — FR is hidden. Audited by région (HiTaS order), R1 belongs to the top and is attacked with c1
+    and c2 in R1's part, where the top's cells (FR, R1, R2) are unknowns and R2's communes fixed. The top table is
+    masked first by its own MILP, which sees FR = R1 + R2 and hides R2 at once (cheaper than FR, 350); R2 = c3 + c4
+    then holds one hidden cell, so the pair rule hides c3 (100, cheaper than c4, 200). In R1's part c3 and c4 are
+    fixed, so R2 = 300 and R1 = FR − 300 is pinned while FR is published: the part hides FR too — what the
+    decomposition costs here (on the whole publication, c3 hidden lets R2 and so R1 move)."""
     from oress.protect import audit_blocks, level_blocks
 
     geography = membership({("region", "R1"): ["c1", "c2"], ("region", "R2"): ["c3", "c4"],
@@ -223,10 +225,10 @@ def test_regions_are_solved_apart_and_the_repair_sees_france(audited_by_region):
         assert lines[0].startswith("sommet : 3 cellules, 1 primaires, 2 masquées ;")     # R1 and R2
         lines = lines[1:]
     assert [line.split(" :")[0] for line in lines[:3]] == ["bloc R1", "bloc R2", "bloc plusieurs"]
-    repaired = {"c3": "D", "FR": "", "R2": "D"} if audited_by_region else {"c3": "", "FR": "D", "R2": ""}
+    repaired = {"c3": "D", "FR": "D", "R2": "D"} if audited_by_region else {"c3": "", "FR": "D", "R2": ""}
     assert protection.cells.set_index("code")["secret"].to_dict() == {
         "c1": "A", "c2": "A", "c4": "", "R1": "A", **repaired}
-    # audited by région, the whole publication's part repairs R1's bound within the round (`settle`); otherwise the
+    # audited by région, R1's part repairs R1's bound within the round (`settle`); otherwise the
     # round's built move hides FR and so proves R1's four bounds (one per measure): no second round audits them
     first = protection.rounds.iloc[0]
     assert first["failures"] + first["settled"] > 0
