@@ -58,25 +58,6 @@ def test_a_large_publication_audits_its_headline_count_first_and_the_exact_audit
     assert ((per_class == 0) | (per_class == sizes)).all()
 
 
-def test_targets_split_into_parts_get_the_bounds_they_get_whole():
-    """A measure's targets audited in three interleaved parts (one process each on a large publication) come
-    back in their own order with the same exact bounds as audited whole."""
-    cells = table()
-    equations = build_equations(cells, GEOGRAPHY, MODALITIES)
-    values = measure_values(cells)
-    primary = primary_status(cells, RULES).to_numpy() != ""
-    hidden = primary | (np.arange(len(cells)) % 4 == 0) & (cells["nb_unites"].to_numpy() > 0)
-    hidden = np.repeat(hidden[:, None], values.shape[1], axis=1)
-    targets = np.flatnonzero(primary)
-    whole, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True)
-    parts, _ = attack_measures(equations, values, hidden, targets, RULES, exact=True, split=3)
-    for one, three in zip(whole, parts):
-        assert np.allclose(one.lower, three.lower) and np.allclose(one.upper, three.upper, equal_nan=True)
-        assert one.ok.tolist() == three.ok.tolist()
-    assert not all(a.ok.all() for a in whole), "the mask should leave some primary exposed"
-
-
-
 def primaries_only():
     """The 12-commune table, its equations and the rounds' state with only its primaries hidden, in repair rounds."""
     cells = table()

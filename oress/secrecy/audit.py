@@ -75,17 +75,18 @@ class AttackJob(NamedTuple):
 
 def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray, targets,
                     rules: SecretRules, exact: bool, max_failures: int | None = None,
-                    hideable: np.ndarray | None = None, split: int = 1,
+                    hideable: np.ndarray | None = None,
                     blocks: AuditBlocks | None = None, current: np.ndarray | None = None,
                     cost: np.ndarray | None = None, local_cuts: bool = True) -> tuple[list[Attack], list[float]]:
     """One attack per measure on the targets (cell ids, or one array of them per measure); hidden is
-    (cells × measures) bool. Measures are independent problems, and so are parts of one measure's targets:
-    above PARALLEL_MIN_TARGETS targets (or PARALLEL_MIN_HIDDEN hidden cells) they run in worker processes,
-    one per core. split: each measure's targets in that many consecutive parts (a fixed number, not the core
-    count: the parts change which LPs are solved, and the mask must not depend on the machine).
-    blocks: the block each target is attacked on alone (`blocks.confined_job`), WHOLE for the whole publication;
-    each block is then a part of its own (split is not used). current: the block each cell is attacked in now, when
-    it differs from `blocks.codes` (a target its block could not protect, escalated to a wider one).
+    (cells × measures) bool. Measures are independent problems, and so are the blocks' parts of one measure's
+    targets: above PARALLEL_MIN_TARGETS targets (or PARALLEL_MIN_HIDDEN hidden cells) they run in worker processes,
+    one per core. A measure's targets are not split otherwise: each part probes its groups whole, at the same cost
+    for half the targets (the demo's first audit of postes in two parts: 6,4–6,7 worker s, in one: 1,9–2,0 s;
+    bench/RESULTS.md, twenty-sixth session).
+    blocks: the block each target is attacked on (`blocks.confined_job`), WHOLE for the whole publication; each
+    block is then a part of its own. current: the block each cell is attacked in now, when it differs from
+    `blocks.home` (a target its block could not protect, escalated to a wider one).
     hideable: see attacker.attack. cost: the cells' suppression cost, given in a repair round: each block's part then
     runs its own repair rounds (`settle.settled_attack`); the cells it hid are in the Attack's `hid` (`hid_for_atoms`:
     those hidden to protect an unpublished atom). local_cuts: see attacker.attack."""
@@ -103,7 +104,7 @@ def attack_measures(equations: Equations, values: np.ndarray, hidden: np.ndarray
         usable = np.ones(len(values), bool) if hideable is None else hidden[:, m] | hideable
         # which rows touch which cells, for every block's part of this measure
         pattern = None if blocks is None else (abs(whole[0]), None if bounds is None else abs(bounds))
-        for code, place in _parts(chosen, split, blocks, current):
+        for code, place in _parts(chosen, blocks, current):
             problem, lifted = (*whole, chosen[place], bounds, hideable), None
             cells = slice(None)
             if code != WHOLE:
@@ -144,15 +145,14 @@ def one_region(blocks: AuditBlocks | None, code: int) -> bool:
     return code != WHOLE and len(blocks.parts(code)) == 1
 
 
-def _parts(chosen: np.ndarray, split: int, blocks: AuditBlocks | None,
+def _parts(chosen: np.ndarray, blocks: AuditBlocks | None,
            current: np.ndarray | None) -> list[tuple[int, np.ndarray]]:
     """The parts of one measure's targets: (block code, their positions among the targets)."""
     if not len(chosen):
         return []
     if blocks is None:
-        # every split-th target in each part: the costly ones (a région's EPCI and pays) are not all in one
-        return [(WHOLE, np.arange(i, len(chosen), split)) for i in range(split)]
-    codes = (blocks.codes if current is None else current)[chosen]
+        return [(WHOLE, np.arange(len(chosen)))]
+    codes = (blocks.home if current is None else current)[chosen]
     return [(int(code), np.flatnonzero(codes == code)) for code in np.unique(codes)]
 
 

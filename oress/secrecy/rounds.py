@@ -39,8 +39,8 @@ REPAIR_BATCH = 256
 # further round (the cheapest cells alone let the attacker find another way, round after round)
 EAGER_AFTER = 4
 # the headline count (postes; effectif in the quarterly note: Measures puts it second), audited alone on a new
-# mask of a large publication, its primaries in LEAD_SPLIT parts (one per core on the usual 2-core machine)
-LEAD_MEASURE, LEAD_SPLIT = 1, 2
+# mask of a large publication
+LEAD_MEASURE = 1
 LARGE_PUBLICATION = 2000     # primary cells; a size rule, not a clock: the mask must not depend on the machine
 # failing (primary, measure) bounds of a one-block publication at most which a repair builds a move for each instead
 # of taking the cuts' cheapest cells: a move costs 0,01 to 0,5 s, one repair round on a région 5 to 15 s
@@ -150,7 +150,7 @@ class Rounds:
         attacks, seconds = attack_measures(
             self.equations, self.values, np.repeat(self.hidden[:, None], len(self.names), axis=1), audited,
             self.rules, exact=False, max_failures=batch,
-            hideable=self.free & ~self.hidden, split=LEAD_SPLIT if lead_round else 1, blocks=self.blocks,
+            hideable=self.free & ~self.hidden, blocks=self.blocks,
             current=self.current, cost=self.cost if repairing else None,
             local_cuts=self.blocks is not None or number < milp_rounds + LOCAL_CUT_ROUNDS)
         for m, result in enumerate(attacks):
