@@ -19,8 +19,10 @@ from oress.secrecy import audit as attack  # the engine's attacker audit (oress.
 from oress.warehouse import reading
 
 
-def audit_publication(connection, indicateurs: Path, millesime: int, rules: SecretRules) -> AuditResult:
-    """Re-run the attacker audit on a written indicateurs.parquet against the warehouse's true cells."""
+def audit_publication(connection, indicateurs: Path, millesime: int, rules: SecretRules,
+                      differencing: pd.DataFrame | None = None) -> AuditResult:
+    """Re-run the attacker audit on a written indicateurs.parquet against the warehouse's true cells; differencing:
+    the cells `oress protect` listed as hidden only to stop differencing (kept in the summary's share)."""
     if not indicateurs.exists():
         raise SecrecyError(f"{indicateurs} absent : lancer `oress keyfigures` (ou `oress build`) d'abord")
     published = pd.read_parquet(indicateurs)
@@ -33,7 +35,15 @@ def audit_publication(connection, indicateurs: Path, millesime: int, rules: Secr
                            f"{(~unpublished).sum()} dans mart_cellules : la publication ne correspond pas à l'entrepôt")
     # the atoms are not published: unknowns for the attacker, as in `oress protect`
     derived = cells.loc[unpublished, list(KEY)].assign(secret="", **{m: None for m in MEASURES})
-    return attack(pd.concat([published, derived], ignore_index=True), cells, publication.equations(), rules)
+    return attack(pd.concat([published, derived], ignore_index=True), cells, publication.equations(), rules,
+                  differencing)
+
+
+def protected_for_differencing(folder: Path) -> pd.DataFrame | None:
+    """The cells `oress protect`'s report lists as hidden only to stop differencing (qualite/
+    audit_secret_differenciation.csv), None when it wrote none."""
+    path = folder / "audit_secret_differenciation.csv"
+    return pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig") if path.exists() else None
 
 
 def run(spec: RunSpec) -> None:
@@ -43,8 +53,9 @@ def run(spec: RunSpec) -> None:
         require_tables(connection, spec, "mart_cellules", "int_modalites", "ref_territoire_commune")
         for millesime in spec.millesimes:
             parquet = spec.reports_for(millesime) / "chiffres-cles" / "indicateurs.parquet"
-            result = audit_publication(connection, parquet, millesime, spec.secret)
-            paths = write_audit_report(result, spec.reports_for(millesime) / "qualite")
+            quality = spec.reports_for(millesime) / "qualite"
+            result = audit_publication(connection, parquet, millesime, spec.secret, protected_for_differencing(quality))
+            paths = write_audit_report(result, quality)
             failing = int((~result.intervals["ok"]).sum())
             say(f"  {millesime} : {len(result.intervals)} intervalles, {failing} trop étroits → "
                 f"{shown(spec, paths[-1])}")

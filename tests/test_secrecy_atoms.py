@@ -112,6 +112,16 @@ def test_the_mask_protects_the_derived_commune():
     assert set(zip(shown["code"], shown["modalite"])) == {("Q", "0-9"), ("Q", "10+")}
     again = audit(masked(protection.cells), cells, equations, RULES)
     assert again.passed
+    # the first mask's MILP hid Q's bands: no repair marked a cell as hidden for the atom
+    assert protection.audit.differencing.empty
+    # an audit of the written publication does not know why a cell was hidden; given the list (here Q's bands, 30 +
+    # 130 postes) it reports their share: 160 of the pays' 780 postes (P 230 + 50 + 180, Q 160 + 30 + 130)
+    share = "part_masquee_postes_differenciation"
+    assert again.summary.set_index("niveau").loc["pays", share] == 0.0
+    bands = protection.cells.query("code == 'Q' and dimension == 'taille'")
+    kept = audit(masked(protection.cells), cells, equations, RULES, differencing=bands)
+    assert kept.summary.set_index("niveau").loc["pays", share] == pytest.approx(160 / 780)
+    assert kept.summary.set_index("niveau").loc["epci", share] == 0.0
 
 
 def test_a_bassin_equal_to_one_commune_shares_its_totals():

@@ -220,10 +220,12 @@ def summary_frame(keys: pd.DataFrame, status: np.ndarray, values: np.ndarray, em
 
 
 def audit(published: pd.DataFrame, true_values: pd.DataFrame, equations: Equations,
-          rules: SecretRules) -> AuditResult:
+          rules: SecretRules, differencing: pd.DataFrame | None = None) -> AuditResult:
     """Audit a written publication: `published` has the key, `secret` and the measures (NULL when
     hidden); `true_values` the key and the true measures (with nb_unites and part_max_* the primary
-    rules are re-applied, so a primary left published is reported too)."""
+    rules are re-applied, so a primary left published is reported too). differencing: the keys of the cells the
+    protection hid only to stop differencing (its report's list), for the summary's share of them — the audit of a
+    written publication cannot tell why a cell was hidden."""
     names = equations.measures.names
     shown = canonical(published, required=("secret", *names))
     true = canonical(true_values, required=names)
@@ -243,7 +245,16 @@ def audit(published: pd.DataFrame, true_values: pd.DataFrame, equations: Equatio
     empty = (true["nb_unites"].to_numpy() == 0) if "nb_unites" in true.columns else values[:, 0] == 0
     return AuditResult(intervals_frame(equations.keys, status, values, hidden, targets, attacks, rules,
                                        equations.measures),
-                       summary_frame(equations.keys, status, values, empty, names=names))
+                       summary_frame(equations.keys, status, values, empty, listed(equations.keys, differencing),
+                                     names))
+
+
+def listed(keys: pd.DataFrame, cells: pd.DataFrame | None) -> np.ndarray | None:
+    """Whether each cell of `keys` is among `cells` (frames with the KEY columns), None without `cells`."""
+    if cells is None:
+        return None
+    wanted = set(map(tuple, cells[list(KEY)].astype(str).to_numpy().tolist()))
+    return np.array([key in wanted for key in map(tuple, keys[list(KEY)].astype(str).to_numpy().tolist())], bool)
 
 
 def _check_published_values(shown: pd.DataFrame, values: np.ndarray, hidden: np.ndarray,
