@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from oress.secrecy.grouplp import pass_lp
+from oress.secrecy.walk import movable_within
 
 # equations crossed from the target through the cells that may move, tried in turn: the last one is every cell
 # that can move with the target (a région's block: up to 130 000 cells, an LP of about a second), or the first
@@ -41,29 +42,12 @@ def alternative(matrix: sp.csr_matrix, columns: sp.csc_matrix, values: np.ndarra
     links = matrix if inequalities is None else sp.vstack([matrix, inequalities[0]]).tocsr()
     link_columns = columns if inequalities is None else links.tocsc()
     for radius in ALTERNATIVE_RADII:
-        cells, complete = _around(links, link_columns, movable, target, radius)
+        cells, complete = movable_within(links, link_columns, movable, np.array([target]), radius,
+                                         ALTERNATIVE_MAX_CELLS)
         hide = _cheapest_move(matrix, columns, values, hidden, cost, cells, target, move, inequalities)
         if hide is not None or complete:
             break
     return hide, complete
-
-
-def _around(matrix, columns, movable, target, radius: int | None) -> tuple[np.ndarray, bool]:
-    """The movable cells within `radius` equations of the target (None: no limit but ALTERNATIVE_MAX_CELLS), sorted,
-    and whether they are all the cells that can move with it (the search ran out of new cells)."""
-    reached = np.zeros(matrix.shape[1], bool)
-    reached[target] = True
-    frontier, step = np.array([target]), 0
-    while radius is None or step < radius:
-        touched = np.unique(matrix[np.unique(columns[:, frontier].indices)].indices)
-        frontier = touched[movable[touched] & ~reached[touched]]
-        if not len(frontier):
-            return np.flatnonzero(reached), True
-        reached[frontier] = True
-        step += 1
-        if reached.sum() >= ALTERNATIVE_MAX_CELLS:
-            break
-    return np.flatnonzero(reached), False
 
 
 def _cheapest_move(matrix, columns, values, hidden, cost, cells, target, move, inequalities) -> np.ndarray | None:

@@ -26,6 +26,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from oress.secrecy.grouplp import pass_lp
+from oress.secrecy.walk import movable_within
 
 CLASH_PENALTY = 1e4      # per unit of protection level left short, in median weights of a cell's unit move
 MOVED = 1e-7
@@ -35,11 +36,14 @@ MOVED = 1e-7
 # reached: why the uncapped run stalled is not understood. The simplex first, the interior point past this many
 # iterations (a count, not a clock: the same mask on any machine)
 SIMPLEX_MAX_ITERATIONS = 50_000
-# equations around its targets within which a joint repair's table (a publication of one block) moves cells: over the
-# whole demo every table's LP held its 83 000 cells that may move and took 1,7 to 5,5 s however few its targets (3 to
-# 75 in round 2); within 4 equations the demo's 2018 protect took 0,64 of the time and hid 1,3 % more secondary cells
-# (bench/RESULTS.md, twenty-fourth session)
-JOINT_TABLE_RADIUS = 4
+# equations around its targets within which a table moves cells — a joint repair's (a publication of one block) and a
+# union of régions' part's (`settle._tables`). Over the whole demo every table's LP held its 83 000 cells that may
+# move and took 1,7 to 5,5 s however few its targets (3 to 75 in round 2); within 4 equations the demo's 2018 protect
+# took 0,64 of the time and hid 1,3 % more secondary cells (bench/RESULTS.md, twenty-fourth session). Over a whole
+# union (140 000 to 200 000 cells) the table LP took 11 to 150 s; within 4 equations, round 2's parts of the unions
+# 84+93 and 75+76 took 0,29 and 0,51 of the worker time and hid 8 and 15 % more cells (within 3: 0,18 and 0,14, but
+# 2,3 and 1,6 times the cells; twenty-third session)
+TABLE_RADIUS = 4
 
 
 class Witness(NamedTuple):
@@ -54,7 +58,7 @@ def joint_repair(equations, values: np.ndarray, hidden: np.ndarray, hideable: np
                  need: tuple[np.ndarray, np.ndarray], failing: list[np.ndarray],
                  order: list[int]) -> list[Witness]:
     """Hide (in place) the cells of each measure's tables for its `failing` targets, measures in `order` (each sees
-    the cells the earlier ones hid), each table moving cells within JOINT_TABLE_RADIUS equations of its targets.
+    the cells the earlier ones hid), each table moving cells within TABLE_RADIUS equations of its targets.
     Returns per measure what the tables prove."""
     need_down, need_up = need
     matrix, holds = equations.matrix(), equations.holds()
@@ -65,7 +69,7 @@ def joint_repair(equations, values: np.ndarray, hidden: np.ndarray, hideable: np
             continue
         problem = Problem(matrix[holds[:, m]].tocsc(), equations.inequalities_of(m), values[:, m],
                           equations.terms[holds[equations.terms["equation"].to_numpy(), m]], hidden, hideable, cost,
-                          JOINT_TABLE_RADIUS)
+                          TABLE_RADIUS)
         proved[m] = problem.settle(targets, need_down[targets, m], need_up[targets, m])
     return proved
 
@@ -183,18 +187,11 @@ class Problem:
 
     def _movable_near(self, targets: np.ndarray) -> np.ndarray:
         """The cells a table may move (hidden or hideable) within `radius` equations of a target through such cells,
-        sorted. A table confined to them is a table of the whole problem: every row touching them is kept, the other
-        cells stay at their values."""
-        ids = np.flatnonzero(self.hidden | self.hideable)
+        sorted (`walk.movable_within`)."""
+        movable = self.hidden | self.hideable
         if self.radius is None:
-            return ids
-        pattern = (self.rows[:, ids] != 0).astype(np.float32).tocsr()
-        near = np.zeros(len(ids), bool)
-        near[np.searchsorted(ids, targets)] = True
-        for _ in range(self.radius):
-            rows = pattern @ near.astype(np.float32) > 0
-            near |= pattern.T @ rows.astype(np.float32) > 0
-        return ids[near]
+            return np.flatnonzero(movable)
+        return movable_within(self.rows.tocsr(), self.rows, movable, targets, self.radius)[0]
 
     def _holds(self, d: np.ndarray, symmetric: bool) -> bool:
         """Whether x + d (and x − d when symmetric) satisfies the equations and inequalities within the attacker's

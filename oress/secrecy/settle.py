@@ -16,7 +16,7 @@ from oress.secrecy.alternative import alternative
 from oress.secrecy.attacker import attack
 from oress.secrecy.bounds import Attack, satisfiable
 from oress.secrecy.equations import Equations
-from oress.secrecy.perturb import Problem, wide_enough
+from oress.secrecy.perturb import TABLE_RADIUS, Problem, wide_enough
 from oress.secrecy.repair import repair
 
 # repair rounds a block runs inside one audit part; what is still failing after them goes back to the global round
@@ -106,12 +106,6 @@ TABLES_MIN_PENDING = 64
 # whether a union of régions' part does the same, for its atoms too (round 2 of France: the unions 84+93 and 24+27
 # in 0,39 and 0,20 of the worker time, hiding 0,23 and 0,38 of the cells; bench/RESULTS.md, twenty-second session)
 UNION_TABLES = True
-# equations around its targets within which a union's table moves cells: the table LP over a whole union (140 000 to
-# 200 000 cells) took 11 to 150 s, its simplex often reaching its iteration cap before the interior point; within 4
-# equations, round 2's parts of the unions 84+93 and 75+76 took 0,29 and 0,51 of the worker time and hid 8 and 15 %
-# more cells (within 3: 0,18 and 0,14, but 2,3 and 1,6 times the cells). A région's tables (8 to 10 s) are not
-# confined: région 76's round 2 took 0,97 of the time and hid 21 % more cells (bench/RESULTS.md, twenty-third session)
-TABLE_RADIUS = 4
 
 
 def _tables(result: Attack, pending: np.ndarray, problem: tuple, columns: sp.csc_matrix, hidden: np.ndarray,
@@ -132,6 +126,8 @@ def _tables(result: Attack, pending: np.ndarray, problem: tuple, columns: sp.csc
         if tables is None:
             entries = matrix.tocoo()
             terms = pd.DataFrame({"equation": entries.row, "cell": entries.col, "coef": entries.data})
+            # a région's tables (8 to 10 s) are not confined near their targets: région 76's round 2 took 0,97 of the
+            # time and hid 21 % more cells (bench/RESULTS.md, twenty-third session)
             tables = Problem(columns, problem[8], values, terms, hidden, hideable & ~hidden, cost,
                              TABLE_RADIUS if union else None)
         before = hidden.copy()
