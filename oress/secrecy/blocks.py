@@ -1,13 +1,14 @@
 """A national publication in blocks (its régions), the HiTaS order with a proof.
 
-The first mask is one MILP per block (`BlockModels`). The audit then attacks a target of a block on that block
-and the top of the publication (France, the régions' own cells, the territories across every région) as unknowns,
-every other cell fixed at its true value (`confined_job`): fixing unknowns at their true values keeps every
-equation true, so the part's feasible tables are tables of the whole publication and its intervals lie inside
-the true ones — a bound wide enough there is wide enough everywhere. A région's own cells are attacked in their
-région's part, France's on the whole publication; a target its block cannot protect on its own is attacked on the
-smallest block holding the cells its cut asks for (the union of two régions for a commune pinned by a territory
-across them), the whole publication at worst.
+The first mask is one MILP per block (`BlockModels`). The audit then attacks a target of a block on that block,
+the top of the publication (France, the régions' own cells, the territories across every région) and the
+territories across the block and others as unknowns, every other cell fixed at its true value (`confined_job`):
+fixing unknowns at their true values keeps every equation true, so the part's feasible tables are tables of the
+whole publication and its intervals lie inside the true ones — a bound wide enough there is wide enough
+everywhere. A région's own cells are attacked in their région's part, France's on the whole publication; a target
+its block cannot protect on its own is attacked on the smallest block holding the cells its cut asks for (the
+union of two régions for a commune pinned by a territory across them and fixed there), the whole publication at
+worst.
 """
 from __future__ import annotations
 
@@ -40,8 +41,9 @@ def confined_job(matrix: sp.csr_matrix, values: np.ndarray, hidden: np.ndarray, 
                  inequalities: sp.csr_matrix | None, hideable: np.ndarray | None, inside: np.ndarray,
                  pattern: tuple[sp.csr_matrix, sp.csr_matrix | None]):
     """The block's share of an attack (`attacker.attack`'s matrix, values, hidden, targets, inequalities and
-    hideable): the rows touching the block's cells over the cells those rows touch, renumbered; the hidden
-    cells outside the block count as published (fixed at their true values) and are never hidden for it.
+    hideable): the rows touching the `inside` cells (the part's unknowns, `AuditBlocks.unknowns`) over the cells
+    those rows touch, renumbered; the hidden cells outside count as published (fixed at their true values) and are
+    never hidden for it.
     pattern: |matrix| and |inequalities|, which rows touch which cells (the same for every block of a measure).
     Also returns the cells' ids, to lift the attack back (`lift`)."""
     weight = inside.astype(float)
