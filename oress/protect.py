@@ -65,11 +65,11 @@ def _holders(members: pd.DataFrame, level: str) -> pd.DataFrame:
 
 
 def audit_blocks(blocked: pd.DataFrame, members: pd.DataFrame, level: str = "region") -> pd.Series:
-    """The block each cell is attacked in alone: its `bloc`; for a territory across blocks but not all of them,
-    the union of its blocks ('27+28'); '' (the whole publication) for the top — the territories spanning every
-    block and those covering their whole block, the block's own cells first (every région's cell is tied to the
-    others by France's: fixed with them, it would be pinned; so would the département of a one-département
-    région, equal to it)."""
+    """The audit block of each cell: its `bloc`; for a territory across blocks but not all of them, the union of its
+    blocks ('27+28'); '' for the top — the territories spanning every block and those covering their whole block,
+    the block's own cells first (every région's cell is tied to the others by France's: fixed with them, it would be
+    pinned; so would the département of a one-département région, equal to it). Every block's part attacks the
+    top's cells as unknowns (`secrecy.blocks.AuditBlocks.unknowns`)."""
     size = members.groupby(["niveau", "code"])["depcom"].nunique()
     own = blocked[["niveau", "code"]].astype(str).merge(size.rename("communes").reset_index(), how="left",
                                                          on=["niveau", "code"])["communes"].to_numpy()
@@ -133,9 +133,9 @@ def protect_publication(publication: Publication, rules: SecretRules, log: Calla
     if not publication.national:
         # one région audited by département blocks was tried: a heavier mask, no faster (bench/RESULTS.md)
         return cells, suppress(cells, equations, rules, mip_rel_gap=1e-2, log=say, on_round=progress)
-    # a national run: one first MILP per région, linear in their number; each région's cells then attacked on
-    # the région alone, the rest fixed (conservative), the top (France, the régions' own cells, territories
-    # across régions) on the whole publication
+    # a national run: one first MILP per région, linear in their number; each région's cells, its own included,
+    # then attacked on the région's part — its cells, the top's and the territories across it unknown, the rest
+    # fixed (conservative); France's cells on the whole publication
     units = publication.units()
     blocked = cells.assign(bloc=level_blocks(cells, units))
     blocked["bloc_audit"] = audit_blocks(blocked, units)

@@ -245,16 +245,17 @@ def audit(published: pd.DataFrame, true_values: pd.DataFrame, equations: Equatio
     empty = (true["nb_unites"].to_numpy() == 0) if "nb_unites" in true.columns else values[:, 0] == 0
     return AuditResult(intervals_frame(equations.keys, status, values, hidden, targets, attacks, rules,
                                        equations.measures),
-                       summary_frame(equations.keys, status, values, empty, listed(equations.keys, differencing),
+                       summary_frame(equations.keys, status, values, empty, _listed(equations.keys, differencing),
                                      names))
 
 
-def listed(keys: pd.DataFrame, cells: pd.DataFrame | None) -> np.ndarray | None:
-    """Whether each cell of `keys` is among `cells` (frames with the KEY columns), None without `cells`."""
+def _listed(keys: pd.DataFrame, cells: pd.DataFrame | None) -> np.ndarray | None:
+    """Whether each cell of `keys` is among `cells` (frames with the KEY columns, compared as text: a list read back
+    from a CSV), None without `cells`."""
     if cells is None:
         return None
-    wanted = set(map(tuple, cells[list(KEY)].astype(str).to_numpy().tolist()))
-    return np.array([key in wanted for key in map(tuple, keys[list(KEY)].astype(str).to_numpy().tolist())], bool)
+    return pd.MultiIndex.from_frame(keys[list(KEY)].astype(str)).isin(
+        pd.MultiIndex.from_frame(cells[list(KEY)].astype(str)))
 
 
 def _check_published_values(shown: pd.DataFrame, values: np.ndarray, hidden: np.ndarray,
